@@ -1,0 +1,14 @@
+// Package eval runs planner.Query plans: it walks the plan's operator tree
+// as pull-based iterators and evaluates bound expressions with PostgreSQL
+// 15 semantics (three-valued logic, integer overflow and division errors,
+// numeric scale rules, LIKE escapes).
+//
+// Operators and functions are looked up by planner.FuncID in a fixed
+// table, so evaluating a call is an array index and an indirect call.
+// Arguments are evaluated onto a per-run stack instead of fresh slices to
+// keep allocations on the hot path down to the boxed results.
+//
+// Everything the session owns (settings, user, time of the transaction
+// start, cancellation) reaches expressions through Env and the context
+// given to Run.
+package eval

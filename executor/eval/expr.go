@@ -1,0 +1,215 @@
+package eval
+
+import (
+	"context"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// evalCtx is the state of one Run.
+type evalCtx struct {
+	ctx    context.Context
+	env    Env
+	opts   *types.FormatOpts
+	params []types.Datum
+	row    []types.Datum // current input row for ColumnRef
+	stack  []types.Datum // argument stack for calls
+}
+
+// implFn implements an operator or function. args are the evaluated
+// arguments (already non-NULL for strict functions); call gives the
+// result type.
+type implFn func(c *evalCtx, call *planner.Call, args []types.Datum) (types.Datum, error)
+
+// impls is indexed by planner.FuncID.
+var impls [planner.NumFuncs]implFn
+
+func (c *evalCtx) evalList(es []planner.Expr, row []types.Datum) ([]types.Datum, error) {
+	saved := c.row
+	c.row = row
+	out := make([]types.Datum, len(es))
+	for i, e := range es {
+		v, err := c.eval(e)
+		if err != nil {
+			c.row = saved
+			return nil, err
+		}
+		out[i] = v
+	}
+	c.row = saved
+	return out, nil
+}
+
+// eval evaluates e; a nil result is NULL.
+func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
+	switch x := e.(type) {
+	case *planner.Const:
+		return x.Val, nil
+	case *planner.Param:
+		return c.params[x.Idx], nil
+	case *planner.ColumnRef:
+		return c.row[x.Idx], nil
+	case *planner.Call:
+		return c.evalCall(x)
+	case *planner.Cast:
+		v, err := c.eval(x.X)
+		if err != nil || v == nil {
+			return nil, err
+		}
+		v, err = castDatum(v, x.X.Type(), x.To, c.opts)
+		if err != nil {
+			return nil, err
+		}
+		if x.Typmod >= 0 {
+			return applyTypmod(x.To, x.Typmod, v, x.Explicit)
+		}
+		return v, nil
+	case *planner.BoolExpr:
+		return c.evalBool(x)
+	case *planner.NullTest:
+		v, err := c.eval(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return (v == nil) != x.Not, nil
+	case *planner.TruthTest:
+		v, err := c.eval(x.X)
+		if err != nil {
+			return nil, err
+		}
+		var r bool
+		if x.Unknown {
+			r = v == nil
+		} else {
+			r = v != nil && v.(bool) == x.Val
+		}
+		return r != x.Not, nil
+	case *planner.Case:
+		for _, w := range x.Whens {
+			v, err := c.eval(w.Cond)
+			if err != nil {
+				return nil, err
+			}
+			if v == true {
+				return c.eval(w.Result)
+			}
+		}
+		return c.eval(x.Else)
+	case *planner.Coalesce:
+		for _, a := range x.Args {
+			v, err := c.eval(a)
+			if err != nil || v != nil {
+				return v, err
+			}
+		}
+		return nil, nil
+	case *planner.NullIf:
+		a, err := c.eval(x.Args[0])
+		if err != nil || a == nil {
+			return a, err
+		}
+		b, err := c.eval(x.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		if b != nil && compare(x.Args[0].Type(), a, b) == 0 {
+			return nil, nil
+		}
+		return a, nil
+	case *planner.MinMax:
+		var best types.Datum
+		for _, a := range x.Args {
+			v, err := c.eval(a)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				continue
+			}
+			if best == nil {
+				best = v
+				continue
+			}
+			r := compare(x.T, v, best)
+			if (x.Greatest && r > 0) || (!x.Greatest && r < 0) {
+				best = v
+			}
+		}
+		return best, nil
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "expression %T is not supported", e)
+}
+
+func (c *evalCtx) evalCall(x *planner.Call) (types.Datum, error) {
+	base := len(c.stack)
+	for _, a := range x.Args {
+		v, err := c.eval(a)
+		if err != nil {
+			c.stack = c.stack[:base]
+			return nil, err
+		}
+		if v == nil && x.Fn.Strict {
+			c.stack = c.stack[:base]
+			return nil, nil
+		}
+		c.stack = append(c.stack, v)
+	}
+	args := c.stack[base:len(c.stack):len(c.stack)]
+	f := impls[x.Fn.ID]
+	if f == nil {
+		c.stack = c.stack[:base]
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "function %s is not implemented", x.Fn.Name)
+	}
+	v, err := f(c, x, args)
+	c.stack = c.stack[:base]
+	return v, err
+}
+
+// evalBool implements AND/OR/NOT with SQL's three-valued logic. PostgreSQL
+// evaluates operands left to right and stops at the first deciding value.
+func (c *evalCtx) evalBool(x *planner.BoolExpr) (types.Datum, error) {
+	switch x.Op {
+	case planner.Not:
+		v, err := c.eval(x.Args[0])
+		if err != nil || v == nil {
+			return nil, err
+		}
+		return !v.(bool), nil
+	case planner.And:
+		sawNull := false
+		for _, a := range x.Args {
+			v, err := c.eval(a)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				sawNull = true
+			} else if !v.(bool) {
+				return false, nil
+			}
+		}
+		if sawNull {
+			return nil, nil
+		}
+		return true, nil
+	default:
+		sawNull := false
+		for _, a := range x.Args {
+			v, err := c.eval(a)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				sawNull = true
+			} else if v.(bool) {
+				return true, nil
+			}
+		}
+		if sawNull {
+			return nil, nil
+		}
+		return false, nil
+	}
+}

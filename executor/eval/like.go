@@ -1,0 +1,97 @@
+package eval
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// likeFn implements [NOT] [I]LIKE; the planner passes the escape
+// character as a third argument ("" = none).
+func likeFn(fold, not bool) implFn {
+	return func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		s, p := a[0].(string), a[1].(string)
+		esc := rune(-1)
+		if len(a) > 2 && a[2] != nil {
+			e := a[2].(string)
+			if utf8.RuneCountInString(e) > 1 {
+				return nil, pgerror.New(pgerror.InvalidEscapeSequence, "invalid escape string").
+					WithHint("Escape string must be empty or one character.")
+			}
+			if e != "" {
+				esc, _ = utf8.DecodeRuneInString(e)
+			}
+		}
+		if fold {
+			s, p = strings.ToLower(s), strings.ToLower(p)
+		}
+		m, err := likeMatch(s, p, esc)
+		if err != nil {
+			return nil, err
+		}
+		return m != not, nil
+	}
+}
+
+// likeMatch matches s against a LIKE pattern: % any run, _ any one
+// character, esc quotes the next character. Backtracking is bounded by
+// remembering only the last %, as in the classic wildcard algorithm.
+func likeMatch(s, p string, esc rune) (bool, error) {
+	// Validate the pattern first: a trailing escape is an error even when
+	// the match would fail earlier.
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRuneInString(p[i:])
+		i += n
+		if r == esc {
+			if i >= len(p) {
+				return false, pgerror.New(pgerror.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+			}
+			_, n = utf8.DecodeRuneInString(p[i:])
+			i += n
+		}
+	}
+	si, pi := 0, 0
+	starP, starS := -1, -1
+	for si < len(s) {
+		if pi < len(p) {
+			pr, pn := utf8.DecodeRuneInString(p[pi:])
+			switch {
+			case pr == '%':
+				starP, starS = pi+pn, si
+				pi += pn
+				continue
+			case pr == '_':
+				_, sn := utf8.DecodeRuneInString(s[si:])
+				si += sn
+				pi += pn
+				continue
+			default:
+				lit := pr
+				ln := pn
+				if pr == esc {
+					lit, ln = utf8.DecodeRuneInString(p[pi+pn:])
+					ln += pn
+				}
+				sr, sn := utf8.DecodeRuneInString(s[si:])
+				if sr == lit {
+					si += sn
+					pi += ln
+					continue
+				}
+			}
+		}
+		if starP < 0 {
+			return false, nil
+		}
+		_, sn := utf8.DecodeRuneInString(s[starS:])
+		starS += sn
+		si, pi = starS, starP
+	}
+	for pi < len(p) && p[pi] == '%' {
+		pi++
+	}
+	return pi == len(p), nil
+}

@@ -1,0 +1,346 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// VersionString is what version() returns; the server sets it at start.
+var VersionString = "PostgreSQL 15.0 (nqdb)"
+
+// Env is what expressions need from the session.
+type Env interface {
+	// Setting returns a configuration parameter's current value (for
+	// current_setting()); an unknown name is 42704 `unrecognized
+	// configuration parameter "x"`.
+	Setting(name string) (string, error)
+	// SetSetting changes a parameter (set_config()) and returns the new value.
+	SetSetting(name, value string, local bool) (string, error)
+	// FormatOpts returns the settings that shape text I/O (TimeZone...).
+	FormatOpts() *types.FormatOpts
+	// StatementTimestamp is when the current statement started.
+	StatementTimestamp() time.Time
+	// TransactionTimestamp is when the current transaction started
+	// (now(), current_timestamp).
+	TransactionTimestamp() time.Time
+	// CurrentUser is current_user / session_user.
+	CurrentUser() string
+	// Database is current_database().
+	Database() string
+	// BackendPID is pg_backend_pid().
+	BackendPID() int32
+}
+
+// Rows is a stream of result rows.
+type Rows interface {
+	// Next returns the next row, or io.EOF after the last one. The slice
+	// is the caller's to keep.
+	Next() ([]types.Datum, error)
+	// Close releases the rows; Next must not be called afterwards.
+	Close()
+}
+
+// Run executes q with params (datums of q.ParamTypes) and returns its rows.
+// Rows are produced as Next is called; ctx cancellation stops long
+// operations with 57014.
+func Run(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (Rows, error) {
+	if len(params) < len(q.ParamTypes) {
+		return nil, pgerror.New(pgerror.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"\" requires %d", len(params), len(q.ParamTypes))
+	}
+	c := &evalCtx{ctx: ctx, env: env, params: params}
+	if env != nil {
+		c.opts = env.FormatOpts()
+	}
+	it, err := c.build(q.Root)
+	if err != nil {
+		return nil, err
+	}
+	return &rows{it: it, c: c}, nil
+}
+
+// EvalExpr evaluates a bound expression that refers to no input columns
+// (DEFAULT values, SET arguments...) with the given parameters.
+func EvalExpr(ctx context.Context, e planner.Expr, params []types.Datum, env Env) (types.Datum, error) {
+	c := &evalCtx{ctx: ctx, env: env, params: params}
+	if env != nil {
+		c.opts = env.FormatOpts()
+	}
+	return c.eval(e)
+}
+
+type rows struct {
+	it   iterator
+	c    *evalCtx
+	done bool
+}
+
+func (r *rows) Next() ([]types.Datum, error) {
+	if r.done {
+		return nil, io.EOF
+	}
+	row, err := r.it.next()
+	if err != nil {
+		r.done = true
+		if err != io.EOF {
+			err = mapCtxErr(err)
+		}
+		return nil, err
+	}
+	return row, nil
+}
+
+func (r *rows) Close() { r.done = true }
+
+// mapCtxErr turns context errors into PostgreSQL's cancellation errors.
+func mapCtxErr(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return pgerror.New(pgerror.QueryCanceled, "canceling statement due to user request")
+	case errors.Is(err, context.DeadlineExceeded):
+		return pgerror.New(pgerror.QueryCanceled, "canceling statement due to statement timeout")
+	}
+	return err
+}
+
+// iterator is a plan operator at run time.
+type iterator interface {
+	next() ([]types.Datum, error)
+}
+
+func (c *evalCtx) build(n planner.Node) (iterator, error) {
+	switch x := n.(type) {
+	case *planner.Result:
+		return &resultIter{c: c, n: x}, nil
+	case *planner.Values:
+		return &valuesIter{c: c, n: x}, nil
+	case *planner.Filter:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &filterIter{c: c, in: in, cond: x.Cond}, nil
+	case *planner.Project:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &projectIter{c: c, in: in, exprs: x.Exprs}, nil
+	case *planner.Limit:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &limitIter{c: c, in: in, n: x, count: -1}, nil
+	case *planner.Sort:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &sortIter{c: c, in: in, n: x}, nil
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "plan node %T is not supported", n)
+}
+
+type resultIter struct {
+	c    *evalCtx
+	n    *planner.Result
+	done bool
+}
+
+func (it *resultIter) next() ([]types.Datum, error) {
+	if it.done {
+		return nil, io.EOF
+	}
+	it.done = true
+	if it.n.Where != nil {
+		ok, err := it.c.eval(it.n.Where)
+		if err != nil {
+			return nil, err
+		}
+		if ok != true {
+			return nil, io.EOF
+		}
+	}
+	return it.c.evalList(it.n.Exprs, nil)
+}
+
+type valuesIter struct {
+	c *evalCtx
+	n *planner.Values
+	i int
+}
+
+func (it *valuesIter) next() ([]types.Datum, error) {
+	if it.i >= len(it.n.Rows) {
+		return nil, io.EOF
+	}
+	it.i++
+	return it.c.evalList(it.n.Rows[it.i-1], nil)
+}
+
+type filterIter struct {
+	c    *evalCtx
+	in   iterator
+	cond planner.Expr
+}
+
+func (it *filterIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.in.next()
+		if err != nil {
+			return nil, err
+		}
+		saved := it.c.row
+		it.c.row = row
+		ok, err := it.c.eval(it.cond)
+		it.c.row = saved
+		if err != nil {
+			return nil, err
+		}
+		if ok == true {
+			return row, nil
+		}
+	}
+}
+
+type projectIter struct {
+	c     *evalCtx
+	in    iterator
+	exprs []planner.Expr
+}
+
+func (it *projectIter) next() ([]types.Datum, error) {
+	row, err := it.in.next()
+	if err != nil {
+		return nil, err
+	}
+	return it.c.evalList(it.exprs, row)
+}
+
+type limitIter struct {
+	c       *evalCtx
+	in      iterator
+	n       *planner.Limit
+	started bool
+	count   int64 // rows still allowed, -1 = unlimited
+}
+
+func (it *limitIter) next() ([]types.Datum, error) {
+	if !it.started {
+		it.started = true
+		if it.n.Count != nil {
+			v, err := it.c.eval(it.n.Count)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				if v.(int64) < 0 {
+					return nil, pgerror.New("2201W", "LIMIT must not be negative")
+				}
+				it.count = v.(int64)
+			}
+		}
+		if it.n.Offset != nil {
+			v, err := it.c.eval(it.n.Offset)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				off := v.(int64)
+				if off < 0 {
+					return nil, pgerror.New("2201X", "OFFSET must not be negative")
+				}
+				for ; off > 0; off-- {
+					if _, err := it.in.next(); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	if it.count == 0 {
+		return nil, io.EOF
+	}
+	row, err := it.in.next()
+	if err != nil {
+		return nil, err
+	}
+	if it.count > 0 {
+		it.count--
+	}
+	return row, nil
+}
+
+type sortIter struct {
+	c      *evalCtx
+	in     iterator
+	n      *planner.Sort
+	rows   [][]types.Datum
+	sorted bool
+	i      int
+}
+
+func (it *sortIter) next() ([]types.Datum, error) {
+	if !it.sorted {
+		it.sorted = true
+		for {
+			row, err := it.in.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			it.rows = append(it.rows, row)
+			if len(it.rows)%1024 == 0 {
+				if err := it.c.ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out := it.n.Input.Output()
+		sort.SliceStable(it.rows, func(i, j int) bool {
+			a, b := it.rows[i], it.rows[j]
+			for _, k := range it.n.Keys {
+				x, y := a[k.Col], b[k.Col]
+				var r int
+				switch {
+				case x == nil && y == nil:
+					continue
+				case x == nil:
+					r = 1
+					if k.NullsFirst {
+						r = -1
+					}
+					return r < 0
+				case y == nil:
+					r = -1
+					if k.NullsFirst {
+						r = 1
+					}
+					return r < 0
+				}
+				r = compare(out[k.Col], x, y)
+				if k.Desc {
+					r = -r
+				}
+				if r != 0 {
+					return r < 0
+				}
+			}
+			return false
+		})
+	}
+	if it.i >= len(it.rows) {
+		return nil, io.EOF
+	}
+	it.i++
+	return it.rows[it.i-1], nil
+}

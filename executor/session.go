@@ -1,0 +1,555 @@
+// Package executor runs SQL statements for one client session: it owns the
+// session's settings and transaction state, turns parsed statements into
+// plans (through planner) and runs them (through executor/eval), and hands
+// rows back through an iterator that the wire layer drains at its own pace.
+//
+// The server never sees plans or storage: it calls Prepare and Execute and
+// encodes what comes back. That keeps the protocol code (portals, formats,
+// suspension) apart from execution, as in cockroach's conn_executor.
+package executor
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/parser"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// TxnStatus is the transaction indicator of ReadyForQuery.
+type TxnStatus byte
+
+// Transaction states as ReadyForQuery reports them.
+const (
+	TxnIdle   TxnStatus = 'I' // not in a transaction block
+	TxnBlock  TxnStatus = 'T' // in a transaction block
+	TxnFailed TxnStatus = 'E' // in a failed transaction block
+)
+
+// Engine is the state shared by every session of one server: the catalog
+// and, once the storage issue lands, the storage engine.
+type Engine struct {
+	mu sync.Mutex
+	// Catalog resolves tables for the planner.
+	Catalog planner.Catalog
+}
+
+// NewEngine returns an engine with an empty catalog.
+func NewEngine() *Engine { return &Engine{Catalog: emptyCatalog{}} }
+
+type emptyCatalog struct{}
+
+func (emptyCatalog) LookupTable(schema, name string) (planner.Table, error) {
+	if schema != "" {
+		return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
+	}
+	return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
+}
+
+// Config describes a new session.
+type Config struct {
+	User       string
+	Database   string
+	BackendPID int32
+	// Params are the startup packet's run-time parameters (application_name,
+	// DateStyle, TimeZone, options' -c settings, ...).
+	Params map[string]string
+}
+
+// Session is one client's state: settings, transaction and timestamps. It
+// is used by one goroutine at a time (the connection's).
+type Session struct {
+	engine *Engine
+	cfg    Config
+
+	vals map[string]string // current values by lower-case name
+	// txnVals is a copy of vals taken at BEGIN (or at the start of an
+	// implicit transaction) so that ROLLBACK can undo SET.
+	txnVals map[string]string
+	// localVals holds the values that SET LOCAL replaced, restored at the
+	// end of the transaction whatever its outcome.
+	localVals map[string]string
+	reported  map[string]string // values last sent as ParameterStatus
+	savepts   []savepoint
+
+	status   TxnStatus
+	implicit bool // a transaction started implicitly by a statement
+	multi    bool // the current Query message holds several statements
+
+	prepared map[string]*Prepared // named prepared statements (protocol and SQL level)
+	txnStart time.Time
+	stmtTime time.Time
+
+	fo types.FormatOpts
+}
+
+type savepoint struct {
+	name string
+	vals map[string]string
+}
+
+// NewSession creates a session. Startup parameters that name known
+// settings are applied; unknown ones are an error (PostgreSQL rejects them
+// with FATAL 42704).
+func NewSession(e *Engine, cfg Config) (*Session, error) {
+	s := &Session{engine: e, cfg: cfg, vals: map[string]string{}, reported: map[string]string{}, status: TxnIdle}
+	for name, d := range settingDefs {
+		s.vals[name] = d.def
+	}
+	s.vals["session_authorization"] = cfg.User
+	s.vals["is_superuser"] = "on"
+	for k, v := range cfg.Params {
+		if err := s.setStartupParam(k, v); err != nil {
+			return nil, err
+		}
+	}
+	s.refreshFormat()
+	return s, nil
+}
+
+func (s *Session) setStartupParam(k, v string) error {
+	switch k {
+	case "user", "database", "replication":
+		return nil
+	case "options":
+		// "-c name=value" pairs, as libpq's PGOPTIONS sends them.
+		f := strings.Fields(v)
+		for i := 0; i < len(f); i++ {
+			opt := f[i]
+			if opt == "-c" && i+1 < len(f) {
+				i++
+				opt = f[i]
+			} else if strings.HasPrefix(opt, "-c") {
+				opt = opt[2:]
+			} else if strings.HasPrefix(opt, "--") {
+				opt = opt[2:]
+			} else {
+				continue
+			}
+			if eq := strings.IndexByte(opt, '='); eq > 0 {
+				name := strings.ReplaceAll(opt[:eq], "-", "_")
+				if err := s.setStartupParam(name, opt[eq+1:]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	_, err := s.set(k, v, false)
+	if err != nil {
+		e := pgerror.From(err)
+		e.Severity = pgerror.SeverityFatal
+		return e
+	}
+	return nil
+}
+
+// Status returns the transaction status for ReadyForQuery.
+func (s *Session) Status() TxnStatus { return s.status }
+
+// User returns the session user.
+func (s *Session) User() string { return s.cfg.User }
+
+// BackendPID returns the process id reported in BackendKeyData.
+func (s *Session) BackendPID() int32 { return s.cfg.BackendPID }
+
+// ReportedSettings returns the parameters sent as ParameterStatus at
+// start-up, in name order, and remembers them as reported.
+func (s *Session) ReportedSettings() [][2]string {
+	var out [][2]string
+	for _, name := range settingNames() {
+		d := lookupSetting(name)
+		if !d.report {
+			continue
+		}
+		v := s.vals[strings.ToLower(name)]
+		s.reported[d.name] = v
+		out = append(out, [2]string{d.name, v})
+	}
+	return out
+}
+
+// ChangedSettings returns the reportable parameters whose values changed
+// since they were last reported (PostgreSQL sends ParameterStatus for them
+// before ReadyForQuery).
+func (s *Session) ChangedSettings() [][2]string {
+	var out [][2]string
+	for _, name := range settingNames() {
+		d := lookupSetting(name)
+		if !d.report {
+			continue
+		}
+		v := s.vals[strings.ToLower(name)]
+		if s.reported[d.name] != v {
+			s.reported[d.name] = v
+			out = append(out, [2]string{d.name, v})
+		}
+	}
+	return out
+}
+
+// FormatOpts returns the settings that shape text I/O of datums.
+func (s *Session) FormatOpts() *types.FormatOpts { return &s.fo }
+
+func (s *Session) refreshFormat() {
+	loc, err := LoadTimeZone(s.vals["timezone"])
+	if err != nil {
+		loc = time.UTC
+	}
+	s.fo.Loc = loc
+	efd := 1
+	if v, ok := s.vals["extra_float_digits"]; ok {
+		n := 0
+		for _, c := range strings.TrimPrefix(v, "-") {
+			n = n*10 + int(c-'0')
+		}
+		if strings.HasPrefix(v, "-") {
+			n = -n
+		}
+		efd = n
+	}
+	s.fo.ExtraFloatDigits = efd
+}
+
+// Setting returns a parameter's current value (current_setting, SHOW).
+func (s *Session) Setting(name string) (string, error) {
+	lname := strings.ToLower(name)
+	if v, ok := s.vals[lname]; ok {
+		return v, nil
+	}
+	return "", errUnknownSetting(name)
+}
+
+// SetSetting changes a parameter as set_config does and returns its new
+// value.
+func (s *Session) SetSetting(name, value string, local bool) (string, error) {
+	return s.set(name, value, local)
+}
+
+// set validates and stores a value; local marks SET LOCAL semantics.
+func (s *Session) set(name, value string, local bool) (string, error) {
+	lname := strings.ToLower(name)
+	d := lookupSetting(lname)
+	if d == nil {
+		if !isCustomSetting(lname) {
+			return "", errUnknownSetting(name)
+		}
+	} else {
+		if d.readOnly {
+			if value == s.vals[lname] {
+				return value, nil
+			}
+			return "", pgerror.New(pgerror.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		}
+		if d.check != nil {
+			v, err := d.check(value)
+			if err != nil {
+				return "", err
+			}
+			value = v
+		}
+	}
+	if local {
+		if s.status == TxnIdle && !s.implicit {
+			// PostgreSQL warns and does nothing outside a block.
+			return value, nil
+		}
+		if s.localVals == nil {
+			s.localVals = map[string]string{}
+		}
+		if _, seen := s.localVals[lname]; !seen {
+			s.localVals[lname] = s.vals[lname]
+		}
+	} else if s.localVals != nil {
+		delete(s.localVals, lname)
+	}
+	s.vals[lname] = value
+	if lname == "timezone" || lname == "extra_float_digits" {
+		s.refreshFormat()
+	}
+	return value, nil
+}
+
+func (s *Session) resetSetting(name string) error {
+	lname := strings.ToLower(name)
+	d := lookupSetting(lname)
+	if d == nil {
+		if isCustomSetting(lname) {
+			delete(s.vals, lname)
+			return nil
+		}
+		return errUnknownSetting(name)
+	}
+	if d.readOnly {
+		return pgerror.New(pgerror.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+	}
+	v := d.def
+	if sv, ok := s.cfg.Params[d.name]; ok {
+		v = sv
+	} else if sv, ok := s.cfg.Params[lname]; ok {
+		v = sv
+	}
+	_, err := s.set(lname, v, false)
+	return err
+}
+
+// StatementTimestamp is statement_timestamp().
+func (s *Session) StatementTimestamp() time.Time { return s.stmtTime }
+
+// TransactionTimestamp is now() and current_timestamp: the start of the
+// current transaction.
+func (s *Session) TransactionTimestamp() time.Time {
+	if s.txnStart.IsZero() {
+		return s.stmtTime
+	}
+	return s.txnStart
+}
+
+// CurrentUser is current_user.
+func (s *Session) CurrentUser() string { return s.cfg.User }
+
+// Database is current_database().
+func (s *Session) Database() string { return s.cfg.Database }
+
+// StatementTimeout returns statement_timeout as a duration (0 = none).
+func (s *Session) StatementTimeout() time.Duration {
+	d, _ := ParseDurationSetting(s.vals["statement_timeout"])
+	return d
+}
+
+// beginTxn starts a transaction (explicit or implicit).
+func (s *Session) beginTxn(implicit bool) {
+	s.txnVals = copyMap(s.vals)
+	s.txnStart = s.stmtTime
+	s.implicit = implicit
+	if !implicit {
+		s.status = TxnBlock
+	}
+	s.vals["transaction_isolation"] = s.vals["default_transaction_isolation"]
+	s.vals["transaction_read_only"] = s.vals["default_transaction_read_only"]
+}
+
+// endTxn finishes the current transaction, keeping or undoing its SETs.
+func (s *Session) endTxn(commit bool) {
+	if !commit && s.txnVals != nil {
+		s.vals = s.txnVals
+	}
+	for k, v := range s.localVals {
+		if commit {
+			s.vals[k] = v
+		}
+	}
+	s.txnVals, s.localVals, s.savepts = nil, nil, nil
+	s.status, s.implicit = TxnIdle, false
+	s.txnStart = time.Time{}
+	s.refreshFormat()
+}
+
+// BeginMessage tells the session that a simple Query message with n
+// statements starts: several statements share one implicit transaction,
+// which changes how SET LOCAL and VACUUM behave.
+func (s *Session) BeginMessage(n int) { s.multi = n > 1 }
+
+// StorePrepared keeps a named prepared statement; the unnamed one ("") is
+// replaced freely, a named one must not exist yet (42P05).
+func (s *Session) StorePrepared(name string, p *Prepared) error {
+	if s.prepared == nil {
+		s.prepared = map[string]*Prepared{}
+	}
+	if _, dup := s.prepared[name]; dup && name != "" {
+		return pgerror.New(pgerror.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
+	}
+	s.prepared[name] = p
+	return nil
+}
+
+// LookupPrepared finds a prepared statement (26000 if there is none).
+func (s *Session) LookupPrepared(name string) (*Prepared, error) {
+	if p, ok := s.prepared[name]; ok {
+		return p, nil
+	}
+	if name == "" {
+		return nil, pgerror.New(pgerror.InvalidSQLStatementName, "unnamed prepared statement does not exist")
+	}
+	return nil, pgerror.New(pgerror.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", name)
+}
+
+// Deallocate drops a prepared statement (26000 if there is none).
+func (s *Session) Deallocate(name string) error {
+	if _, err := s.LookupPrepared(name); err != nil {
+		return err
+	}
+	delete(s.prepared, name)
+	return nil
+}
+
+// CloseStatement drops a prepared statement if it exists; Close messages
+// for unknown names are not an error in PostgreSQL.
+func (s *Session) CloseStatement(name string) { delete(s.prepared, name) }
+
+// DeallocateAll drops every prepared statement.
+func (s *Session) DeallocateAll() { s.prepared = nil }
+
+// BeginStatement marks the start of a statement for statement_timestamp()
+// and opens an implicit transaction when none is open.
+func (s *Session) BeginStatement() {
+	s.stmtTime = time.Now()
+	if s.status == TxnIdle && !s.implicit {
+		s.beginTxn(true)
+	}
+}
+
+// FinishImplicit ends an implicit transaction, as PostgreSQL does at the
+// end of a simple Query message or at Sync: committed if no statement
+// failed, rolled back otherwise. Explicit blocks are left alone.
+func (s *Session) FinishImplicit(failed bool) {
+	if s.implicit {
+		s.endTxn(!failed)
+	}
+}
+
+// Fail records that a statement failed: an explicit block becomes failed
+// (only ROLLBACK gets it out); an implicit transaction is rolled back by
+// FinishImplicit.
+func (s *Session) Fail() {
+	if s.status == TxnBlock {
+		s.status = TxnFailed
+	}
+}
+
+func copyMap(m map[string]string) map[string]string {
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// Prepared is an analysed statement: parameter types and result columns
+// are known; Execute runs it any number of times.
+type Prepared struct {
+	Stmt       *parser.Statement
+	ParamTypes []*types.T
+	// Columns describes the rows the statement returns, nil if none.
+	Columns []planner.Column
+	query   *planner.Query
+}
+
+// Result is what Execute returns: rows to drain (Rows non-nil) and the
+// command tag, or a COPY to carry out.
+type Result struct {
+	Columns []planner.Column
+	Rows    Rows
+	// Notices are sent before the command completes (WARNING for BEGIN in a
+	// block, and so on).
+	Notices []*pgerror.Error
+	// CopyIn or CopyOut is set for COPY ... FROM STDIN / TO STDOUT.
+	CopyIn  *CopyIn
+	CopyOut *CopyOut
+	verb    string
+	tag     string
+}
+
+// Tag returns the CommandComplete tag given the number of rows processed.
+func (r *Result) Tag(rows int64) string {
+	switch r.verb {
+	case "":
+		return r.tag
+	case "INSERT":
+		return "INSERT 0 " + itoa(rows)
+	}
+	return r.verb + " " + itoa(rows)
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// Rows is a stream of result rows; Next returns io.EOF after the last.
+type Rows interface {
+	Next() ([]types.Datum, error)
+	Close()
+}
+
+// Prepare analyses stmt. paramOIDs are the types the client declared (0 or
+// missing means infer).
+func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared, error) {
+	p := &Prepared{Stmt: stmt}
+	declared := make([]*types.T, len(paramOIDs))
+	for i, oid := range paramOIDs {
+		if oid == 0 {
+			continue
+		}
+		t := types.ByOID(oid)
+		if t == nil {
+			return nil, pgerror.New(pgerror.UndefinedObject, "type with OID %d does not exist", oid)
+		}
+		declared[i] = t
+	}
+	if stmt.Utility != nil {
+		cols, err := utilityColumns(stmt.Utility, s)
+		if err != nil {
+			return nil, err
+		}
+		p.Columns = cols
+		p.ParamTypes = declared
+		if len(p.ParamTypes) < stmt.NumParams {
+			return nil, pgerror.New(pgerror.IndeterminateDatatype, "could not determine data type of parameter $%d", len(p.ParamTypes)+1)
+		}
+		return p, nil
+	}
+	q, err := planner.Build(stmt.AST, declared, s.engine.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	p.query = q
+	p.ParamTypes = q.ParamTypes
+	p.Columns = q.Columns
+	return p, nil
+}
+
+// Execute runs a prepared statement with bound parameters.
+func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum) (*Result, error) {
+	if s.status == TxnFailed && !allowedInFailedTxn(p.Stmt) {
+		return nil, pgerror.New(pgerror.InFailedSQLTransaction,
+			"current transaction is aborted, commands ignored until end of transaction block")
+	}
+	if p.Stmt.Utility != nil {
+		return s.execUtility(ctx, p.Stmt.Utility, p)
+	}
+	rows, err := runQuery(ctx, p.query, params, s)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: p.Columns, Rows: rows, verb: "SELECT"}, nil
+}
+
+func allowedInFailedTxn(stmt *parser.Statement) bool {
+	switch stmt.Utility.(type) {
+	case *parser.Rollback, *parser.Commit, *parser.RollbackTo:
+		return true
+	}
+	return false
+}

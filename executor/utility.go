@@ -1,0 +1,369 @@
+package executor
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/copyfmt"
+	"github.com/neuroquantumdb/nqdb/sql/parser"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// VersionString is what version() returns.
+var VersionString = "PostgreSQL " + ServerVersion + " on nqdb, compiled by Go, 64-bit"
+
+func init() { eval.VersionString = VersionString }
+
+func runQuery(ctx context.Context, q *planner.Query, params []types.Datum, s *Session) (Rows, error) {
+	return eval.Run(ctx, q, params, s)
+}
+
+func textColumn(name string) planner.Column {
+	return planner.Column{Name: name, Type: types.Text, Typmod: -1}
+}
+
+// utilityColumns returns the row shape of a utility statement, nil when
+// it returns no rows.
+func utilityColumns(u parser.Utility, s *Session) ([]planner.Column, error) {
+	switch n := u.(type) {
+	case *parser.Show:
+		if n.All {
+			return []planner.Column{textColumn("name"), textColumn("setting"), textColumn("description")}, nil
+		}
+		if d := lookupSetting(n.Name); d != nil {
+			return []planner.Column{textColumn(d.name)}, nil
+		}
+		if _, err := s.Setting(n.Name); err != nil {
+			return nil, err
+		}
+		return []planner.Column{textColumn(n.Name)}, nil
+	case *parser.Copy:
+		return nil, nil
+	}
+	return nil, nil
+}
+
+// sliceRows serves rows computed up front (SHOW and friends).
+type sliceRows struct {
+	rows [][]types.Datum
+	i    int
+}
+
+func (r *sliceRows) Next() ([]types.Datum, error) {
+	if r.i >= len(r.rows) {
+		return nil, io.EOF
+	}
+	r.i++
+	return r.rows[r.i-1], nil
+}
+
+func (r *sliceRows) Close() {}
+
+func tagOnly(tag string) *Result { return &Result{tag: tag} }
+
+func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared) (*Result, error) {
+	switch n := u.(type) {
+	case *parser.Set:
+		return s.execSet(n)
+	case *parser.SetTransaction:
+		return s.execSetTransaction(n)
+	case *parser.Reset:
+		if n.All {
+			for _, name := range settingNames() {
+				if d := lookupSetting(name); !d.readOnly {
+					if err := s.resetSetting(name); err != nil {
+						return nil, err
+					}
+				}
+			}
+		} else if err := s.resetSetting(n.Name); err != nil {
+			return nil, err
+		}
+		return tagOnly("RESET"), nil
+	case *parser.Show:
+		return s.execShow(n, p)
+	case *parser.Begin:
+		res := tagOnly("BEGIN")
+		switch {
+		case s.status != TxnIdle:
+			res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.ActiveSQLTransaction,
+				"there is already a transaction in progress"))
+		case s.implicit:
+			// BEGIN inside a multi-statement message turns the implicit
+			// transaction into a block, as in PostgreSQL.
+			s.implicit = false
+			s.status = TxnBlock
+			s.txnStart = s.stmtTime
+		default:
+			s.beginTxn(false)
+		}
+		if err := s.applyTxnModes(n.Modes); err != nil {
+			return nil, err
+		}
+		return res, nil
+	case *parser.Commit:
+		return s.finishBlock(true), nil
+	case *parser.Rollback:
+		return s.finishBlock(false), nil
+	case *parser.Savepoint:
+		if s.status == TxnIdle {
+			return nil, pgerror.New(pgerror.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
+		}
+		s.savepts = append(s.savepts, savepoint{name: n.Name, vals: copyMap(s.vals)})
+		return tagOnly("SAVEPOINT"), nil
+	case *parser.Release:
+		i, err := s.findSavepoint(n.Name, "RELEASE SAVEPOINT")
+		if err != nil {
+			return nil, err
+		}
+		s.savepts = s.savepts[:i]
+		return tagOnly("RELEASE"), nil
+	case *parser.RollbackTo:
+		i, err := s.findSavepoint(n.Name, "ROLLBACK TO SAVEPOINT")
+		if err != nil {
+			return nil, err
+		}
+		s.vals = copyMap(s.savepts[i].vals)
+		s.savepts = s.savepts[:i+1]
+		s.status = TxnBlock
+		s.refreshFormat()
+		return tagOnly("ROLLBACK"), nil
+	case *parser.Discard:
+		what := strings.ToUpper(n.What)
+		if what == "ALL" {
+			if s.status != TxnIdle {
+				return nil, pgerror.New(pgerror.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
+			}
+			for _, name := range settingNames() {
+				if d := lookupSetting(name); !d.readOnly {
+					_ = s.resetSetting(name)
+				}
+			}
+			s.DeallocateAll()
+		}
+		return tagOnly("DISCARD " + what), nil
+	case *parser.Deallocate:
+		if n.All {
+			s.DeallocateAll()
+		} else if err := s.Deallocate(n.Name); err != nil {
+			return nil, err
+		}
+		return tagOnly("DEALLOCATE"), nil
+	case *parser.Copy:
+		return s.execCopy(ctx, n)
+	case *parser.Vacuum:
+		if s.status != TxnIdle || s.implicit && s.multi {
+			return nil, pgerror.New(pgerror.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
+		}
+		// Nothing is kept that vacuum could reclaim until the storage
+		// engine lands; the command is accepted so that tools run.
+		return tagOnly("VACUUM"), nil
+	case *parser.Analyze:
+		return tagOnly("ANALYZE"), nil
+	case *parser.Checkpoint:
+		return tagOnly("CHECKPOINT"), nil
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not supported yet", utilityName(u))
+}
+
+// utilityName names a statement kind in "not supported" errors.
+func utilityName(u parser.Utility) string {
+	switch u.(type) {
+	case *parser.Listen, *parser.Unlisten, *parser.Notify:
+		return "LISTEN/NOTIFY"
+	case *parser.Explain:
+		return "EXPLAIN"
+	case *parser.Truncate:
+		return "TRUNCATE"
+	case *parser.CreateExtension:
+		return "CREATE EXTENSION"
+	case *parser.CommentOn:
+		return "COMMENT"
+	case *parser.Prepare, *parser.Execute:
+		return "SQL-level PREPARE/EXECUTE"
+	}
+	return "this statement"
+}
+
+func (s *Session) findSavepoint(name, cmd string) (int, error) {
+	if s.status == TxnIdle {
+		return 0, pgerror.New(pgerror.NoActiveSQLTransaction, "%s can only be used in transaction blocks", cmd)
+	}
+	for i := len(s.savepts) - 1; i >= 0; i-- {
+		if s.savepts[i].name == name {
+			return i, nil
+		}
+	}
+	return 0, pgerror.New("3B001", "savepoint \"%s\" does not exist", name)
+}
+
+// finishBlock carries out COMMIT (commit=true) or ROLLBACK.
+func (s *Session) finishBlock(commit bool) *Result {
+	tag := "COMMIT"
+	if !commit {
+		tag = "ROLLBACK"
+	}
+	res := tagOnly(tag)
+	switch s.status {
+	case TxnIdle:
+		res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.NoActiveSQLTransaction,
+			"there is no transaction in progress"))
+		if s.implicit {
+			s.endTxn(commit)
+		}
+	case TxnFailed:
+		s.endTxn(false)
+		res.tag = "ROLLBACK"
+	default:
+		s.endTxn(commit)
+	}
+	return res
+}
+
+func (s *Session) applyTxnModes(m parser.TxnModes) error {
+	if m.Isolation != "" {
+		s.vals["transaction_isolation"] = m.Isolation
+	}
+	if m.ReadOnly != nil {
+		s.vals["transaction_read_only"] = boolSetting(*m.ReadOnly)
+	}
+	return nil
+}
+
+func boolSetting(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (s *Session) execSet(n *parser.Set) (*Result, error) {
+	res := tagOnly("SET")
+	if n.Default {
+		if n.Local {
+			if err := s.resetSetting(n.Name); err != nil {
+				return nil, err
+			}
+			return res, nil
+		}
+		return res, s.resetSetting(n.Name)
+	}
+	if n.Local && s.status == TxnIdle && !s.multi {
+		res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.NoActiveSQLTransaction,
+			"SET LOCAL can only be used in transaction blocks"))
+		// Validate all the same, as PostgreSQL does.
+		if d := lookupSetting(n.Name); d == nil && !isCustomSetting(strings.ToLower(n.Name)) {
+			return nil, errUnknownSetting(n.Name)
+		}
+		return res, nil
+	}
+	if _, err := s.set(n.Name, strings.Join(n.Value, ", "), n.Local); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Session) execSetTransaction(n *parser.SetTransaction) (*Result, error) {
+	res := tagOnly("SET")
+	if n.Session {
+		if n.Modes.Isolation != "" {
+			s.vals["default_transaction_isolation"] = n.Modes.Isolation
+		}
+		if n.Modes.ReadOnly != nil {
+			s.vals["default_transaction_read_only"] = boolSetting(*n.Modes.ReadOnly)
+		}
+		return res, nil
+	}
+	if s.status == TxnIdle && !s.multi {
+		res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.NoActiveSQLTransaction,
+			"SET TRANSACTION can only be used in transaction blocks"))
+		return res, nil
+	}
+	return res, s.applyTxnModes(n.Modes)
+}
+
+func (s *Session) execShow(n *parser.Show, p *Prepared) (*Result, error) {
+	var rows [][]types.Datum
+	if n.All {
+		for _, name := range settingNames() {
+			d := lookupSetting(name)
+			rows = append(rows, []types.Datum{d.name, s.vals[strings.ToLower(name)], d.desc})
+		}
+	} else {
+		v, err := s.Setting(n.Name)
+		if err != nil {
+			return nil, err
+		}
+		rows = [][]types.Datum{{v}}
+	}
+	return &Result{Columns: p.Columns, Rows: &sliceRows{rows: rows}, tag: "SHOW", verb: ""}, nil
+}
+
+// CopyOut is a COPY ... TO STDOUT in progress: the server encodes Rows
+// with Options and reports "COPY n".
+type CopyOut struct {
+	Options copyfmt.Options
+	Columns []planner.Column
+	Rows    Rows
+}
+
+// CopyIn is a COPY ... FROM STDIN: the server streams the client's data to
+// Load, which returns the number of rows loaded.
+type CopyIn struct {
+	Options copyfmt.Options
+	Columns []planner.Column
+	// Load consumes the COPY data (the concatenated CopyData payloads) until
+	// io.EOF and stores the rows.
+	Load func(ctx context.Context, r io.Reader) (int64, error)
+}
+
+func copyOptions(n *parser.Copy) (copyfmt.Options, error) {
+	opts := make([]copyfmt.Opt, len(n.Options))
+	for i, o := range n.Options {
+		opts[i] = copyfmt.Opt{Name: o.Name, Value: o.Value, HasValue: o.HasValue}
+	}
+	return copyfmt.ParseOptions(opts, n.From)
+}
+
+func (s *Session) execCopy(ctx context.Context, n *parser.Copy) (*Result, error) {
+	if !n.Stdio {
+		return nil, pgerror.New(pgerror.InsufficientPrivilege,
+			"COPY to or from a file is not supported").WithHint("Use COPY ... TO STDOUT or FROM STDIN, or psql's \\copy.")
+	}
+	o, err := copyOptions(n)
+	if err != nil {
+		return nil, err
+	}
+	if n.Query != nil {
+		if n.From {
+			return nil, pgerror.New(pgerror.SyntaxError, "COPY (query) FROM is not supported")
+		}
+		p, err := s.Prepare(n.Query, nil)
+		if err != nil {
+			return nil, err
+		}
+		if p.Columns == nil {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "COPY query must have a RETURNING clause")
+		}
+		res, err := s.Execute(ctx, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &Result{CopyOut: &CopyOut{Options: o, Columns: res.Columns, Rows: res.Rows}}, nil
+	}
+	return s.copyTable(ctx, n, o)
+}
+
+// copyTable runs COPY between a table and the client. Tables arrive with
+// the storage issue; until then every table name is unknown.
+func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Options) (*Result, error) {
+	_, err := s.engine.Catalog.LookupTable(n.Schema, n.Table)
+	if err != nil {
+		return nil, err
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "COPY with a table is not supported yet")
+}

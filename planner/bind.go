@@ -1,0 +1,948 @@
+package planner
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cockroachdb/apd/v3"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// Build plans stmt. paramTypes are the types the client declared for $1,
+// $2, ...; nil entries (or a shorter slice) are inferred from context as
+// PostgreSQL does. Errors are *pgerror.Error with the position (1-based,
+// relative to the statement text) when one can be derived.
+func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error) {
+	b := &binder{cat: cat, sql: stmt.Text()}
+	b.params = append(b.params, paramTypes...)
+	var (
+		root Node
+		cols []Column
+		err  error
+	)
+	switch s := stmt.(type) {
+	case *ast.SelectStmt:
+		root, cols, err = b.buildSelect(s)
+	default:
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "statement is not supported yet")
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Like check_variable_parameters: every $n must have a type by now,
+	// and references bound before their type was inferred take it.
+	for i, t := range b.params {
+		if t == nil || t.OID == types.OidUnknown {
+			return nil, pgerror.New(pgerror.IndeterminateDatatype, "could not determine data type of parameter $%d", i+1)
+		}
+	}
+	for _, p := range b.unresolved {
+		p.T = b.params[p.Idx]
+	}
+	for i := range cols {
+		if cols[i].Type == nil || cols[i].Type.OID == types.OidUnknown {
+			cols[i].Type = outputType(root, i)
+		}
+	}
+	return &Query{Columns: cols, ParamTypes: b.params, Root: root}, nil
+}
+
+func outputType(n Node, i int) *types.T {
+	out := n.Output()
+	if i < len(out) {
+		return out[i]
+	}
+	return types.Text
+}
+
+// binder holds the state of one Build.
+type binder struct {
+	cat Catalog
+	sql string
+	// params are the $n types; nil = not yet inferred.
+	params []*types.T
+	// unresolved are Param nodes bound while their type was unknown.
+	unresolved []*Param
+	scope      *scope
+}
+
+// scope is the set of columns visible to expressions: the output of the
+// FROM clause.
+type scope struct {
+	cols []scopeCol
+}
+
+type scopeCol struct {
+	table string
+	name  string
+	t     *types.T
+}
+
+func pos(n ast.Node) int { return n.OriginTextPosition() + 1 }
+
+// errAt attaches the 1-based position of n to err.
+func errAt(err error, n ast.Node) error {
+	if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 && n != nil {
+		return pe.WithPosition(pos(n))
+	}
+	return err
+}
+
+func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
+	if s.Distinct {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "SELECT DISTINCT is not supported yet")
+	}
+	if s.GroupBy != nil || s.Having != nil || s.WindowSpecs != nil {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "GROUP BY, HAVING and WINDOW are not supported yet")
+	}
+	if s.With != nil {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	}
+	var input Node
+	if s.From != nil {
+		n, sc, err := b.buildFrom(s.From.TableRefs)
+		if err != nil {
+			return nil, nil, err
+		}
+		input, b.scope = n, sc
+	} else {
+		b.scope = &scope{}
+	}
+	var where Expr
+	if s.Where != nil {
+		w, err := b.bindExpr(s.Where)
+		if err != nil {
+			return nil, nil, err
+		}
+		if where, err = b.coerceBool(w, "WHERE", s.Where); err != nil {
+			return nil, nil, err
+		}
+	}
+	var exprs []Expr
+	var cols []Column
+	if s.Fields != nil {
+		for _, f := range s.Fields.Fields {
+			if f.WildCard != nil {
+				if len(b.scope.cols) == 0 {
+					return nil, nil, pgerror.New(pgerror.SyntaxError, "SELECT * with no tables specified is not valid")
+				}
+				tbl := f.WildCard.Table.O
+				found := false
+				for i, c := range b.scope.cols {
+					if tbl == "" || c.table == tbl {
+						exprs = append(exprs, &ColumnRef{Idx: i, T: c.t})
+						cols = append(cols, Column{Name: c.name, Type: c.t, Typmod: -1})
+						found = true
+					}
+				}
+				if !found {
+					return nil, nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl)
+				}
+				continue
+			}
+			e, err := b.bindExpr(f.Expr)
+			if err != nil {
+				return nil, nil, err
+			}
+			// Unknown literals in the select list become text.
+			if e.Type().OID == types.OidUnknown {
+				if _, isParam := e.(*Param); !isParam {
+					if e, err = b.coerce(e, types.Text, -1, false, f.Expr); err != nil {
+						return nil, nil, err
+					}
+				}
+			}
+			name := f.AsName.O
+			if name == "" {
+				name, _ = colName(f.Expr)
+			}
+			exprs = append(exprs, e)
+			cols = append(cols, Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)})
+		}
+	}
+	visible := len(exprs)
+	var keys []SortKey
+	if s.OrderBy != nil {
+		for _, item := range s.OrderBy.Items {
+			idx, err := b.orderKey(item.Expr, f2names(cols), &exprs)
+			if err != nil {
+				return nil, nil, err
+			}
+			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: item.Desc})
+		}
+	}
+	var root Node
+	if input == nil {
+		root = &Result{Exprs: exprs, Where: where}
+	} else {
+		if where != nil {
+			input = &Filter{Input: input, Cond: where}
+		}
+		root = &Project{Input: input, Exprs: exprs}
+	}
+	if len(keys) > 0 {
+		root = &Sort{Input: root, Keys: keys}
+	}
+	if s.Limit != nil {
+		lim := &Limit{Input: root}
+		var err error
+		if s.Limit.Count != nil {
+			if lim.Count, err = b.bindLimit(s.Limit.Count, "LIMIT"); err != nil {
+				return nil, nil, err
+			}
+		}
+		if s.Limit.Offset != nil {
+			if lim.Offset, err = b.bindLimit(s.Limit.Offset, "OFFSET"); err != nil {
+				return nil, nil, err
+			}
+		}
+		root = lim
+	}
+	if len(exprs) > visible {
+		// Drop the sort-only columns.
+		trim := make([]Expr, visible)
+		for i := range trim {
+			trim[i] = &ColumnRef{Idx: i, T: exprs[i].Type()}
+		}
+		root = &Project{Input: root, Exprs: trim}
+	}
+	return root, cols, nil
+}
+
+func f2names(cols []Column) []string {
+	n := make([]string, len(cols))
+	for i, c := range cols {
+		n[i] = c.Name
+	}
+	return n
+}
+
+// orderKey resolves an ORDER BY item as PostgreSQL does for SQL92 forms:
+// an integer constant is an output column number, a bare name matching an
+// output column's name is that column, anything else is an expression over
+// the input (added as a hidden column).
+func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, error) {
+	switch x := n.(type) {
+	case *ast.PositionExpr:
+		if x.N < 1 || x.N > len(names) {
+			return 0, pgerror.New(pgerror.InvalidColumnReference, "ORDER BY position %d is not in select list", x.N).WithPosition(pos(n))
+		}
+		return x.N - 1, nil
+	case *ast.ColumnNameExpr:
+		if x.Name.Table.O == "" {
+			match := -1
+			for i, nm := range names {
+				if nm == x.Name.Name.O {
+					if match >= 0 {
+						return 0, pgerror.New(pgerror.AmbiguousColumn, "ORDER BY \"%s\" is ambiguous", nm).WithPosition(pos(n))
+					}
+					match = i
+				}
+			}
+			if match >= 0 {
+				return match, nil
+			}
+		}
+	}
+	e, err := b.bindExpr(n)
+	if err != nil {
+		return 0, err
+	}
+	if e.Type().OID == types.OidUnknown {
+		if e, err = b.coerce(e, types.Text, -1, false, n); err != nil {
+			return 0, err
+		}
+	}
+	*exprs = append(*exprs, e)
+	return len(*exprs) - 1, nil
+}
+
+func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {
+	e, err := b.bindExpr(n)
+	if err != nil {
+		return nil, err
+	}
+	if e.Type().OID == types.OidUnknown || canCoerceImplicit(e.Type(), types.Int8) {
+		return b.coerce(e, types.Int8, -1, false, n)
+	}
+	return nil, pgerror.New(pgerror.DatatypeMismatch, "argument of %s must be type bigint, not type %s", what, e.Type().SQLName).WithPosition(pos(n))
+}
+
+// buildFrom binds a FROM clause: a table, or a subquery with an alias.
+func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
+	if j.Right != nil {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "joins are not supported yet")
+	}
+	ts, ok := j.Left.(*ast.TableSource)
+	if !ok {
+		if jj, ok := j.Left.(*ast.Join); ok {
+			return b.buildFrom(jj)
+		}
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "this FROM item is not supported yet")
+	}
+	switch src := ts.Source.(type) {
+	case *ast.TableName:
+		_, err := b.cat.LookupTable(src.Schema.O, src.Name.O)
+		if err != nil {
+			return nil, nil, errAt(err, src)
+		}
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "reading tables is not supported yet")
+	case *ast.SelectStmt:
+		sub := &binder{cat: b.cat, sql: b.sql, params: b.params}
+		n, cols, err := sub.buildSelect(src)
+		b.params = sub.params
+		b.unresolved = append(b.unresolved, sub.unresolved...)
+		if err != nil {
+			return nil, nil, err
+		}
+		alias := ts.AsName.O
+		sc := &scope{}
+		for _, c := range cols {
+			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type})
+		}
+		return n, sc, nil
+	}
+	return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "this FROM item is not supported yet")
+}
+
+func typmodOf(e Expr) int32 {
+	if c, ok := e.(*Cast); ok {
+		return c.Typmod
+	}
+	return -1
+}
+
+// colName implements PostgreSQL's FigureColname: the name a select-list
+// expression gets without an alias, and how strong that guess is (2 for
+// column and function names, 1 for a cast's type name, 0 for ?column?).
+func colName(n ast.ExprNode) (string, int) {
+	switch x := n.(type) {
+	case *ast.ParenthesesExpr:
+		return colName(x.Expr)
+	case *ast.ColumnNameExpr:
+		return x.Name.Name.O, 2
+	case *ast.FuncCallExpr:
+		name := funcName(x)
+		switch {
+		case name == "nqdb_cast" && len(x.Args) == 2:
+			if s, st := colName(x.Args[0]); st > 1 {
+				return s, st
+			}
+			if v, ok := x.Args[1].(*test_driver.ValueExpr); ok {
+				if t, _, err := parseTypeName(v.GetString()); err == nil {
+					return t.Name, 1
+				}
+			}
+			return "?column?", 0
+		case isConcatOp(x):
+			return "?column?", 0
+		case name == "position", name == "substring", name == "trim":
+			return name, 2
+		}
+		return name, 2
+	case *ast.CaseExpr:
+		if x.ElseClause != nil {
+			if s, st := colName(x.ElseClause); st > 1 {
+				return s, st
+			}
+		}
+		return "case", 1
+	case *test_driver.ValueExpr:
+		if x.Kind() == test_driver.KindInt64 && x.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
+			return "bool", 1
+		}
+	}
+	return "?column?", 0
+}
+
+// funcName is the function's name as PostgreSQL would look it up.
+// Identifiers arrive case-folded from sql/parser; the TiDB grammar keeps
+// the original spelling of keyword functions (CURRENT_TIME), hence L.
+func funcName(x *ast.FuncCallExpr) string { return x.FnName.L }
+
+// isConcatOp tells the FuncCallExpr the TiDB grammar makes of `a || b`
+// from an explicit concat(a, b): the operator's node starts where its left
+// operand does, the function's at its name.
+func isConcatOp(x *ast.FuncCallExpr) bool {
+	return x.FnName.L == ast.Concat && len(x.Args) == 2 &&
+		x.OriginTextPosition() == x.Args[0].OriginTextPosition()
+}
+
+// bindExpr binds one expression.
+func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
+	switch x := n.(type) {
+	case *test_driver.ParamMarkerExpr:
+		return b.bindParam(x)
+	case *test_driver.ValueExpr:
+		return bindLiteral(x)
+	case *ast.ParenthesesExpr:
+		return b.bindExpr(x.Expr)
+	case *ast.BinaryOperationExpr:
+		return b.bindBinary(x)
+	case *ast.UnaryOperationExpr:
+		return b.bindUnary(x)
+	case *ast.FuncCallExpr:
+		return b.bindFunc(x)
+	case *ast.ColumnNameExpr:
+		return b.bindColumn(x)
+	case *ast.IsNullExpr:
+		e, err := b.bindExpr(x.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return &NullTest{X: e, Not: x.Not}, nil
+	case *ast.IsTruthExpr:
+		e, err := b.bindExpr(x.Expr)
+		if err != nil {
+			return nil, err
+		}
+		what := "IS TRUE"
+		if x.True == 0 {
+			what = "IS FALSE"
+		}
+		if x.Not {
+			what = strings.Replace(what, "IS", "IS NOT", 1)
+		}
+		if e, err = b.coerceBool(e, what, x.Expr); err != nil {
+			return nil, err
+		}
+		return &TruthTest{X: e, Val: x.True != 0, Not: x.Not}, nil
+	case *ast.BetweenExpr:
+		return b.bindBetween(x)
+	case *ast.PatternInExpr:
+		return b.bindIn(x)
+	case *ast.PatternLikeOrIlikeExpr:
+		return b.bindLike(x)
+	case *ast.CaseExpr:
+		return b.bindCase(x)
+	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "subqueries in expressions are not supported yet").WithPosition(pos(n))
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "expression %T is not supported yet", n).WithPosition(pos(n))
+}
+
+func (b *binder) bindParam(x *test_driver.ParamMarkerExpr) (Expr, error) {
+	idx := x.Order
+	for len(b.params) <= idx {
+		b.params = append(b.params, nil)
+	}
+	if t := b.params[idx]; t != nil {
+		return &Param{Idx: idx, T: t}, nil
+	}
+	p := &Param{Idx: idx, T: types.Unknown}
+	b.unresolved = append(b.unresolved, p)
+	return p, nil
+}
+
+// bindLiteral types a constant as PostgreSQL's lexer and parser would:
+// integers are int4 if they fit, else int8, else numeric; decimal and
+// exponent forms are numeric; strings are unknown until context decides.
+func bindLiteral(x *test_driver.ValueExpr) (Expr, error) {
+	switch x.Kind() {
+	case test_driver.KindNull:
+		return &Const{T: types.Unknown}, nil
+	case test_driver.KindInt64:
+		v := x.GetInt64()
+		if x.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
+			return &Const{Val: v != 0, T: types.Bool}, nil
+		}
+		if v >= -1<<31 && v < 1<<31 {
+			return &Const{Val: v, T: types.Int4}, nil
+		}
+		return &Const{Val: v, T: types.Int8}, nil
+	case test_driver.KindUint64:
+		d, _, err := apd.NewFromString(strconv.FormatUint(x.GetUint64(), 10))
+		if err != nil {
+			return nil, err
+		}
+		return &Const{Val: d, T: types.Numeric}, nil
+	case test_driver.KindFloat64, test_driver.KindFloat32:
+		d, _, err := apd.NewFromString(strconv.FormatFloat(x.GetFloat64(), 'f', -1, 64))
+		if err != nil {
+			return nil, err
+		}
+		return &Const{Val: d, T: types.Numeric}, nil
+	case test_driver.KindMysqlDecimal:
+		d, _, err := apd.NewFromString(x.GetMysqlDecimal().String())
+		if err != nil {
+			return nil, err
+		}
+		return &Const{Val: d, T: types.Numeric}, nil
+	case test_driver.KindString, test_driver.KindBytes:
+		return &Const{Val: x.GetString(), T: types.Unknown}, nil
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "literal of this kind is not supported").WithPosition(pos(x))
+}
+
+func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
+	name, tbl := x.Name.Name.O, x.Name.Table.O
+	if tbl == "" {
+		// SQL-standard value functions spelled without parentheses.
+		switch strings.ToLower(name) {
+		case "current_user", "session_user", "user", "current_role", "current_catalog", "current_schema",
+			"current_date", "current_timestamp", "localtimestamp":
+			return b.callFunc(strings.ToLower(name), nil, x)
+		}
+	}
+	match := -1
+	for i, c := range b.scope.cols {
+		if c.name == name && (tbl == "" || c.table == tbl) {
+			if match >= 0 {
+				return nil, pgerror.New(pgerror.AmbiguousColumn, "column reference \"%s\" is ambiguous", name).WithPosition(pos(x))
+			}
+			match = i
+		}
+	}
+	if match < 0 {
+		if tbl != "" {
+			found := false
+			for _, c := range b.scope.cols {
+				found = found || c.table == tbl
+			}
+			if !found {
+				return nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl).WithPosition(pos(x))
+			}
+			return nil, pgerror.New(pgerror.UndefinedColumn, "column %s.%s does not exist", tbl, name).WithPosition(pos(x))
+		}
+		return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" does not exist", name).WithPosition(pos(x))
+	}
+	return &ColumnRef{Idx: match, T: b.scope.cols[match].t}, nil
+}
+
+var binaryOpNames = map[opcode.Op]string{
+	opcode.GE: ">=", opcode.LE: "<=", opcode.EQ: "=", opcode.NE: "<>", opcode.LT: "<", opcode.GT: ">",
+	opcode.Plus: "+", opcode.Minus: "-", opcode.Mul: "*", opcode.Div: "/", opcode.Mod: "%",
+	opcode.Xor: "^", opcode.And: "&", opcode.Or: "|", opcode.LeftShift: "<<", opcode.RightShift: ">>",
+}
+
+func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
+	switch x.Op {
+	case opcode.LogicAnd, opcode.LogicOr:
+		op, what := And, "AND"
+		if x.Op == opcode.LogicOr {
+			op, what = Or, "OR"
+		}
+		l, err := b.bindBoolArg(x.L, what)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.bindBoolArg(x.R, what)
+		if err != nil {
+			return nil, err
+		}
+		// Flatten a AND b AND c into one node.
+		args := make([]Expr, 0, 2)
+		for _, e := range []Expr{l, r} {
+			if be, ok := e.(*BoolExpr); ok && be.Op == op {
+				args = append(args, be.Args...)
+			} else {
+				args = append(args, e)
+			}
+		}
+		return &BoolExpr{Op: op, Args: args}, nil
+	}
+	name, ok := binaryOpNames[x.Op]
+	if !ok {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", x.Op.String()).WithPosition(pos(x))
+	}
+	l, err := b.bindExpr(x.L)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.bindExpr(x.R)
+	if err != nil {
+		return nil, err
+	}
+	return b.binaryOp(name, l, r, x.L, x.R, b.opPos(x.R, name, x))
+}
+
+// opPos finds the operator written before the right operand: the TiDB AST
+// keeps no position for operators, so scan back from the right operand
+// over blanks and opening parentheses.
+func (b *binder) opPos(right ast.Node, op string, whole ast.Node) int {
+	off := right.OriginTextPosition()
+	if off <= 0 || off > len(b.sql) {
+		return pos(whole)
+	}
+	i := off
+	for i > 0 && (b.sql[i-1] == ' ' || b.sql[i-1] == '\t' || b.sql[i-1] == '\n' || b.sql[i-1] == '\r' || b.sql[i-1] == '(') {
+		i--
+	}
+	if i >= len(op) && strings.EqualFold(b.sql[i-len(op):i], op) {
+		return utf8.RuneCountInString(b.sql[:i-len(op)]) + 1
+	}
+	if i >= 1 {
+		// "!=" spelled for "<>", "^" etc.: take the last non-blank run.
+		j := i
+		for j > 0 && strings.IndexByte("<>=!+-*/%^&|#~", b.sql[j-1]) >= 0 {
+			j--
+		}
+		if j < i {
+			return utf8.RuneCountInString(b.sql[:j]) + 1
+		}
+	}
+	return pos(whole)
+}
+
+func (b *binder) bindBoolArg(n ast.ExprNode, what string) (Expr, error) {
+	e, err := b.bindExpr(n)
+	if err != nil {
+		return nil, err
+	}
+	return b.coerceBool(e, what, n)
+}
+
+// coerceBool coerces e to boolean for a context such as WHERE or AND.
+func (b *binder) coerceBool(e Expr, what string, n ast.Node) (Expr, error) {
+	t := e.Type()
+	if t.OID == types.OidBool {
+		return e, nil
+	}
+	if t.OID == types.OidUnknown {
+		return b.coerce(e, types.Bool, -1, false, n)
+	}
+	return nil, pgerror.New(pgerror.DatatypeMismatch, "argument of %s must be type boolean, not type %s", what, t.SQLName).WithPosition(pos(n))
+}
+
+func (b *binder) bindUnary(x *ast.UnaryOperationExpr) (Expr, error) {
+	switch x.Op {
+	case opcode.Not, opcode.Not2:
+		e, err := b.bindBoolArg(x.V, "NOT")
+		if err != nil {
+			return nil, err
+		}
+		return &BoolExpr{Op: Not, Args: []Expr{e}}, nil
+	case opcode.Minus:
+		// PostgreSQL's grammar folds a minus sign into a numeric literal,
+		// which is how -2147483648 is an int4.
+		if v, ok := x.V.(*test_driver.ValueExpr); ok {
+			c, err := bindLiteral(v)
+			if err != nil {
+				return nil, err
+			}
+			if folded := negateConst(c.(*Const)); folded != nil {
+				return folded, nil
+			}
+		}
+		e, err := b.bindExpr(x.V)
+		if err != nil {
+			return nil, err
+		}
+		return b.unaryOp("-", e, x.V, pos(x))
+	case opcode.Plus:
+		e, err := b.bindExpr(x.V)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.unaryOp("+", e, x.V, pos(x)); err != nil {
+			return nil, err
+		}
+		return e, nil
+	case opcode.BitNeg:
+		e, err := b.bindExpr(x.V)
+		if err != nil {
+			return nil, err
+		}
+		return b.unaryOp("~", e, x.V, pos(x))
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "unary operator %s is not supported", x.Op.String()).WithPosition(pos(x))
+}
+
+func negateConst(c *Const) *Const {
+	switch v := c.Val.(type) {
+	case int64:
+		n := -v
+		if c.T.OID == types.OidInt8 && n == -1<<31 {
+			return &Const{Val: n, T: types.Int4}
+		}
+		return &Const{Val: n, T: c.T}
+	case *apd.Decimal:
+		d := new(apd.Decimal).Neg(v)
+		if d.Form == apd.Finite && d.Exponent == 0 && v.Coeff.String() == "9223372036854775808" {
+			// -9223372036854775808 is an int8 in PostgreSQL.
+			return &Const{Val: int64(-1 << 63), T: types.Int8}
+		}
+		return &Const{Val: d, T: c.T}
+	}
+	return nil
+}
+
+func (b *binder) bindBetween(x *ast.BetweenExpr) (Expr, error) {
+	// PostgreSQL rewrites a BETWEEN b AND c into a >= b AND a <= c.
+	e, err := b.bindExpr(x.Expr)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := b.bindExpr(x.Left)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := b.bindExpr(x.Right)
+	if err != nil {
+		return nil, err
+	}
+	opLo, opHi, op := ">=", "<=", And
+	if x.Not {
+		opLo, opHi, op = "<", ">", Or
+	}
+	l, err := b.binaryOp(opLo, e, lo, x.Expr, x.Left, pos(x))
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.binaryOp(opHi, e, hi, x.Expr, x.Right, pos(x))
+	if err != nil {
+		return nil, err
+	}
+	return &BoolExpr{Op: op, Args: []Expr{l, r}}, nil
+}
+
+func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
+	if x.Sel != nil {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "IN (subquery) is not supported yet").WithPosition(pos(x))
+	}
+	e, err := b.bindExpr(x.Expr)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Expr, len(x.List))
+	for i, n := range x.List {
+		if items[i], err = b.bindExpr(n); err != nil {
+			return nil, err
+		}
+	}
+	// With one common type PostgreSQL uses = ANY(array); otherwise an OR
+	// of = comparisons. Both have the same result, so bind the latter,
+	// after giving unknown items the common type.
+	all := append([]Expr{e}, items...)
+	nodes := append([]ast.ExprNode{x.Expr}, x.List...)
+	if common, err := b.commonType(all, nodes, ""); err == nil && common.OID != types.OidUnknown {
+		for i := range all {
+			if all[i].Type().OID == types.OidUnknown {
+				if all[i], err = b.coerce(all[i], common, -1, false, nodes[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		e, items = all[0], all[1:]
+	}
+	name, op := "=", Or
+	if x.Not {
+		name, op = "<>", And
+	}
+	args := make([]Expr, len(items))
+	for i, it := range items {
+		if args[i], err = b.binaryOp(name, e, it, x.Expr, x.List[i], pos(x)); err != nil {
+			return nil, err
+		}
+	}
+	if len(args) == 1 {
+		return args[0], nil
+	}
+	return &BoolExpr{Op: op, Args: args}, nil
+}
+
+func (b *binder) bindLike(x *ast.PatternLikeOrIlikeExpr) (Expr, error) {
+	name := "~~"
+	if !x.IsLike {
+		name = "~~*"
+	}
+	if x.Not {
+		name = "!" + name
+	}
+	e, err := b.bindExpr(x.Expr)
+	if err != nil {
+		return nil, err
+	}
+	p, err := b.bindExpr(x.Pattern)
+	if err != nil {
+		return nil, err
+	}
+	c, err := b.binaryOp(name, e, p, x.Expr, x.Pattern, b.opPos(x.Pattern, "like", x))
+	if err != nil {
+		return nil, err
+	}
+	call := c.(*Call)
+	// The escape character travels as a third argument ("" = none).
+	esc := ""
+	if x.Escape != 0 {
+		esc = string(rune(x.Escape))
+	}
+	call.Args = append(call.Args, &Const{Val: esc, T: types.Text})
+	return call, nil
+}
+
+func (b *binder) bindCase(x *ast.CaseExpr) (Expr, error) {
+	var operand Expr
+	if x.Value != nil {
+		var err error
+		if operand, err = b.bindExpr(x.Value); err != nil {
+			return nil, err
+		}
+	}
+	c := &Case{}
+	results := make([]Expr, 0, len(x.WhenClauses)+1)
+	nodes := make([]ast.ExprNode, 0, len(x.WhenClauses)+1)
+	for _, w := range x.WhenClauses {
+		cond, err := b.bindExpr(w.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if operand != nil {
+			if cond, err = b.binaryOp("=", operand, cond, x.Value, w.Expr, pos(w.Expr)); err != nil {
+				return nil, err
+			}
+		} else if cond, err = b.coerceBool(cond, "CASE/WHEN", w.Expr); err != nil {
+			return nil, err
+		}
+		r, err := b.bindExpr(w.Result)
+		if err != nil {
+			return nil, err
+		}
+		c.Whens = append(c.Whens, When{Cond: cond})
+		results = append(results, r)
+		nodes = append(nodes, w.Result)
+	}
+	if x.ElseClause != nil {
+		e, err := b.bindExpr(x.ElseClause)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, e)
+		nodes = append(nodes, x.ElseClause)
+	} else {
+		results = append(results, &Const{T: types.Unknown})
+		nodes = append(nodes, nil)
+	}
+	t, err := b.commonType(results, nodes, "CASE")
+	if err != nil {
+		return nil, err
+	}
+	if t.OID == types.OidUnknown {
+		t = types.Text
+	}
+	for i := range results {
+		if results[i], err = b.coerce(results[i], t, -1, false, nodes[i]); err != nil {
+			return nil, err
+		}
+	}
+	for i := range c.Whens {
+		c.Whens[i].Result = results[i]
+	}
+	c.Else, c.T = results[len(results)-1], t
+	return c, nil
+}
+
+// commonType implements PostgreSQL's select_common_type for CASE, COALESCE,
+// GREATEST, VALUES and the like: the first known type, replaced by a later
+// one of the same category that is preferred or that it casts to
+// implicitly (and not back). All-unknown gives unknown (callers choose
+// text). context names the construct in the error message; "" = no error
+// text needed.
+func (b *binder) commonType(es []Expr, nodes []ast.ExprNode, context string) (*types.T, error) {
+	var cand *types.T
+	for i, e := range es {
+		t := e.Type()
+		if t.OID == types.OidUnknown {
+			continue
+		}
+		if cand == nil {
+			cand = t
+			continue
+		}
+		if t.OID == cand.OID {
+			continue
+		}
+		if t.Category != cand.Category {
+			err := pgerror.New(pgerror.DatatypeMismatch, "%s types %s and %s cannot be matched", context, cand.SQLName, t.SQLName)
+			if i < len(nodes) && nodes[i] != nil {
+				err = err.WithPosition(pos(nodes[i]))
+			}
+			return nil, err
+		}
+		if !cand.Preferred && canCoerceImplicit(cand, t) && !canCoerceImplicit(t, cand) {
+			cand = t
+		}
+	}
+	if cand == nil {
+		return types.Unknown, nil
+	}
+	// Every input must convert implicitly to the chosen type.
+	for i, e := range es {
+		if !canCoerceImplicit(e.Type(), cand) {
+			err := pgerror.New(pgerror.CannotCoerce, "%s could not convert type %s to %s", context, e.Type().SQLName, cand.SQLName)
+			if i < len(nodes) && nodes[i] != nil {
+				err = err.WithPosition(pos(nodes[i]))
+			}
+			return nil, err
+		}
+	}
+	return cand, nil
+}
+
+// coerce converts e to type t (with typmod, -1 = none). Unknown literals
+// are parsed now; parameters of unknown type take the type; other types
+// get a Cast node when the cast exists (implicit or, if explicit is set,
+// explicit).
+func (b *binder) coerce(e Expr, t *types.T, typmod int32, explicit bool, n ast.Node) (Expr, error) {
+	from := e.Type()
+	if from.OID == t.OID && typmod < 0 {
+		return e, nil
+	}
+	switch x := e.(type) {
+	case *Param:
+		if from.OID == types.OidUnknown {
+			b.params[x.Idx] = t
+			p := &Param{Idx: x.Idx, T: t}
+			if typmod >= 0 {
+				return &Cast{X: p, To: t, Typmod: typmod, Explicit: explicit}, nil
+			}
+			return p, nil
+		}
+	case *Const:
+		if from.OID == types.OidUnknown {
+			if x.Val == nil {
+				return &Const{T: t}, nil
+			}
+			if t.OID == types.OidAny {
+				return e, nil
+			}
+			v, err := types.ParseText(t, x.Val.(string), nil)
+			if err != nil {
+				return nil, errAt(err, n)
+			}
+			c := &Const{Val: v, T: t}
+			if typmod >= 0 {
+				return &Cast{X: c, To: t, Typmod: typmod, Explicit: explicit}, nil
+			}
+			return c, nil
+		}
+	}
+	if from.OID == types.OidUnknown {
+		// An unknown-typed expression that is not a literal (a CASE of
+		// NULLs, say) converts through text.
+		return &Cast{X: e, To: t, Typmod: typmod, Explicit: explicit}, nil
+	}
+	if explicit {
+		if !canCastExplicit(from, t) {
+			err := pgerror.New(pgerror.CannotCoerce, "cannot cast type %s to %s", from.SQLName, t.SQLName)
+			if n != nil {
+				err = err.WithPosition(pos(n))
+			}
+			return nil, err
+		}
+	} else if !canCoerceImplicit(from, t) {
+		err := pgerror.New(pgerror.DatatypeMismatch, "cannot cast type %s to %s", from.SQLName, t.SQLName)
+		if n != nil {
+			err = err.WithPosition(pos(n))
+		}
+		return nil, err
+	}
+	return &Cast{X: e, To: t, Typmod: typmod, Explicit: explicit}, nil
+}

@@ -1,0 +1,124 @@
+package planner
+
+import (
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// Query is a bound, typed, immutable plan for a statement. It may be run
+// any number of times, concurrently.
+type Query struct {
+	// Columns describes the result rows; nil when the statement returns none.
+	Columns []Column
+	// ParamTypes holds the type of each $n after inference (len = highest n);
+	// entries are never nil.
+	ParamTypes []*types.T
+	// Root is the operator tree.
+	Root Node
+}
+
+// Column describes one result column as RowDescription carries it.
+type Column struct {
+	Name     string
+	Type     *types.T
+	Typmod   int32 // -1 when none
+	TableOID uint32
+	AttNum   int16
+}
+
+// Catalog resolves tables for the planner. Until storage exists the lead
+// provides a stub that reports every table as missing.
+type Catalog interface {
+	// LookupTable returns the table schema.name (schema "" = search path),
+	// or a 42P01 error `relation "x" does not exist`.
+	LookupTable(schema, name string) (Table, error)
+}
+
+// Table is a relation the planner can read from.
+type Table interface {
+	// OID is the pg_class OID, reported in RowDescription.
+	OID() uint32
+	// Name is the relation name.
+	Name() string
+	// Columns lists the user columns in attribute order.
+	Columns() []Column
+}
+
+// Node is a plan operator. Each produces rows whose width is len(Output()).
+type Node interface {
+	// Output returns the types of the columns the node produces.
+	Output() []*types.T
+}
+
+// Result produces at most one row: Exprs evaluated once, if Where (which
+// may be nil) is true. It is SELECT without FROM.
+type Result struct {
+	Exprs []Expr
+	Where Expr
+}
+
+// Values produces its rows in order; each row's Exprs are evaluated when
+// the row is produced.
+type Values struct {
+	Rows  [][]Expr
+	Types []*types.T
+}
+
+// Filter passes the rows of Input for which Cond is true.
+type Filter struct {
+	Input Node
+	Cond  Expr
+}
+
+// Project computes Exprs over each row of Input; ColumnRef.Idx refers to
+// Input's columns.
+type Project struct {
+	Input Node
+	Exprs []Expr
+}
+
+// Limit skips Offset rows of Input, then passes at most Count (nil = all).
+// Both are evaluated once, before the first row.
+type Limit struct {
+	Input  Node
+	Offset Expr
+	Count  Expr
+}
+
+// SortKey is one ORDER BY key: a column of the input.
+type SortKey struct {
+	Col        int
+	Desc       bool
+	NullsFirst bool
+}
+
+// Sort orders the rows of Input by Keys.
+type Sort struct {
+	Input Node
+	Keys  []SortKey
+}
+
+// Output implements Node.
+func (n *Result) Output() []*types.T { return exprTypes(n.Exprs) }
+
+// Output implements Node.
+func (n *Values) Output() []*types.T { return n.Types }
+
+// Output implements Node.
+func (n *Filter) Output() []*types.T { return n.Input.Output() }
+
+// Output implements Node.
+func (n *Project) Output() []*types.T { return exprTypes(n.Exprs) }
+
+// Output implements Node.
+func (n *Limit) Output() []*types.T { return n.Input.Output() }
+
+// Output implements Node.
+func (n *Sort) Output() []*types.T { return n.Input.Output() }
+
+func exprTypes(es []Expr) []*types.T {
+	ts := make([]*types.T, len(es))
+	for i, e := range es {
+		ts[i] = e.Type()
+	}
+	return ts
+}

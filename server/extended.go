@@ -1,0 +1,236 @@
+package server
+
+import (
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/neuroquantumdb/nqdb/executor"
+	"github.com/neuroquantumdb/nqdb/sql/parser"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// portal is a bound statement: parameters and result formats fixed, and,
+// once executed with a row limit, the half-drained result.
+type portal struct {
+	prep    *executor.Prepared
+	params  []types.Datum
+	formats []int16
+	res     *executor.Result // non-nil while suspended
+	sent    int64            // rows sent so far (for the final tag)
+	done    bool
+}
+
+// extendedError reports an error in the extended protocol: the error is
+// sent and everything up to the next Sync is skipped.
+func (c *conn) extendedError(err error) error {
+	var fatal connError
+	if asConnError(err, &fatal) {
+		return fatal.err
+	}
+	c.sendError(pgerror.From(err))
+	c.sess.Fail()
+	c.ignoreTillSync = true
+	c.failedSinceSync = true
+	return nil
+}
+
+func asConnError(err error, target *connError) bool {
+	ce, ok := err.(connError)
+	if ok {
+		*target = ce
+	}
+	return ok
+}
+
+// emptyStatement marks a Parse of an empty query string; executing it
+// yields EmptyQueryResponse.
+var emptyStatement = &parser.Statement{}
+
+func (c *conn) handleParse(m *pgproto3.Parse) error {
+	if !utf8.ValidString(m.Query) {
+		return c.extendedError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+	}
+	stmts, err := parser.Parse(m.Query)
+	if err != nil {
+		return c.extendedError(err)
+	}
+	if len(stmts) > 1 {
+		return c.extendedError(pgerror.New(pgerror.SyntaxError, "cannot insert multiple commands into a prepared statement"))
+	}
+	var prep *executor.Prepared
+	if len(stmts) == 0 {
+		prep = &executor.Prepared{Stmt: emptyStatement}
+		for range m.ParameterOIDs {
+			prep.ParamTypes = append(prep.ParamTypes, types.Unknown)
+		}
+	} else {
+		prep, err = c.sess.Prepare(stmts[0], m.ParameterOIDs)
+		if err != nil {
+			return c.extendedError(positionedError(err, m.Query, stmts[0]))
+		}
+	}
+	if err := c.sess.StorePrepared(m.Name, prep); err != nil {
+		return c.extendedError(err)
+	}
+	c.be.Send(&pgproto3.ParseComplete{})
+	return nil
+}
+
+func (c *conn) handleBind(m *pgproto3.Bind) error {
+	prep, err := c.sess.LookupPrepared(m.PreparedStatement)
+	if err != nil {
+		return c.extendedError(err)
+	}
+	if _, exists := c.portals[m.DestinationPortal]; exists && m.DestinationPortal != "" {
+		return c.extendedError(pgerror.New(pgerror.DuplicateCursor, "portal \"%s\" already exists", m.DestinationPortal))
+	}
+	if len(m.Parameters) != len(prep.ParamTypes) {
+		return c.extendedError(pgerror.New(pgerror.ProtocolViolation,
+			"bind message supplies %d parameters, but prepared statement \"%s\" requires %d",
+			len(m.Parameters), m.PreparedStatement, len(prep.ParamTypes)))
+	}
+	if n := len(m.ParameterFormatCodes); n > 1 && n != len(m.Parameters) {
+		return c.extendedError(pgerror.New(pgerror.ProtocolViolation,
+			"bind message has %d parameter formats but %d parameters", n, len(m.Parameters)))
+	}
+	if n := len(m.ResultFormatCodes); n > 1 && n != len(prep.Columns) {
+		return c.extendedError(pgerror.New(pgerror.ProtocolViolation,
+			"bind message has %d result formats but query has %d columns", n, len(prep.Columns)))
+	}
+	for _, f := range m.ResultFormatCodes {
+		if f != 0 && f != 1 {
+			return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "unsupported format code: %d", f))
+		}
+	}
+	params := make([]types.Datum, len(m.Parameters))
+	for i, raw := range m.Parameters {
+		if raw == nil {
+			continue
+		}
+		t := prep.ParamTypes[i]
+		switch f := formatOf(m.ParameterFormatCodes, i); f {
+		case 0:
+			if !utf8.Valid(raw) {
+				return c.extendedError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+			}
+			d, err := types.ParseText(t, string(raw), c.sess.FormatOpts())
+			if err != nil {
+				return c.extendedError(err)
+			}
+			params[i] = d
+		case 1:
+			d, err := types.ParseBinary(t, raw)
+			if err != nil {
+				pe := pgerror.From(err)
+				return c.extendedError(pgerror.New(pe.Code, "incorrect binary data format in bind parameter %d", i+1))
+			}
+			params[i] = d
+		default:
+			return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "unsupported format code: %d", f))
+		}
+	}
+	if old := c.portals[m.DestinationPortal]; old != nil {
+		c.closePortal(m.DestinationPortal)
+	}
+	formats := append([]int16(nil), m.ResultFormatCodes...)
+	c.portals[m.DestinationPortal] = &portal{prep: prep, params: params, formats: formats}
+	c.be.Send(&pgproto3.BindComplete{})
+	return nil
+}
+
+func (c *conn) handleDescribe(m *pgproto3.Describe) error {
+	switch m.ObjectType {
+	case 'S':
+		prep, err := c.sess.LookupPrepared(m.Name)
+		if err != nil {
+			return c.extendedError(err)
+		}
+		oids := make([]uint32, len(prep.ParamTypes))
+		for i, t := range prep.ParamTypes {
+			oids[i] = t.OID
+		}
+		c.be.Send(&pgproto3.ParameterDescription{ParameterOIDs: oids})
+		if prep.Columns == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(prep.Columns, nil))
+		}
+	case 'P':
+		pt := c.portals[m.Name]
+		if pt == nil {
+			return c.extendedError(pgerror.New(pgerror.InvalidCursorName, "portal \"%s\" does not exist", m.Name))
+		}
+		if pt.prep.Columns == nil {
+			c.be.Send(&pgproto3.NoData{})
+		} else {
+			c.be.Send(rowDescription(pt.prep.Columns, pt.formats))
+		}
+	default:
+		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType))
+		return connError{errProtocol}
+	}
+	return nil
+}
+
+func (c *conn) handleExecute(m *pgproto3.Execute) error {
+	pt := c.portals[m.Portal]
+	if pt == nil {
+		return c.extendedError(pgerror.New(pgerror.InvalidCursorName, "portal \"%s\" does not exist", m.Portal))
+	}
+	if pt.prep.Stmt == emptyStatement {
+		c.be.Send(&pgproto3.EmptyQueryResponse{})
+		return nil
+	}
+	ctx, done := c.statementContext()
+	defer done()
+	res := pt.res
+	if res == nil {
+		if pt.done {
+			// A finished portal yields no more rows.
+			c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("SELECT 0")})
+			return nil
+		}
+		c.sess.BeginStatement()
+		var err error
+		res, err = c.sess.Execute(ctx, pt.prep, pt.params)
+		if err != nil {
+			return c.extendedError(ctxError(ctx, err))
+		}
+	}
+	if err := c.sendResult(ctx, res, pt.formats, int(m.MaxRows), false, pt); err != nil {
+		return c.extendedError(err)
+	}
+	return nil
+}
+
+func (c *conn) handleClose(m *pgproto3.Close) error {
+	switch m.ObjectType {
+	case 'S':
+		c.sess.CloseStatement(m.Name)
+	case 'P':
+		c.closePortal(m.Name)
+	default:
+		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid CLOSE message subtype %d", m.ObjectType))
+		return connError{errProtocol}
+	}
+	c.be.Send(&pgproto3.CloseComplete{})
+	return nil
+}
+
+func (c *conn) closePortal(name string) {
+	if pt := c.portals[name]; pt != nil {
+		if pt.res != nil && pt.res.Rows != nil {
+			pt.res.Rows.Close()
+		}
+		delete(c.portals, name)
+	}
+}
+
+// handleSync ends an implicit transaction and reports readiness.
+func (c *conn) handleSync() error {
+	c.sess.FinishImplicit(c.failedSinceSync)
+	c.failedSinceSync = false
+	return c.readyForQuery()
+}

@@ -1,0 +1,294 @@
+package parser
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	tparser "github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+)
+
+// Statement is one parsed statement of a query string.
+type Statement struct {
+	// Text is the statement's own text as the client sent it (trimmed, no
+	// trailing ';').
+	Text string
+	// Offset is the byte offset of Text in the full query string.
+	Offset int
+	// Utility is non-nil when the utility parser handled the statement.
+	Utility Utility
+	// AST is the TiDB AST of the rewritten text otherwise. Every
+	// ast.ParamMarkerExpr in it has Order n-1 for its $n.
+	AST ast.StmtNode
+	// NumParams is the highest $n used (0 if none).
+	NumParams int
+	// Rewritten is the text given to the TiDB parser (empty for utility
+	// statements); useful in logs and tests.
+	Rewritten string
+	// ColumnTypes maps column names of CREATE TABLE / ALTER TABLE to their
+	// PostgreSQL type as written (normalised like cast type names): the
+	// TiDB column types in AST are placeholders that merely parse.
+	ColumnTypes map[string]string
+	// StorageParams holds `WITH (name=value, ...)` of CREATE TABLE, which
+	// TiDB does not parse (e.g. "fillfactor=100").
+	StorageParams []string
+	// IndexMethod is the access method of CREATE INDEX .. USING m, removed
+	// from the text given to TiDB.
+	IndexMethod string
+	// Concurrently records CREATE INDEX CONCURRENTLY (removed for TiDB).
+	Concurrently bool
+}
+
+// Utility is implemented by the utility statement nodes of this package.
+type Utility interface{ utility() }
+
+// sqlMode makes TiDB's lexer read the rewritten text the PostgreSQL way:
+// "x" is an identifier, || concatenates, backslashes are literal.
+const sqlMode = mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes
+
+// parserPool holds TiDB parsers: one is not safe for concurrent use, and
+// making one costs more than parsing a short statement.
+var parserPool = sync.Pool{New: func() any {
+	p := tparser.New()
+	p.SetSQLMode(sqlMode)
+	p.EnableWindowFunc(true)
+	return p
+}}
+
+// Parse splits a query string into statements and parses each. Errors are
+// *pgerror.Error; syntax errors carry the 1-based character position in sql
+// as PostgreSQL reports it. An empty (or comment-only) string yields no
+// statements.
+func Parse(sql string) ([]*Statement, error) {
+	toks, err := lex(sql)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Statement
+	start := 0
+	for i := 0; i <= len(toks); i++ {
+		if i < len(toks) && !toks[i].isSelf(';') {
+			continue
+		}
+		if i > start {
+			var term *token
+			if i < len(toks) {
+				term = &toks[i]
+			}
+			st, err := parseStatement(sql, toks[start:i], term)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, st)
+		}
+		start = i + 1
+	}
+	return out, nil
+}
+
+// parseStatement parses the tokens of one statement; term is the ';' that
+// ends it, if any (PostgreSQL reports a premature end there).
+func parseStatement(src string, toks []token, term *token) (*Statement, error) {
+	st := &Statement{
+		Text:   src[toks[0].pos:toks[len(toks)-1].end],
+		Offset: toks[0].pos,
+	}
+	for i := range toks {
+		if toks[i].kind == tkParam && toks[i].n > st.NumParams {
+			st.NumParams = toks[i].n
+		}
+	}
+	if isUtility(toks) {
+		u, err := parseUtility(src, toks, term)
+		if err != nil {
+			return nil, err
+		}
+		st.Utility = u
+		return st, nil
+	}
+	if err := rewriteAndParse(src, toks, term, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// rewriteAndParse rewrites toks for TiDB, parses the result into st.AST and
+// numbers the parameter markers.
+func rewriteAndParse(src string, toks []token, term *token, st *Statement) error {
+	r := rewriter{src: src, toks: toks}
+	if len(toks) > 0 && (toks[0].is("create") || toks[0].is("alter")) {
+		prepareDDL(&r, st)
+	}
+	if err := r.run(); err != nil {
+		return err
+	}
+	st.ColumnTypes = r.colTypes
+	text, spans, params := r.render()
+	st.Rewritten = text
+
+	p := parserPool.Get().(*tparser.Parser)
+	stmts, _, err := p.ParseSQL(text)
+	parserPool.Put(p)
+	if err != nil {
+		return mapTiDBError(src, text, spans, toks, term, err)
+	}
+	if len(stmts) != 1 {
+		// Our splitter saw one statement; TiDB saw several (cannot happen
+		// with ';' removed, but do not trust it).
+		return syntaxErrorAt(src, &toks[0])
+	}
+	st.AST = stmts[0]
+	if len(params) > 0 {
+		numberParams(st.AST, params)
+	}
+	return nil
+}
+
+// paramPos is the rewritten-text offset of a `?` and its $n.
+type paramPos struct{ off, n int }
+
+// render joins the pieces into the text for TiDB.
+func (r *rewriter) render() (string, []span, []paramPos) {
+	var b strings.Builder
+	n := 0
+	for i := range r.pieces {
+		n += len(r.pieces[i].text) + 1
+	}
+	b.Grow(n)
+	spans := make([]span, 0, len(r.pieces))
+	var params []paramPos
+	for i := range r.pieces {
+		p := &r.pieces[i]
+		if p.space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		spans = append(spans, span{out: b.Len(), orig: p.orig, origEnd: p.origEnd})
+		if p.param > 0 {
+			params = append(params, paramPos{off: b.Len(), n: p.param})
+		}
+		b.WriteString(p.text)
+	}
+	return b.String(), spans, params
+}
+
+// markerCollector gathers the parameter markers of an AST.
+type markerCollector struct{ markers []*driver.ParamMarkerExpr }
+
+func (c *markerCollector) Enter(n ast.Node) (ast.Node, bool) {
+	if m, ok := n.(*driver.ParamMarkerExpr); ok {
+		c.markers = append(c.markers, m)
+	}
+	return n, false
+}
+
+func (c *markerCollector) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// numberParams gives each marker the order of its $n: TiDB numbers `?` by
+// appearance, PostgreSQL by the number written.
+func numberParams(stmt ast.StmtNode, params []paramPos) {
+	var c markerCollector
+	stmt.Accept(&c)
+	for _, m := range c.markers {
+		i := sort.Search(len(params), func(i int) bool { return params[i].off >= m.Offset })
+		if i < len(params) && params[i].off == m.Offset {
+			m.SetOrder(params[i].n - 1)
+		}
+	}
+}
+
+// mapTiDBError turns a TiDB parse error into PostgreSQL's syntax error at
+// the user's token. TiDB reports `line L column C near "REST"` where REST
+// is the rewritten text from the offending token to the end (or a prefix
+// with "(total length N)" when long).
+func mapTiDBError(src, text string, spans []span, toks []token, term *token, err error) *pgerror.Error {
+	msg := err.Error()
+	off := -1
+	if k := strings.Index(msg, "near \""); k >= 0 {
+		rest := msg[k+6:]
+		if t := strings.LastIndex(rest, "(total length "); t >= 0 {
+			if n, e := strconv.Atoi(strings.TrimSuffix(rest[t+14:], ")")); e == nil && n <= len(text) {
+				off = len(text) - n
+			}
+		}
+		if off < 0 {
+			for c := 0; c <= len(text); c++ {
+				if strings.HasPrefix(rest, text[c:]+"\"") {
+					off = c
+					break
+				}
+			}
+		}
+	}
+	if off < 0 || off >= len(text) || strings.TrimSpace(text[off:]) == "" {
+		if off < 0 {
+			pe := syntaxErrorAt(src, &toks[0])
+			pe.Detail = ""
+			return pe
+		}
+		if term != nil {
+			return syntaxErrorAt(src, term)
+		}
+		return syntaxErrorAt(src, &token{kind: tkEOF})
+	}
+	// The last span starting at or before off is the user's token.
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].out > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	sp := spans[i]
+	return syntaxErrorAt(src, &token{kind: tkIdent, pos: sp.orig, end: sp.origEnd})
+}
+
+// prepareDDL strips PostgreSQL-only DDL clauses TiDB cannot parse and
+// records them in st: CREATE INDEX CONCURRENTLY, USING method, WITH (..)
+// storage parameters.
+func prepareDDL(r *rewriter, st *Statement) {
+	toks := r.toks
+	keep := toks[:0:0]
+	depth := 0
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		switch {
+		case t.isSelf('('):
+			depth++
+		case t.isSelf(')'):
+			depth--
+		case depth == 0 && t.is("concurrently") && i > 0 && toks[i-1].is("index"):
+			st.Concurrently = true
+			continue
+		case depth == 0 && t.is("using") && i+2 < len(toks) && toks[i+1].kind == tkIdent && toks[i+2].isSelf('(') &&
+			(toks[0].is("create") && (toks[1].is("index") || toks[1].is("unique"))):
+			st.IndexMethod = toks[i+1].val
+			i++
+			continue
+		case depth == 0 && t.is("with") && i+1 < len(toks) && toks[i+1].isSelf('(') && i > 0 && toks[i-1].isSelf(')'):
+			j := i + 2
+			var cur strings.Builder
+			for ; j < len(toks) && !toks[j].isSelf(')'); j++ {
+				if toks[j].isSelf(',') {
+					st.StorageParams = append(st.StorageParams, cur.String())
+					cur.Reset()
+					continue
+				}
+				if toks[j].kind == tkString {
+					cur.WriteString(toks[j].val)
+				} else {
+					cur.WriteString(toks[j].val)
+				}
+			}
+			if cur.Len() > 0 {
+				st.StorageParams = append(st.StorageParams, cur.String())
+			}
+			i = j
+			continue
+		}
+		keep = append(keep, *t)
+	}
+	r.toks = keep
+}

@@ -1,0 +1,195 @@
+package types
+
+import (
+	"time"
+	"unicode/utf8"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+)
+
+// FormatOpts carries the session settings that change text I/O.
+//
+// Only the settings nqdb supports vary: DateStyle is always ISO, MDY;
+// IntervalStyle is always postgres; bytea_output is always hex.
+type FormatOpts struct {
+	// Loc is the TimeZone setting; nil means UTC. timestamptz values are
+	// shown in it and zone-less input is read in it.
+	Loc *time.Location
+	// ExtraFloatDigits is extra_float_digits (-15..3). A value > 0 selects
+	// the shortest output that reads back exactly (PostgreSQL 12+'s
+	// default, which is 1); <= 0 prints 15+n (float8) or 6+n (float4)
+	// significant digits like printf %g.
+	ExtraFloatDigits int
+}
+
+// defaultOpts is what a nil *FormatOpts means: UTC and extra_float_digits 1.
+var defaultOpts = FormatOpts{Loc: time.UTC, ExtraFloatDigits: 1}
+
+func optsOrDefault(o *FormatOpts) *FormatOpts {
+	if o == nil {
+		return &defaultOpts
+	}
+	return o
+}
+
+func (o *FormatOpts) loc() *time.Location {
+	if o == nil || o.Loc == nil {
+		return time.UTC
+	}
+	return o.Loc
+}
+
+// AppendText appends the text wire form of d (a non-NULL datum of type t)
+// to buf, as PostgreSQL's output function would print it. o may be nil.
+// A datum of the wrong Go type for t is a programming error and panics.
+func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
+	switch t.OID {
+	case OidBool:
+		if d.(bool) {
+			return append(buf, 't')
+		}
+		return append(buf, 'f')
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc:
+		return appendInt(buf, d.(int64))
+	case OidFloat4:
+		return appendFloat(buf, d.(float64), 32, optsOrDefault(o).ExtraFloatDigits)
+	case OidFloat8:
+		return appendFloat(buf, d.(float64), 64, optsOrDefault(o).ExtraFloatDigits)
+	case OidNumeric:
+		return appendNumeric(buf, d)
+	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown, OidChar:
+		return append(buf, d.(string)...)
+	case OidJSON, OidJSONB:
+		return append(buf, d.(JSONVal)...)
+	case OidBytea:
+		return appendByteaHex(buf, d.([]byte))
+	case OidUUID:
+		return appendUUID(buf, d.(UUIDVal))
+	case OidDate:
+		return appendDate(buf, d.(DateVal))
+	case OidTime:
+		return appendTimeOfDay(buf, int64(d.(TimeOfDay)))
+	case OidTimestamp:
+		return appendTimestamp(buf, int64(d.(TimestampVal)))
+	case OidTimestampTZ:
+		return appendTimestampTZ(buf, int64(d.(TimestampTZVal)), o.loc())
+	case OidInterval:
+		return appendInterval(buf, d.(IntervalVal))
+	case OidVoid:
+		return buf
+	}
+	if t.Elem != nil {
+		return appendArrayText(buf, t, d.(*Array), o)
+	}
+	// Types without their own output function print as text would.
+	switch v := d.(type) {
+	case string:
+		return append(buf, v...)
+	case int64:
+		return appendInt(buf, v)
+	}
+	panic("types: AppendText: unsupported type " + t.Name)
+}
+
+// ParseText reads the text form s of a value of type t with PostgreSQL's
+// input rules, returning a *pgerror.Error with PostgreSQL's SQLSTATE and
+// message on bad input. The typmod is not applied (see ApplyTypmod).
+//
+// date/time input accepts ISO forms, MDY forms with '/', month names,
+// time zones as offsets, UTC/Z/GMT, common abbreviations and IANA names,
+// and the special words epoch, infinity, -infinity, now, today, tomorrow,
+// yesterday, allballs (now and today read the wall clock, not the
+// transaction start).
+func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
+	switch t.OID {
+	case OidBool:
+		return parseBool(s)
+	case OidInt2:
+		return parseInt(s, 16, "smallint")
+	case OidInt4:
+		return parseInt(s, 32, "integer")
+	case OidInt8:
+		return parseInt(s, 64, "bigint")
+	case OidOid, OidRegclass, OidRegtype, OidRegproc:
+		return parseOid(s)
+	case OidFloat4:
+		return parseFloat(s, 32)
+	case OidFloat8:
+		return parseFloat(s, 64)
+	case OidNumeric:
+		return parseNumeric(s)
+	case OidText, OidVarchar, OidBpchar, OidUnknown:
+		return s, nil
+	case OidName:
+		return truncateName(s), nil
+	case OidChar:
+		return parseChar(s), nil
+	case OidJSON:
+		if err := validateJSON(s); err != nil {
+			return nil, err
+		}
+		return JSONVal(s), nil
+	case OidJSONB:
+		return parseJSONB(s)
+	case OidBytea:
+		return parseBytea(s)
+	case OidUUID:
+		return parseUUID(s)
+	case OidDate:
+		return parseDate(s, o)
+	case OidTime:
+		return parseTime(s, o)
+	case OidTimestamp:
+		return parseTimestamp(s, o, false)
+	case OidTimestampTZ:
+		return parseTimestamp(s, o, true)
+	case OidInterval:
+		return parseInterval(s)
+	}
+	if t.Elem != nil {
+		return parseArrayText(t, s, o)
+	}
+	return nil, pgerror.New(pgerror.FeatureNotSupported, "input of type %s is not supported", t.SQLName)
+}
+
+// truncateName cuts s to NAMEDATALEN-1 (63) bytes at a character boundary,
+// as PostgreSQL's namein does.
+func truncateName(s string) string {
+	const max = 63
+	if len(s) <= max {
+		return s
+	}
+	n := max
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// parseChar implements "char" input: the first byte (or empty).
+func parseChar(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[:1]
+}
+
+func errSyntax(typName, s string) error {
+	return pgerror.New(pgerror.InvalidTextRepresentation, "invalid input syntax for type %s: \"%s\"", typName, s)
+}
+
+// isSpace is C isspace in the C locale, which PostgreSQL's input functions use.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+func trimSpace(s string) string {
+	i, j := 0, len(s)
+	for i < j && isSpace(s[i]) {
+		i++
+	}
+	for j > i && isSpace(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
