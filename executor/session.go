@@ -11,7 +11,6 @@ package executor
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -33,22 +32,11 @@ const (
 // Engine is the state shared by every session of one server: the catalog
 // and, once the storage issue lands, the storage engine.
 type Engine struct {
-	mu sync.Mutex
-	// Catalog resolves tables for the planner.
-	Catalog planner.Catalog
+	catalog *memCatalog
 }
 
 // NewEngine returns an engine with an empty catalog.
-func NewEngine() *Engine { return &Engine{Catalog: emptyCatalog{}} }
-
-type emptyCatalog struct{}
-
-func (emptyCatalog) LookupTable(schema, name string) (planner.Table, error) {
-	if schema != "" {
-		return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
-	}
-	return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
-}
+func NewEngine() *Engine { return &Engine{catalog: newMemCatalog()} }
 
 // Config describes a new session.
 type Config struct {
@@ -67,9 +55,11 @@ type Session struct {
 	cfg    Config
 
 	vals map[string]string // current values by lower-case name
-	// txnVals is a copy of vals taken at BEGIN (or at the start of an
-	// implicit transaction) so that ROLLBACK can undo SET.
+	// txnVals is a copy of vals as they were when the transaction began,
+	// so that ROLLBACK can undo SET. It is taken lazily, by the first
+	// change inside the transaction, because most transactions set nothing.
 	txnVals map[string]string
+	inTxn   bool
 	// localVals holds the values that SET LOCAL replaced, restored at the
 	// end of the transaction whatever its outcome.
 	localVals map[string]string
@@ -267,6 +257,7 @@ func (s *Session) set(name, value string, local bool) (string, error) {
 	} else if s.localVals != nil {
 		delete(s.localVals, lname)
 	}
+	s.snapshotForTxn()
 	s.vals[lname] = value
 	if lname == "timezone" || lname == "extra_float_digits" {
 		s.refreshFormat()
@@ -279,6 +270,7 @@ func (s *Session) resetSetting(name string) error {
 	d := lookupSetting(lname)
 	if d == nil {
 		if isCustomSetting(lname) {
+			s.snapshotForTxn()
 			delete(s.vals, lname)
 			return nil
 		}
@@ -323,7 +315,8 @@ func (s *Session) StatementTimeout() time.Duration {
 
 // beginTxn starts a transaction (explicit or implicit).
 func (s *Session) beginTxn(implicit bool) {
-	s.txnVals = copyMap(s.vals)
+	s.txnVals = nil
+	s.inTxn = true
 	s.txnStart = s.stmtTime
 	s.implicit = implicit
 	if !implicit {
@@ -331,6 +324,14 @@ func (s *Session) beginTxn(implicit bool) {
 	}
 	s.vals["transaction_isolation"] = s.vals["default_transaction_isolation"]
 	s.vals["transaction_read_only"] = s.vals["default_transaction_read_only"]
+}
+
+// snapshotForTxn keeps the pre-transaction values before the first change
+// a transaction makes.
+func (s *Session) snapshotForTxn() {
+	if s.inTxn && s.txnVals == nil {
+		s.txnVals = copyMap(s.vals)
+	}
 }
 
 // endTxn finishes the current transaction, keeping or undoing its SETs.
@@ -344,6 +345,7 @@ func (s *Session) endTxn(commit bool) {
 		}
 	}
 	s.txnVals, s.localVals, s.savepts = nil, nil, nil
+	s.inTxn = false
 	s.status, s.implicit = TxnIdle, false
 	s.txnStart = time.Time{}
 	s.refreshFormat()
@@ -520,7 +522,11 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		}
 		return p, nil
 	}
-	q, err := planner.Build(stmt.AST, declared, s.engine.Catalog)
+	if isDDL(stmt.AST) {
+		p.ParamTypes = declared
+		return p, nil
+	}
+	q, err := planner.Build(stmt.AST, declared, s.engine.catalog)
 	if err != nil {
 		return nil, err
 	}
@@ -538,6 +544,9 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	if p.Stmt.Utility != nil {
 		return s.execUtility(ctx, p.Stmt.Utility, p)
+	}
+	if p.query == nil {
+		return s.execDDL(ctx, p.Stmt)
 	}
 	rows, err := runQuery(ctx, p.query, params, s)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // VersionString is what version() returns.
@@ -164,6 +165,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return tagOnly("VACUUM"), nil
 	case *parser.Analyze:
 		return tagOnly("ANALYZE"), nil
+	case *parser.Truncate:
+		return s.execTruncate(ctx, n)
 	case *parser.Checkpoint:
 		return tagOnly("CHECKPOINT"), nil
 	}
@@ -270,6 +273,7 @@ func (s *Session) execSet(n *parser.Set) (*Result, error) {
 func (s *Session) execSetTransaction(n *parser.SetTransaction) (*Result, error) {
 	res := tagOnly("SET")
 	if n.Session {
+		s.snapshotForTxn()
 		if n.Modes.Isolation != "" {
 			s.vals["default_transaction_isolation"] = n.Modes.Isolation
 		}
@@ -325,6 +329,13 @@ func copyOptions(n *parser.Copy) (copyfmt.Options, error) {
 	opts := make([]copyfmt.Opt, len(n.Options))
 	for i, o := range n.Options {
 		opts[i] = copyfmt.Opt{Name: o.Name, Value: o.Value, HasValue: o.HasValue}
+		// Column lists (FORCE_QUOTE (a, b)) arrive as their parenthesised text.
+		if v := strings.TrimSpace(o.Value); strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") {
+			opts[i].IsList, opts[i].Value = true, ""
+			for _, c := range strings.Split(v[1:len(v)-1], ",") {
+				opts[i].List = append(opts[i].List, strings.Trim(strings.TrimSpace(c), `"`))
+			}
+		}
 	}
 	return copyfmt.ParseOptions(opts, n.From)
 }
@@ -358,12 +369,136 @@ func (s *Session) execCopy(ctx context.Context, n *parser.Copy) (*Result, error)
 	return s.copyTable(ctx, n, o)
 }
 
-// copyTable runs COPY between a table and the client. Tables arrive with
-// the storage issue; until then every table name is unknown.
+// copyTable runs COPY between a table and the client.
 func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Options) (*Result, error) {
-	_, err := s.engine.Catalog.LookupTable(n.Schema, n.Table)
+	t, err := s.engine.catalog.lookup(n.Schema, n.Table)
 	if err != nil {
 		return nil, err
 	}
-	return nil, pgerror.New(pgerror.FeatureNotSupported, "COPY with a table is not supported yet")
+	idx, err := columnIndexes(t, n.Columns)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]planner.Column, len(idx))
+	names := make([]string, len(idx))
+	for i, j := range idx {
+		cols[i] = t.cols[j]
+		names[i] = t.cols[j].Name
+	}
+	if err := o.CheckColumns(names); err != nil {
+		return nil, err
+	}
+	if !n.From {
+		it, err := t.rel.Scan(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &Result{CopyOut: &CopyOut{Options: o, Columns: cols, Rows: &projectRows{it: it, idx: idx}}}, nil
+	}
+	load := func(ctx context.Context, r io.Reader) (int64, error) {
+		return s.copyFrom(ctx, t, idx, cols, o, r)
+	}
+	return &Result{CopyIn: &CopyIn{Options: o, Columns: cols, Load: load}}, nil
 }
+
+// copyBatch is how many rows COPY FROM hands to storage at once.
+const copyBatch = 1024
+
+// copyFrom decodes COPY data and inserts it into t. Columns not listed get
+// NULL (column defaults arrive with the storage issue).
+func (s *Session) copyFrom(ctx context.Context, t *tableDef, idx []int, cols []planner.Column,
+	o copyfmt.Options, r io.Reader) (int64, error) {
+	dec := copyfmt.NewDecoder(r, o)
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	dec.SetColumns(names)
+	binary := o.Format == copyfmt.Binary
+	var n int64
+	batch := make([]storage.Row, 0, copyBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := t.rel.Insert(ctx, batch...)
+		batch = make([]storage.Row, 0, copyBatch)
+		return err
+	}
+	for {
+		fields, err := dec.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return n, withContext(err, dec.ErrorContext(t.name))
+		}
+		row := make(storage.Row, len(t.cols))
+		for i, f := range fields {
+			if f == nil {
+				continue
+			}
+			col := cols[i]
+			var d types.Datum
+			if binary {
+				d, err = types.ParseBinary(col.Type, f)
+			} else {
+				d, err = types.ParseText(col.Type, string(f), &s.fo)
+			}
+			if err == nil && col.Typmod >= 0 {
+				d, err = types.ApplyTypmod(col.Type, col.Typmod, d, false)
+			}
+			if err != nil {
+				return n, withContext(err, dec.FieldContext(t.name, i))
+			}
+			row[idx[i]] = d
+		}
+		batch = append(batch, row)
+		n++
+		if len(batch) == copyBatch {
+			if err := flush(); err != nil {
+				return n, err
+			}
+			if err := ctx.Err(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, flush()
+}
+
+// withContext adds a CONTEXT line (PostgreSQL's "COPY t, line 3") to err.
+func withContext(err error, where string) error {
+	if where == "" {
+		return err
+	}
+	pe := *pgerror.From(err)
+	pe.Where = where
+	return &pe
+}
+
+// projectRows adapts a storage iterator to Rows, picking columns idx.
+type projectRows struct {
+	it  storage.Iterator
+	idx []int
+	buf []types.Datum
+}
+
+func (p *projectRows) Next() ([]types.Datum, error) {
+	row, ok := p.it.Next()
+	if !ok {
+		if err := p.it.Err(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	if p.buf == nil {
+		p.buf = make([]types.Datum, len(p.idx))
+	}
+	for i, j := range p.idx {
+		p.buf[i] = row[j]
+	}
+	return p.buf, nil
+}
+
+func (p *projectRows) Close() { p.it.Close() }

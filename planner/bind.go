@@ -30,6 +30,8 @@ func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error
 	switch s := stmt.(type) {
 	case *ast.SelectStmt:
 		root, cols, err = b.buildSelect(s)
+	case *ast.SetOprStmt:
+		root, cols, err = b.buildSetOpr(s)
 	default:
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "statement is not supported yet")
 	}
@@ -71,6 +73,9 @@ type binder struct {
 	// unresolved are Param nodes bound while their type was unknown.
 	unresolved []*Param
 	scope      *scope
+	// keepUnknown leaves unknown literals in the select list unresolved
+	// (set-operation branches resolve them across branches).
+	keepUnknown bool
 }
 
 // scope is the set of columns visible to expressions: the output of the
@@ -80,9 +85,12 @@ type scope struct {
 }
 
 type scopeCol struct {
-	table string
-	name  string
-	t     *types.T
+	table    string
+	name     string
+	t        *types.T
+	typmod   int32
+	tableOID uint32
+	attNum   int16
 }
 
 func pos(n ast.Node) int { return n.OriginTextPosition() + 1 }
@@ -127,6 +135,8 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	}
 	var exprs []Expr
 	var cols []Column
+	var unknownParams []int
+	var paramNodes []ast.Node
 	if s.Fields != nil {
 		for _, f := range s.Fields.Fields {
 			if f.WildCard != nil {
@@ -138,7 +148,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 				for i, c := range b.scope.cols {
 					if tbl == "" || c.table == tbl {
 						exprs = append(exprs, &ColumnRef{Idx: i, T: c.t})
-						cols = append(cols, Column{Name: c.name, Type: c.t, Typmod: -1})
+						cols = append(cols, Column{Name: c.name, Type: c.t, Typmod: c.typmod, TableOID: c.tableOID, AttNum: c.attNum})
 						found = true
 					}
 				}
@@ -153,29 +163,59 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			// Unknown literals in the select list become text.
 			if e.Type().OID == types.OidUnknown {
-				if _, isParam := e.(*Param); !isParam {
+				if _, isParam := e.(*Param); b.keepUnknown && !isParam {
+					// resolved by the set operation
+				} else if !isParam {
 					if e, err = b.coerce(e, types.Text, -1, false, f.Expr); err != nil {
 						return nil, nil, err
 					}
+				} else {
+					unknownParams = append(unknownParams, len(exprs))
+					paramNodes = append(paramNodes, f.Expr)
 				}
 			}
 			name := f.AsName.O
 			if name == "" {
 				name, _ = colName(f.Expr)
 			}
+			col := Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)}
+			if ref, ok := e.(*ColumnRef); ok {
+				// A plain column reference reports its table and attribute.
+				sc := b.scope.cols[ref.Idx]
+				col.Typmod, col.TableOID, col.AttNum = sc.typmod, sc.tableOID, sc.attNum
+			}
 			exprs = append(exprs, e)
-			cols = append(cols, Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)})
+			cols = append(cols, col)
 		}
+	}
+	// Like resolveTargetListUnknowns: parameters still of unknown type in
+	// the select list become text, once the whole list is bound.
+	for i, idx := range unknownParams {
+		e, err := b.coerce(exprs[idx], types.Text, -1, false, paramNodes[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		exprs[idx] = e
+		cols[idx].Type = types.Text
 	}
 	visible := len(exprs)
 	var keys []SortKey
 	if s.OrderBy != nil {
 		for _, item := range s.OrderBy.Items {
-			idx, err := b.orderKey(item.Expr, f2names(cols), &exprs)
+			e, nullsFirst := item.Expr, item.Desc
+			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
+				switch fc.FnName.L {
+				case "nqdb_nulls_first":
+					e, nullsFirst = fc.Args[0], true
+				case "nqdb_nulls_last":
+					e, nullsFirst = fc.Args[0], false
+				}
+			}
+			idx, err := b.orderKey(e, f2names(cols), &exprs)
 			if err != nil {
 				return nil, nil, err
 			}
-			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: item.Desc})
+			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: nullsFirst})
 		}
 	}
 	var root Node
@@ -265,6 +305,11 @@ func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, e
 }
 
 func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {
+	if v, ok := n.(*test_driver.ValueExpr); ok && v.Kind() == test_driver.KindUint64 && v.GetUint64() == 1<<64-1 {
+		// sql/parser writes OFFSET without LIMIT as MySQL's LIMIT
+		// 18446744073709551615 OFFSET n: no limit.
+		return nil, nil
+	}
 	e, err := b.bindExpr(n)
 	if err != nil {
 		return nil, err
@@ -289,11 +334,27 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 	}
 	switch src := ts.Source.(type) {
 	case *ast.TableName:
-		_, err := b.cat.LookupTable(src.Schema.O, src.Name.O)
-		if err != nil {
-			return nil, nil, errAt(err, src)
+		if b.cat == nil {
+			return nil, nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", src.Name.O).WithPosition(b.wordPos(src.Name.O))
 		}
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "reading tables is not supported yet")
+		tbl, err := b.cat.LookupTable(src.Schema.O, src.Name.O)
+		if err != nil {
+			if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+				pe.Position = b.wordPos(src.Name.O)
+			}
+			return nil, nil, err
+		}
+		alias := ts.AsName.O
+		if alias == "" {
+			alias = src.Name.O
+		}
+		scan := &Scan{Table: tbl}
+		sc := &scope{}
+		for _, c := range tbl.Columns() {
+			scan.Types = append(scan.Types, c.Type)
+			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: tbl.OID(), attNum: c.AttNum})
+		}
+		return scan, sc, nil
 	case *ast.SelectStmt:
 		sub := &binder{cat: b.cat, sql: b.sql, params: b.params}
 		n, cols, err := sub.buildSelect(src)
@@ -305,11 +366,37 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 		alias := ts.AsName.O
 		sc := &scope{}
 		for _, c := range cols {
-			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type})
+			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: c.TableOID, attNum: c.AttNum})
 		}
 		return n, sc, nil
 	}
 	return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "this FROM item is not supported yet")
+}
+
+// wordPos finds where name first appears as a whole word in the
+// statement (the TiDB AST keeps no offsets for table names), 0 if not.
+func (b *binder) wordPos(name string) int {
+	low, n := strings.ToLower(b.sql), strings.ToLower(name)
+	for from := 0; n != ""; {
+		i := strings.Index(low[from:], n)
+		if i < 0 {
+			return 0
+		}
+		i += from
+		end := i + len(n)
+		if (i == 0 || !isIdentByte(low[i-1])) && (end == len(low) || !isIdentByte(low[end])) {
+			if i > 0 && (low[i-1] == '`' || low[i-1] == '"') {
+				i-- // a quoted name: PostgreSQL points at the quote
+			}
+			return utf8.RuneCountInString(b.sql[:i]) + 1
+		}
+		from = i + 1
+	}
+	return 0
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 func typmodOf(e Expr) int32 {
@@ -343,8 +430,18 @@ func colName(n ast.ExprNode) (string, int) {
 			return "?column?", 0
 		case isConcatOp(x):
 			return "?column?", 0
-		case name == "position", name == "substring", name == "trim":
-			return name, 2
+		case name == "trim":
+			if len(x.Args) == 3 {
+				if d, ok := x.Args[2].(*ast.TrimDirectionExpr); ok {
+					switch d.Direction {
+					case ast.TrimLeading:
+						return "ltrim", 2
+					case ast.TrimTrailing:
+						return "rtrim", 2
+					}
+				}
+			}
+			return "btrim", 2
 		}
 		return name, 2
 	case *ast.CaseExpr:
@@ -354,10 +451,6 @@ func colName(n ast.ExprNode) (string, int) {
 			}
 		}
 		return "case", 1
-	case *test_driver.ValueExpr:
-		if x.Kind() == test_driver.KindInt64 && x.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
-			return "bool", 1
-		}
 	}
 	return "?column?", 0
 }
@@ -422,6 +515,20 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 		return b.bindLike(x)
 	case *ast.CaseExpr:
 		return b.bindCase(x)
+	case *ast.PatternRegexpExpr:
+		l, err := b.bindExpr(x.Expr)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.bindExpr(x.Pattern)
+		if err != nil {
+			return nil, err
+		}
+		name := "~"
+		if x.Not {
+			name = "!~"
+		}
+		return b.binaryOp(name, l, r, x.Expr, x.Pattern, b.opPos(x.Pattern, "regexp", x))
 	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "subqueries in expressions are not supported yet").WithPosition(pos(n))
 	}
@@ -453,11 +560,11 @@ func bindLiteral(x *test_driver.ValueExpr) (Expr, error) {
 		if x.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
 			return &Const{Val: v != 0, T: types.Bool}, nil
 		}
-		if v >= -1<<31 && v < 1<<31 {
-			return &Const{Val: v, T: types.Int4}, nil
-		}
-		return &Const{Val: v, T: types.Int8}, nil
+		return intConst(v), nil
 	case test_driver.KindUint64:
+		if u := x.GetUint64(); u <= 1<<63-1 {
+			return intConst(int64(u)), nil
+		}
 		d, _, err := apd.NewFromString(strconv.FormatUint(x.GetUint64(), 10))
 		if err != nil {
 			return nil, err
@@ -548,6 +655,26 @@ func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
 		}
 		return &BoolExpr{Op: op, Args: args}, nil
 	}
+	if x.Op == opcode.NullEQ {
+		// sql/parser's spelling of IS NOT DISTINCT FROM.
+		l, err := b.bindExpr(x.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.bindExpr(x.R)
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.binaryOp("=", l, r, x.L, x.R, b.opPos(x.R, "<=>", x))
+		if err != nil {
+			return nil, err
+		}
+		c := eq.(*Call)
+		if c.Fn.ID != FnEq {
+			return nil, pgerror.New(pgerror.DatatypeMismatch, "IS DISTINCT FROM requires = operator to yield boolean").WithPosition(pos(x))
+		}
+		return &NotDistinct{L: c.Args[0], R: c.Args[1], Eq: c.Fn}, nil
+	}
 	name, ok := binaryOpNames[x.Op]
 	if !ok {
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", x.Op.String()).WithPosition(pos(x))
@@ -622,14 +749,8 @@ func (b *binder) bindUnary(x *ast.UnaryOperationExpr) (Expr, error) {
 	case opcode.Minus:
 		// PostgreSQL's grammar folds a minus sign into a numeric literal,
 		// which is how -2147483648 is an int4.
-		if v, ok := x.V.(*test_driver.ValueExpr); ok {
-			c, err := bindLiteral(v)
-			if err != nil {
-				return nil, err
-			}
-			if folded := negateConst(c.(*Const)); folded != nil {
-				return folded, nil
-			}
+		if c := literalConst(x); c != nil {
+			return c, nil
 		}
 		e, err := b.bindExpr(x.V)
 		if err != nil {
@@ -655,19 +776,63 @@ func (b *binder) bindUnary(x *ast.UnaryOperationExpr) (Expr, error) {
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "unary operator %s is not supported", x.Op.String()).WithPosition(pos(x))
 }
 
+// intConst types an integer literal: int4 if it fits, else int8.
+func intConst(v int64) *Const {
+	if v >= -1<<31 && v < 1<<31 {
+		return &Const{Val: v, T: types.Int4}
+	}
+	return &Const{Val: v, T: types.Int8}
+}
+
+// literalConst returns the constant a numeric literal, possibly inside
+// parentheses and under unary minus signs, denotes; PostgreSQL's grammar
+// folds those signs into the literal (doNegate), so that -2147483648 is
+// an int4 and -(-2147483648) an int8.
+func literalConst(n ast.ExprNode) *Const {
+	switch x := n.(type) {
+	case *ast.ParenthesesExpr:
+		return literalConst(x.Expr)
+	case *test_driver.ValueExpr:
+		switch x.Kind() {
+		case test_driver.KindInt64:
+			if x.Type.GetFlag()&mysql.IsBooleanFlag != 0 {
+				return nil
+			}
+		case test_driver.KindUint64, test_driver.KindFloat64, test_driver.KindFloat32, test_driver.KindMysqlDecimal:
+		default:
+			return nil
+		}
+		c, err := bindLiteral(x)
+		if err != nil {
+			return nil
+		}
+		return c.(*Const)
+	case *ast.UnaryOperationExpr:
+		if x.Op != opcode.Minus {
+			return nil
+		}
+		if c := literalConst(x.V); c != nil {
+			return negateConst(c)
+		}
+	}
+	return nil
+}
+
 func negateConst(c *Const) *Const {
 	switch v := c.Val.(type) {
 	case int64:
-		n := -v
-		if c.T.OID == types.OidInt8 && n == -1<<31 {
-			return &Const{Val: n, T: types.Int4}
+		if v == -1<<63 {
+			d, _, _ := apd.NewFromString("9223372036854775808")
+			return &Const{Val: d, T: types.Numeric}
 		}
-		return &Const{Val: n, T: c.T}
+		return intConst(-v)
 	case *apd.Decimal:
-		d := new(apd.Decimal).Neg(v)
-		if d.Form == apd.Finite && d.Exponent == 0 && v.Coeff.String() == "9223372036854775808" {
-			// -9223372036854775808 is an int8 in PostgreSQL.
+		if v.Form == apd.Finite && !v.Negative && v.Exponent == 0 && v.Coeff.String() == "9223372036854775808" && c.T.OID == types.OidNumeric {
 			return &Const{Val: int64(-1 << 63), T: types.Int8}
+		}
+		d := new(apd.Decimal).Neg(v)
+		if d.IsZero() {
+			d.Negative = false
 		}
 		return &Const{Val: d, T: c.T}
 	}
@@ -820,7 +985,12 @@ func (b *binder) bindCase(x *ast.CaseExpr) (Expr, error) {
 		results = append(results, &Const{T: types.Unknown})
 		nodes = append(nodes, nil)
 	}
-	t, err := b.commonType(results, nodes, "CASE")
+	// PostgreSQL considers the ELSE result first (transformCaseExpr puts
+	// it at the head of the list), which shows in error messages.
+	n := len(results)
+	order := append([]Expr{results[n-1]}, results[:n-1]...)
+	orderNodes := append([]ast.ExprNode{nodes[n-1]}, nodes[:n-1]...)
+	t, err := b.commonType(order, orderNodes, "CASE")
 	if err != nil {
 		return nil, err
 	}
@@ -898,6 +1068,14 @@ func (b *binder) coerce(e Expr, t *types.T, typmod int32, explicit bool, n ast.N
 	switch x := e.(type) {
 	case *Param:
 		if from.OID == types.OidUnknown {
+			if prev := b.params[x.Idx]; prev != nil && prev.OID != t.OID {
+				err := pgerror.New(pgerror.AmbiguousParameter, "inconsistent types deduced for parameter $%d", x.Idx+1).
+					WithDetail("%s versus %s", prev.SQLName, t.SQLName)
+				if n != nil {
+					err = err.WithPosition(pos(n))
+				}
+				return nil, err
+			}
 			b.params[x.Idx] = t
 			p := &Param{Idx: x.Idx, T: t}
 			if typmod >= 0 {

@@ -64,6 +64,18 @@ type BoolExpr struct {
 	Args []Expr
 }
 
+// NotDistinct is L IS NOT DISTINCT FROM R (Not = false) or L IS DISTINCT
+// FROM R (Not = true): equality under which NULL equals NULL. Eq is the
+// resolved = operator for the (coerced) operands.
+type NotDistinct struct {
+	L, R Expr
+	Eq   *Func
+	Not  bool
+}
+
+// Type implements Expr.
+func (e *NotDistinct) Type() *types.T { return types.Bool }
+
 // NullTest is X IS [NOT] NULL.
 type NullTest struct {
 	X   Expr

@@ -39,6 +39,8 @@ const (
 	FnILike   // text ILIKE pattern [ESCAPE e]
 	FnNotLike // NOT LIKE
 	FnNotILike
+	FnRegexMatch    // text ~ pattern
+	FnNotRegexMatch // text !~ pattern
 	FnDatePlusInt    // date + int4 -> date
 	FnDateMinusInt   // date - int4 -> date
 	FnDateMinusDate  // date - date -> int4
@@ -179,6 +181,19 @@ func init() {
 		addOp(">>", FnShr, t, t, types.Int4)
 		prefixOps["~"] = append(prefixOps["~"], &Func{ID: FnBitNot, Name: "~", Args: []*types.T{t}, Ret: t, Strict: true})
 	}
+	// float48 and float84 cross-type operators: they decide float4 op int.
+	for _, p := range [][2]*types.T{{types.Float4, types.Float8}, {types.Float8, types.Float4}} {
+		addOp("+", FnAdd, types.Float8, p[0], p[1])
+		addOp("-", FnSub, types.Float8, p[0], p[1])
+		addOp("*", FnMul, types.Float8, p[0], p[1])
+		addOp("/", FnDiv, types.Float8, p[0], p[1])
+		for _, c := range []struct {
+			n  string
+			id FuncID
+		}{{"=", FnEq}, {"<>", FnNe}, {"<", FnLt}, {"<=", FnLe}, {">", FnGt}, {">=", FnGe}} {
+			addOp(c.n, c.id, types.Bool, p[0], p[1])
+		}
+	}
 	addOp("%", FnMod, types.Numeric, types.Numeric, types.Numeric)
 	addFn("mod", FnMod, types.Numeric, types.Numeric, types.Numeric)
 	for _, t := range []*types.T{types.Float8, types.Numeric} {
@@ -239,6 +254,8 @@ func init() {
 		addOp(l.name, l.id, types.Bool, types.Bpchar, types.Text)
 		addOp(l.name, l.id, types.Bool, types.Name, types.Text)
 	}
+	addOp("~", FnRegexMatch, types.Bool, types.Text, types.Text)
+	addOp("!~", FnNotRegexMatch, types.Bool, types.Text, types.Text)
 
 	// Session functions.
 	addFn("version", FnVersion, types.Text)

@@ -63,6 +63,36 @@ type Values struct {
 	Types []*types.T
 }
 
+// Scan reads every row of a table: its columns in attribute order. The
+// executor reads the table through an interface of its own that the
+// catalog's Table values implement (eval.Scannable).
+type Scan struct {
+	Table Table
+	Types []*types.T
+}
+
+// Output implements Node.
+func (n *Scan) Output() []*types.T { return n.Types }
+
+// Append produces the rows of each input in turn (UNION ALL); with
+// Distinct set it drops duplicate rows (UNION).
+type Append struct {
+	Inputs   []Node
+	Distinct bool
+	Types    []*types.T
+}
+
+// Output implements Node.
+func (n *Append) Output() []*types.T { return n.Types }
+
+// Distinct drops rows equal to an earlier row (NULLs equal to each other).
+type Distinct struct {
+	Input Node
+}
+
+// Output implements Node.
+func (n *Distinct) Output() []*types.T { return n.Input.Output() }
+
 // Filter passes the rows of Input for which Cond is true.
 type Filter struct {
 	Input Node

@@ -98,7 +98,8 @@ func paramType(f *Func, i int) *types.T {
 
 func arity(f *Func, n int) bool {
 	if f.Variadic != nil {
-		return n >= len(f.Args)
+		// A VARIADIC parameter needs at least one actual argument.
+		return n > len(f.Args)
 	}
 	return n == len(f.Args)
 }
@@ -351,9 +352,10 @@ func (b *binder) callFuncArgs(name string, args []Expr, nodes []ast.Node, at ast
 		return nil, pgerror.New(pgerror.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(sig, ", ")).
 			WithHint("No function matches the given name and argument types. You might need to add explicit type casts.").WithPosition(pos(at))
 	}
-	// Variadic "any" arguments of unknown type become text (concat('a')).
+	// Variadic "any" literals of unknown type become text (concat('a'));
+	// parameters stay unknown, which PostgreSQL reports as 42P18.
 	for i := len(f.Args); i < len(args); i++ {
-		if args[i].Type().OID == types.OidUnknown {
+		if _, isConst := args[i].(*Const); isConst && args[i].Type().OID == types.OidUnknown {
 			var n ast.Node
 			if i < len(nodes) {
 				n = nodes[i]

@@ -26,6 +26,7 @@ const maxMessageLen = 256 << 20
 
 var (
 	errProtocol           = errors.New("protocol violation")
+	errClientGone         = errors.New("client closed the connection during start-up")
 	errShuttingDown       = pgerror.Fatal(pgerror.CannotConnectNow, "the database system is shutting down")
 	errTooManyConnections = pgerror.Fatal(pgerror.TooManyConnections, "sorry, too many clients already")
 )
@@ -70,6 +71,9 @@ func (s *Server) serveConn(nc net.Conn) {
 	// A client that never finishes its start-up must not hold a slot forever.
 	_ = nc.SetDeadline(time.Now().Add(60 * time.Second))
 	ok, err := c.startup()
+	if err == errClientGone {
+		return
+	}
 	if err != nil {
 		c.sendFatal(err)
 		return
@@ -170,7 +174,15 @@ func (c *conn) startSession(m *pgproto3.StartupMessage) error {
 		if user != "postgres" {
 			creds = nil
 		}
-		if err := auth.Authenticate(c.be, c.srv.cfg.Auth, user, creds); err != nil {
+		// PostgreSQL caps authentication messages far below other messages.
+		c.be.SetMaxBodyLen(auth.MaxMessageLen)
+		err := auth.Authenticate(c.be, c.srv.cfg.Auth, user, creds)
+		c.be.SetMaxBodyLen(maxMessageLen)
+		if errors.Is(err, auth.ErrClientGone) {
+			// psql hangs up on purpose to prompt for a password.
+			return errClientGone
+		}
+		if err != nil {
 			c.srv.Metrics.authFailures.Inc()
 			return err
 		}
@@ -226,7 +238,15 @@ func (c *conn) loop() error {
 			return nil
 		}
 		err = c.dispatch(msg)
-		c.setBusy(false)
+		// The connection is idle only once ReadyForQuery went out: between
+		// Parse/Bind/Execute and their Sync a shutdown must wait, or the
+		// client would get FATAL instead of the result it is waiting for.
+		switch msg.(type) {
+		case *pgproto3.Query, *pgproto3.Sync:
+			if !c.ignoreTillSync {
+				c.setBusy(false)
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -280,7 +300,7 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) error {
 	case *pgproto3.FunctionCall:
 		return c.extendedError(pgerror.New(pgerror.FeatureNotSupported, "fastpath function calls are not supported"))
 	default:
-		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "unexpected message type"))
+		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid frontend message type %d", msgByte(m)))
 		return io.EOF
 	}
 }
@@ -349,10 +369,12 @@ func (c *conn) setBusy(b bool) bool {
 	return true
 }
 
+// takeTerminate reports whether shutdown asked the connection to end and
+// it is idle (the last ReadyForQuery went out).
 func (c *conn) takeTerminate() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.terminate
+	return c.terminate && !c.busy
 }
 
 // terminateWhenIdle is called by Shutdown: an idle connection is closed

@@ -84,7 +84,7 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 		return c.extendedError(err)
 	}
 	if _, exists := c.portals[m.DestinationPortal]; exists && m.DestinationPortal != "" {
-		return c.extendedError(pgerror.New(pgerror.DuplicateCursor, "portal \"%s\" already exists", m.DestinationPortal))
+		return c.extendedError(pgerror.New(pgerror.DuplicateCursor, "cursor \"%s\" already exists", m.DestinationPortal))
 	}
 	if len(m.Parameters) != len(prep.ParamTypes) {
 		return c.extendedError(pgerror.New(pgerror.ProtocolViolation,
@@ -168,8 +168,7 @@ func (c *conn) handleDescribe(m *pgproto3.Describe) error {
 			c.be.Send(rowDescription(pt.prep.Columns, pt.formats))
 		}
 	default:
-		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType))
-		return connError{errProtocol}
+		return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "invalid DESCRIBE message subtype %d", m.ObjectType))
 	}
 	return nil
 }
@@ -212,8 +211,7 @@ func (c *conn) handleClose(m *pgproto3.Close) error {
 	case 'P':
 		c.closePortal(m.Name)
 	default:
-		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid CLOSE message subtype %d", m.ObjectType))
-		return connError{errProtocol}
+		return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "invalid CLOSE message subtype %d", m.ObjectType))
 	}
 	c.be.Send(&pgproto3.CloseComplete{})
 	return nil

@@ -43,6 +43,9 @@ func (c *conn) simpleQuery(query string) error {
 		c.sendError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
 		return c.readyForQuery()
 	}
+	// A simple Query drops the unnamed statement and portal, as in PostgreSQL.
+	c.sess.CloseStatement("")
+	c.closePortal("")
 	stmts, err := parser.Parse(query)
 	if err != nil {
 		c.sendError(pgerror.From(err))
@@ -158,7 +161,8 @@ func (c *conn) sendResult(ctx context.Context, res *executor.Result, formats []i
 	if pt != nil {
 		pt.res, pt.done = nil, true
 	}
-	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(n))})
+	// Like PostgreSQL, the tag counts the rows of this Execute only.
+	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(int64(sentNow)))})
 	return nil
 }
 

@@ -97,6 +97,37 @@ func init() {
 	impls[planner.FnLog10] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return logFn(x, a[0], math.Log10, func(c *apd.Context, d, x *apd.Decimal) (apd.Condition, error) { return c.Log10(d, x) })
 	}
+	impls[planner.FnLog2] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		base, v := a[0].(*apd.Decimal), a[1].(*apd.Decimal)
+		for _, d := range []*apd.Decimal{base, v} {
+			if d.IsZero() {
+				return nil, pgerror.New("2201E", "cannot take logarithm of zero")
+			}
+			if d.Negative {
+				return nil, pgerror.New("2201E", "cannot take logarithm of a negative number")
+			}
+		}
+		ctx := apd.BaseContext.WithPrecision(60)
+		lb, lv, r := new(apd.Decimal), new(apd.Decimal), new(apd.Decimal)
+		if _, err := ctx.Ln(lb, base); err != nil {
+			return nil, numErr(err)
+		}
+		if _, err := ctx.Ln(lv, v); err != nil {
+			return nil, numErr(err)
+		}
+		if lb.IsZero() {
+			return nil, cp(errDivZero)
+		}
+		if _, err := ctx.Quo(r, lv, lb); err != nil {
+			return nil, numErr(err)
+		}
+		w := 0
+		if !r.IsZero() {
+			w = int(r.NumDigits()) + int(r.Exponent) - 1
+		}
+		rscale := max(16-w, dscale(base), dscale(v), 0)
+		return numRound(r, int64(min(rscale, 1000)), apd.RoundHalfUp)
+	}
 	impls[planner.FnSign] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		switch v := a[0].(type) {
 		case float64:

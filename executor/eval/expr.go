@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -16,6 +17,8 @@ type evalCtx struct {
 	params []types.Datum
 	row    []types.Datum // current input row for ColumnRef
 	stack  []types.Datum // argument stack for calls
+	// regexps caches compiled patterns for the run.
+	regexps map[string]*regexp.Regexp
 }
 
 // implFn implements an operator or function. args are the evaluated
@@ -68,6 +71,23 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		return v, nil
 	case *planner.BoolExpr:
 		return c.evalBool(x)
+	case *planner.NotDistinct:
+		l, err := c.eval(x.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.eval(x.R)
+		if err != nil {
+			return nil, err
+		}
+		var same bool
+		switch {
+		case l == nil || r == nil:
+			same = l == nil && r == nil
+		default:
+			same = compare(x.L.Type(), l, r) == 0
+		}
+		return same != x.Not, nil
 	case *planner.NullTest:
 		v, err := c.eval(x.X)
 		if err != nil {

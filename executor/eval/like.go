@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -40,19 +41,6 @@ func likeFn(fold, not bool) implFn {
 // character, esc quotes the next character. Backtracking is bounded by
 // remembering only the last %, as in the classic wildcard algorithm.
 func likeMatch(s, p string, esc rune) (bool, error) {
-	// Validate the pattern first: a trailing escape is an error even when
-	// the match would fail earlier.
-	for i := 0; i < len(p); {
-		r, n := utf8.DecodeRuneInString(p[i:])
-		i += n
-		if r == esc {
-			if i >= len(p) {
-				return false, pgerror.New(pgerror.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
-			}
-			_, n = utf8.DecodeRuneInString(p[i:])
-			i += n
-		}
-	}
 	si, pi := 0, 0
 	starP, starS := -1, -1
 	for si < len(s) {
@@ -72,6 +60,9 @@ func likeMatch(s, p string, esc rune) (bool, error) {
 				lit := pr
 				ln := pn
 				if pr == esc {
+					if pi+pn >= len(p) {
+						return false, pgerror.New(pgerror.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+					}
 					lit, ln = utf8.DecodeRuneInString(p[pi+pn:])
 					ln += pn
 				}
@@ -94,4 +85,31 @@ func likeMatch(s, p string, esc rune) (bool, error) {
 		pi++
 	}
 	return pi == len(p), nil
+}
+
+func init() {
+	impls[planner.FnRegexMatch] = regexFn(false)
+	impls[planner.FnNotRegexMatch] = regexFn(true)
+}
+
+// regexFn implements ~ and !~ with Go's RE2 syntax, which covers the
+// common subset of PostgreSQL's advanced regular expressions.
+func regexFn(not bool) implFn {
+	return func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		p := a[1].(string)
+		re := c.regexps[p]
+		if re == nil {
+			var err error
+			if re, err = regexp.Compile(p); err != nil {
+				return nil, pgerror.New("2201B", "invalid regular expression: %s", err.Error())
+			}
+			if c.regexps == nil {
+				c.regexps = map[string]*regexp.Regexp{}
+			}
+			if len(c.regexps) < 64 {
+				c.regexps[p] = re
+			}
+		}
+		return re.MatchString(a[0].(string)) != not, nil
+	}
 }

@@ -38,6 +38,12 @@ type Env interface {
 	BackendPID() int32
 }
 
+// Scannable is what a planner.Table must also implement for eval to read
+// it: a full scan in attribute order. The storage layer provides it.
+type Scannable interface {
+	Scan(ctx context.Context) (Rows, error)
+}
+
 // Rows is a stream of result rows.
 type Rows interface {
 	// Next returns the next row, or io.EOF after the last one. The slice
@@ -120,6 +126,31 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 		return &resultIter{c: c, n: x}, nil
 	case *planner.Values:
 		return &valuesIter{c: c, n: x}, nil
+	case *planner.Scan:
+		src, ok := x.Table.(Scannable)
+		if !ok {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
+		}
+		return &scanIter{c: c, src: src}, nil
+	case *planner.Append:
+		its := make([]iterator, len(x.Inputs))
+		for i, in := range x.Inputs {
+			var err error
+			if its[i], err = c.build(in); err != nil {
+				return nil, err
+			}
+		}
+		var it iterator = &appendIter{its: its}
+		if x.Distinct {
+			it = &distinctIter{in: it, types: x.Types, seen: map[string]struct{}{}}
+		}
+		return it, nil
+	case *planner.Distinct:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &distinctIter{in: in, types: x.Output(), seen: map[string]struct{}{}}, nil
 	case *planner.Filter:
 		in, err := c.build(x.Input)
 		if err != nil {
@@ -343,4 +374,92 @@ func (it *sortIter) next() ([]types.Datum, error) {
 	}
 	it.i++
 	return it.rows[it.i-1], nil
+}
+
+// scanIter opens the table on the first call so that building a plan
+// costs nothing until rows are wanted.
+type scanIter struct {
+	c    *evalCtx
+	src  Scannable
+	rows Rows
+	n    int
+}
+
+func (it *scanIter) next() ([]types.Datum, error) {
+	if it.rows == nil {
+		r, err := it.src.Scan(it.c.ctx)
+		if err != nil {
+			return nil, err
+		}
+		it.rows = r
+	}
+	if it.n++; it.n%4096 == 0 {
+		if err := it.c.ctx.Err(); err != nil {
+			it.rows.Close()
+			return nil, err
+		}
+	}
+	row, err := it.rows.Next()
+	if err != nil {
+		it.rows.Close()
+	}
+	return row, err
+}
+
+type appendIter struct {
+	its []iterator
+	i   int
+}
+
+func (it *appendIter) next() ([]types.Datum, error) {
+	for it.i < len(it.its) {
+		row, err := it.its[it.i].next()
+		if err == io.EOF {
+			it.i++
+			continue
+		}
+		return row, err
+	}
+	return nil, io.EOF
+}
+
+// distinctIter passes each distinct row once. Rows are keyed by their
+// text forms, which are equal exactly when the values are for every
+// type nqdb has except floats' -0/0 and numerics' trailing zeros, which
+// it canonicalises first.
+type distinctIter struct {
+	in    iterator
+	types []*types.T
+	seen  map[string]struct{}
+	buf   []byte
+}
+
+func (it *distinctIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.in.next()
+		if err != nil {
+			return nil, err
+		}
+		it.buf = rowKey(it.buf[:0], it.types, row)
+		if _, dup := it.seen[string(it.buf)]; dup {
+			continue
+		}
+		it.seen[string(it.buf)] = struct{}{}
+		return row, nil
+	}
+}
+
+// rowKey appends a key for row that is equal for rows that compare equal.
+func rowKey(buf []byte, ts []*types.T, row []types.Datum) []byte {
+	for i, v := range row {
+		if v == nil {
+			buf = append(buf, 0)
+			continue
+		}
+		buf = append(buf, 1)
+		v = canonical(v)
+		buf = types.AppendText(buf, ts[i], v, nil)
+		buf = append(buf, 0xff, 0)
+	}
+	return buf
 }

@@ -7,6 +7,7 @@ package eval
 import (
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
@@ -39,6 +40,10 @@ func castDatum(d types.Datum, from, to *types.T, o *types.FormatOpts) (types.Dat
 			return "false", nil
 		}
 		s := string(types.AppendText(nil, from, d, o))
+		if from.OID == types.OidBpchar && to.OID != types.OidBpchar {
+			// bpchar's trailing blanks are not significant (rtrim1).
+			s = strings.TrimRight(s, " ")
+		}
 		if to.OID == types.OidName && len(s) > 63 {
 			n := 63
 			for n > 0 && !utf8.RuneStart(s[n]) {
@@ -279,4 +284,30 @@ func applyTypmod(t *types.T, typmod int32, d types.Datum, explicit bool) (types.
 		return out, nil
 	}
 	return d, nil
+}
+
+// canonical maps values that compare equal to one representation, for
+// hashing: -0 to 0 and numerics without trailing fraction zeros.
+func canonical(v types.Datum) types.Datum {
+	switch x := v.(type) {
+	case float64:
+		if x == 0 {
+			return 0.0
+		}
+	case *apd.Decimal:
+		if x.Form == apd.Finite {
+			d := new(apd.Decimal)
+			d.Reduce(x)
+			if d.Exponent > 0 {
+				_, _ = apd.BaseContext.WithPrecision(1000).Quantize(d, d, 0)
+			}
+			if d.IsZero() {
+				d.Negative = false
+			}
+			return d
+		}
+	case string:
+		return x
+	}
+	return v
 }

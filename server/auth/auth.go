@@ -18,10 +18,12 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 )
 
-// MaxMessageLen is the largest authentication message accepted, PostgreSQL's
-// PG_MAX_AUTH_TOKEN_LENGTH. Authenticate sets it on the Backend for the
-// exchange, so that an unauthenticated client cannot make the server
-// allocate a large buffer.
+// MaxMessageLen is the largest authentication message PostgreSQL accepts
+// (PG_MAX_AUTH_TOKEN_LENGTH). Callers should set it with be.SetMaxBodyLen
+// around Authenticate, so that an unauthenticated client cannot make the
+// server allocate a large buffer; pgproto3 has no getter, so Authenticate
+// leaves the caller's limit alone. Longer messages then fail with 08P01
+// "invalid message length".
 const MaxMessageLen = 65535
 
 // ErrClientGone is wrapped by the error Authenticate returns when the client
@@ -50,18 +52,12 @@ var ErrClientGone = errors.New("client closed the connection during authenticati
 // Side effects on be: SetAuthType is called before each Receive so that
 // pgproto3 decodes the 'p' message as SASLInitialResponse (AuthTypeSASL) or
 // SASLResponse (AuthTypeSASLContinue, also used for password packets to get
-// their raw body); it is reset to AuthTypeOk on return. SetMaxBodyLen is set to
-// MaxMessageLen during the exchange and to 0 (no limit) on return; a caller
-// that wants another limit sets it afterwards.
+// their raw body); it is reset to AuthTypeOk on return. See MaxMessageLen.
 func Authenticate(be *pgproto3.Backend, m Method, user string, creds *Credentials) error {
 	if m == Trust {
 		return nil
 	}
-	be.SetMaxBodyLen(MaxMessageLen)
-	defer func() {
-		_ = be.SetAuthType(pgproto3.AuthTypeOk)
-		be.SetMaxBodyLen(0)
-	}()
+	defer func() { _ = be.SetAuthType(pgproto3.AuthTypeOk) }()
 	switch m {
 	case Password:
 		return authPassword(be, user, creds)

@@ -25,6 +25,10 @@
 //     the client may send the gs2 flag "n" or "y"; "p=" is rejected. The user
 //     name in the n= attribute is ignored; the one from the StartupMessage
 //     counts. Proofs are compared in constant time.
+//   - SCRAM passwords go through SASLprep exactly as pg_saslprep does
+//     (saslprep.go; RFC 3454 tables generated from Python's stringprep,
+//     which is fixed at Unicode 3.2), so that secrets equal PostgreSQL's for
+//     non-ASCII passwords too. ParseSecret reads PostgreSQL's rolpassword.
 //
 // The SCRAM exchange itself is a small state machine (scramServer) that works
 // on byte slices, so that it can be tested against RFC 7677's example and

@@ -106,7 +106,9 @@ func FuzzAuthenticate(f *testing.F) {
 		client, server := net.Pipe()
 		done := make(chan error, 1)
 		go func() {
-			done <- Authenticate(pgproto3.NewBackend(server, server), m, "postgres", creds)
+			be := pgproto3.NewBackend(server, server)
+			be.SetMaxBodyLen(MaxMessageLen)
+			done <- Authenticate(be, m, "postgres", creds)
 			server.Close()
 		}()
 		go func() { _, _ = io.Copy(io.Discard, client) }()

@@ -114,7 +114,9 @@ func (s *testServer) serve(c net.Conn) {
 	if !ok {
 		m = s.methods["*"]
 	}
+	be.SetMaxBodyLen(MaxMessageLen)
 	err := Authenticate(be, m, user, s.creds[user])
+	be.SetMaxBodyLen(0)
 	s.mu.Lock()
 	s.errs = append(s.errs, err)
 	s.mu.Unlock()

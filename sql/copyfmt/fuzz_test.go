@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 )
 
 // fuzzDecode checks a decoder input: no panic or hang, the same result
@@ -109,6 +110,9 @@ func FuzzParseOptions(f *testing.F) {
 		f.Add(s, true)
 	}
 	f.Fuzz(func(t *testing.T, s string, from bool) {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return // the server verifies SQL text (UTF-8, no NUL) before parsing
+		}
 		opts, err := parseOpts(s)
 		if err != nil {
 			return

@@ -238,7 +238,9 @@ func ParseOptions(opts []Opt, from bool) (Options, error) {
 		}
 	}
 
-	if len(d) != 1 {
+	// A lone byte >= 0x80 is not a character in UTF-8; PostgreSQL never
+	// sees one because the SQL text is verified first.
+	if len(d) != 1 || d[0] >= 0x80 {
 		return o, pgerror.New(pgerror.FeatureNotSupported, "COPY delimiter must be a single one-byte character")
 	}
 	if d[0] == '\r' || d[0] == '\n' {
@@ -258,7 +260,7 @@ func ParseOptions(opts []Opt, from bool) (Options, error) {
 	if !csv && quote != nil {
 		return o, pgerror.New(pgerror.FeatureNotSupported, "COPY quote available only in CSV mode")
 	}
-	if csv && len(q) != 1 {
+	if csv && (len(q) != 1 || q[0] >= 0x80) {
 		return o, pgerror.New(pgerror.FeatureNotSupported, "COPY quote must be a single one-byte character")
 	}
 	if csv && d[0] == q[0] {
@@ -267,7 +269,7 @@ func ParseOptions(opts []Opt, from bool) (Options, error) {
 	if !csv && escape != nil {
 		return o, pgerror.New(pgerror.FeatureNotSupported, "COPY escape available only in CSV mode")
 	}
-	if csv && len(e) != 1 {
+	if csv && (len(e) != 1 || e[0] >= 0x80) {
 		return o, pgerror.New(pgerror.FeatureNotSupported, "COPY escape must be a single one-byte character")
 	}
 	if !csv && forceQuoteSet {

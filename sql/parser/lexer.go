@@ -447,7 +447,7 @@ func hexVal(c byte) int {
 	return -1
 }
 
-// escape decodes one backslash escape of an E'' literal at p and returns
+// escape decodes one backslash escape of an E” literal at p and returns
 // the offset after it.
 func (l *lexer) escape(b *strings.Builder, p, start int) (int, error) {
 	src := l.src

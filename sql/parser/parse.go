@@ -216,12 +216,10 @@ func mapTiDBError(src, text string, spans []span, toks []token, term *token, err
 				off = len(text) - n
 			}
 		}
-		if off < 0 {
-			for c := 0; c <= len(text); c++ {
-				if strings.HasPrefix(rest, text[c:]+"\"") {
-					off = c
-					break
-				}
+		if off < 0 && strings.HasSuffix(rest, "\" ") {
+			// untruncated: rest is the remaining text, a quote and a space
+			if n := len(rest) - 2; n <= len(text) && text[len(text)-n:] == rest[:n] {
+				off = len(text) - n
 			}
 		}
 	}

@@ -564,7 +564,7 @@ func (r *rewriter) word(i, b int) (int, error) {
 			r.add(piece{text: ArraySubqueryFunc, orig: t.pos, origEnd: t.end, space: sp || r.needSpace("x"), name: true})
 			return i + 1, nil
 		case "any", "some", "all":
-			if !r.subqueryAt(i+2) {
+			if !r.subqueryAt(i + 2) {
 				fn := AnyFunc
 				if w == "all" {
 					fn = AllFunc

@@ -188,7 +188,7 @@ func (r *rewriter) typedLiteral(i int) (typ string, str, next int, ok bool) {
 	if !literalTypes[t.val] {
 		return "", 0, 0, false
 	}
-	if t.val == "pg_catalog" && !r.tok(i + 1).isSelf('.') {
+	if t.val == "pg_catalog" && !r.tok(i+1).isSelf('.') {
 		return "", 0, 0, false
 	}
 	typ, j, ok := r.typeName(i)

@@ -256,10 +256,10 @@ func parseArrayBinary(t *T, b []byte) (Datum, error) {
 	if elemOID != t.Elem.OID {
 		name := "???"
 		if et := ByOID(elemOID); et != nil {
-			name = et.Name
+			name = et.SQLName
 		}
 		return nil, pgerror.New(pgerror.DatatypeMismatch, "binary data has array element type %d (%s) instead of expected %d (%s)",
-			elemOID, name, t.Elem.OID, t.Elem.Name)
+			elemOID, name, t.Elem.OID, t.Elem.SQLName)
 	}
 	arr := &Array{Elem: t.Elem}
 	if ndim == 0 {
@@ -284,12 +284,16 @@ func parseArrayBinary(t *T, b []byte) (Datum, error) {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "arrays with lower bounds other than 1 are not supported")
 	}
 	if int64(dim) > int64(len(b))/4 {
-		return nil, errInsufficient()
+		return nil, pgerror.New(pgerror.InvalidBinaryRepresentation, "insufficient data left in message")
 	}
 	arr.Elems = make([]any, 0, dim)
+	// array_recv reports short element data itself, as 22P03.
+	short := func() error {
+		return pgerror.New(pgerror.InvalidBinaryRepresentation, "insufficient data left in message")
+	}
 	for k := int32(0); k < dim; k++ {
 		if len(b) < 4 {
-			return nil, errInsufficient()
+			return nil, short()
 		}
 		l := int32(binary.BigEndian.Uint32(b))
 		b = b[4:]
@@ -297,11 +301,8 @@ func parseArrayBinary(t *T, b []byte) (Datum, error) {
 			arr.Elems = append(arr.Elems, nil)
 			continue
 		}
-		if l < -1 {
-			return nil, pgerror.New(pgerror.InvalidBinaryRepresentation, "insufficient data left in message")
-		}
-		if int(l) > len(b) {
-			return nil, errInsufficient()
+		if l < -1 || int(l) > len(b) {
+			return nil, short()
 		}
 		d, err := ParseBinary(t.Elem, b[:l])
 		if err != nil {

@@ -91,6 +91,11 @@ func errInsufficient() error {
 	return pgerror.New(pgerror.ProtocolViolation, "insufficient data left in message")
 }
 
+// errNoData is pq_getmsgbyte's error on an empty value.
+func errNoData() error {
+	return pgerror.New(pgerror.ProtocolViolation, "no data left in message")
+}
+
 // errTrailing is the error for a binary value longer than its type; the
 // server adds the parameter number ("... in bind parameter %d").
 func errTrailing() error {
@@ -112,6 +117,9 @@ func fixedLen(b []byte, n int) error {
 func ParseBinary(t *T, b []byte) (Datum, error) {
 	switch t.OID {
 	case OidBool:
+		if len(b) == 0 {
+			return nil, errNoData()
+		}
 		if err := fixedLen(b, 1); err != nil {
 			return nil, err
 		}
@@ -163,6 +171,9 @@ func ParseBinary(t *T, b []byte) (Datum, error) {
 		}
 		return string(b), nil
 	case OidChar:
+		if len(b) == 0 {
+			return nil, errNoData()
+		}
 		if err := fixedLen(b, 1); err != nil {
 			return nil, err
 		}

@@ -321,6 +321,9 @@ var zoneAbbrevs = map[string]int{
 // (2024-01-02 03:04:05.5+05:30, T separator, compact 20240102), MDY forms
 // with '/' or '-', month names, BC/AD, AM/PM, zones and special words.
 func decodeDateTime(s string, timeOnly bool) (dtFields, dtError) {
+	if f, ok := fastISO(s); ok {
+		return f, 0
+	}
 	var f dtFields
 	low := strings.ToLower(trimSpace(s))
 	switch low {
@@ -976,4 +979,107 @@ func localToUTC(local int64, loc *time.Location) int64 {
 		return a
 	}
 	return b
+}
+
+// fastISO parses the common canonical forms YYYY-MM-DD[( |T)HH:MM:SS[.f{1,6}]]
+// [Z|+HH|+HH:MM] without allocating. It reports false for anything else
+// (including out-of-range fields), which then takes the general path so
+// that errors come out the same.
+func fastISO(s string) (f dtFields, ok bool) {
+	d2 := func(i int) (int, bool) {
+		a, b := s[i]-'0', s[i+1]-'0'
+		if a > 9 || b > 9 {
+			return 0, false
+		}
+		return int(a)*10 + int(b), true
+	}
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return f, false
+	}
+	y1, ok1 := d2(0)
+	y2, ok2 := d2(2)
+	m, ok3 := d2(5)
+	d, ok4 := d2(8)
+	if !(ok1 && ok2 && ok3 && ok4) || m < 1 || m > 12 || d < 1 {
+		return f, false
+	}
+	f.year, f.month, f.day, f.hasDate = y1*100+y2, m, d, true
+	if f.year == 0 || d > daysInMonth(f.year, m) {
+		return f, false
+	}
+	i := 10
+	if i == len(s) {
+		return f, true
+	}
+	if len(s) < i+9 || (s[i] != ' ' && s[i] != 'T') || s[i+3] != ':' || s[i+6] != ':' {
+		return f, false
+	}
+	h, ok1 := d2(i + 1)
+	mi, ok2 := d2(i + 4)
+	sec, ok3 := d2(i + 7)
+	if !(ok1 && ok2 && ok3) || h > 23 || mi > 59 || sec > 59 {
+		return f, false
+	}
+	f.hour, f.min, f.sec, f.hasTime = h, mi, sec, true
+	i += 9
+	if i < len(s) && s[i] == '.' {
+		i++
+		n := 0
+		var us int64
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if n == 6 {
+				return f, false
+			}
+			us = us*10 + int64(s[i]-'0')
+			n++
+			i++
+		}
+		if n == 0 {
+			return f, false
+		}
+		for ; n < 6; n++ {
+			us *= 10
+		}
+		f.fsec = us
+	}
+	if i == len(s) {
+		return f, true
+	}
+	switch s[i] {
+	case 'Z':
+		if i+1 != len(s) {
+			return f, false
+		}
+		f.hasTZ = true
+		return f, true
+	case '+', '-':
+		rest := s[i+1:]
+		var off int
+		switch {
+		case len(rest) == 2:
+			hh, ok := d2(i + 1)
+			if !ok {
+				return f, false
+			}
+			off = hh * 3600
+		case len(rest) == 5 && rest[2] == ':':
+			hh, ok1 := d2(i + 1)
+			mm, ok2 := d2(i + 4)
+			if !ok1 || !ok2 || mm > 59 {
+				return f, false
+			}
+			off = hh*3600 + mm*60
+		default:
+			return f, false
+		}
+		if off > 15*3600+59*60 {
+			return f, false
+		}
+		if s[i] == '-' {
+			off = -off
+		}
+		f.hasTZ, f.tzOff = true, off
+		return f, true
+	}
+	return f, false
 }

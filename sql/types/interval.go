@@ -130,12 +130,25 @@ func (a *ivAcc) addUsec(v float64) {
 		a.overflow = true
 		return
 	}
-	r := int64(v)
+	a.addUsecInt(int64(v))
+}
+
+func (a *ivAcc) addUsecInt(r int64) {
 	s := a.usec + r
 	if (r > 0 && s < a.usec) || (r < 0 && s > a.usec) {
 		a.overflow = true
 	}
 	a.usec = s
+}
+
+// addScaled adds val*scale microseconds in exact integer arithmetic.
+func (a *ivAcc) addScaled(val, scale int64) {
+	p := val * scale
+	if val != 0 && (p/scale != val) {
+		a.overflow = true
+		return
+	}
+	a.addUsecInt(p)
 }
 
 // add applies val (integer part) and frac (fractional part, same sign) of
@@ -163,19 +176,19 @@ func (a *ivAcc) add(u ivUnit, val int64, frac float64) {
 	}
 	switch u {
 	case ivMicro:
-		a.addUsec(float64(val))
+		a.addScaled(val, 1)
 		a.addUsec(math.RoundToEven(frac))
 	case ivMilli:
-		a.addUsec(float64(val) * 1000)
+		a.addScaled(val, 1000)
 		a.addUsec(math.RoundToEven(frac * 1000))
 	case ivSecond:
-		a.addUsec(float64(val) * usecsPerSec)
+		a.addScaled(val, usecsPerSec)
 		a.addUsec(math.RoundToEven(frac * usecsPerSec))
 	case ivMinute:
-		a.addUsec(float64(val) * usecsPerMinute)
+		a.addScaled(val, usecsPerMinute)
 		a.addUsec(math.RoundToEven(frac * usecsPerMinute))
 	case ivHour:
-		a.addUsec(float64(val) * usecsPerHour)
+		a.addScaled(val, usecsPerHour)
 		a.addUsec(math.RoundToEven(frac * usecsPerHour))
 	case ivDay:
 		if val > math.MaxInt32 || val < math.MinInt32 {
@@ -486,11 +499,18 @@ func addTimeField(acc *ivAcc, t string) error {
 	if m > 59 || sec >= 60 {
 		return errIntervalSyntax(t)
 	}
-	us := float64(h)*usecsPerHour + float64(m)*usecsPerMinute + math.RoundToEven(sec*usecsPerSec)
-	if neg {
-		us = -us
+	var part ivAcc
+	part.addScaled(h, usecsPerHour)
+	part.addScaled(m, usecsPerMinute)
+	part.addUsec(math.RoundToEven(sec * usecsPerSec))
+	if part.overflow {
+		acc.overflow = true
+		return nil
 	}
-	acc.addUsec(us)
+	if neg {
+		part.usec = -part.usec
+	}
+	acc.addUsecInt(part.usec)
 	return nil
 }
 

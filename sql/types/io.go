@@ -92,7 +92,8 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 }
 
 // ParseText reads the text form s of a value of type t with PostgreSQL's
-// input rules, returning a *pgerror.Error with PostgreSQL's SQLSTATE and
+// input rules (s must be valid UTF-8 without NUL bytes, which the server
+// checks for all client text first), returning a *pgerror.Error with PostgreSQL's SQLSTATE and
 // message on bad input. The typmod is not applied (see ApplyTypmod).
 //
 // date/time input accepts ISO forms, MDY forms with '/', month names,

@@ -15,9 +15,11 @@ const (
 	numericMaxDscale    = 16383
 )
 
-// Numeric values keep PostgreSQL's display scale as the apd exponent: a
-// finite datum always has Exponent <= 0 and dscale = -Exponent, so "1.50"
-// is coefficient 150, exponent -2. Zero is never negative.
+// Numeric values keep PostgreSQL's display scale in the apd exponent:
+// dscale = max(0, -Exponent), so "1.50" is coefficient 150, exponent -2,
+// and an integer may keep a positive exponent (1e6 is coefficient 1,
+// exponent 6, printed 1000000) so that huge values stay cheap. Zero and
+// NaN are never negative.
 
 func appendNumeric(buf []byte, d Datum) []byte {
 	n := d.(*apd.Decimal)
@@ -35,34 +37,30 @@ func appendNumeric(buf []byte, d Datum) []byte {
 		c.Negative = false
 		return c.Append(buf, 'f')
 	}
-	if n.Exponent > 0 {
-		var c apd.Decimal
-		normalizeScale(&c, n)
-		return c.Append(buf, 'f')
-	}
+	// apd's 'f' format prints positive exponents as trailing zeros.
 	return n.Append(buf, 'f')
 }
 
-// normalizeScale sets d to x with a non-positive exponent (scale >= 0) and
-// no negative zero, which is the form numeric datums keep.
+// normalizeScale sets d to x without negative zero or negative NaN, the
+// forms numeric datums never take.
 func normalizeScale(d, x *apd.Decimal) *apd.Decimal {
 	d.Set(x)
-	if d.Form != apd.Finite {
-		if d.Form != apd.Infinite {
-			d.Negative = false
-		}
-		return d
+	if d.Form == apd.Finite && d.Coeff.Sign() == 0 || d.Form == apd.NaN || d.Form == apd.NaNSignaling {
+		d.Negative = false
 	}
-	if d.Exponent > 0 {
-		var ten apd.BigInt
+	return d
+}
+
+// scaleToZero sets d to x with exponent 0 when x's exponent is positive
+// (rounding code wants the plain integer).
+func scaleToZero(d, x *apd.Decimal) *apd.Decimal {
+	d.Set(x)
+	if d.Form == apd.Finite && d.Exponent > 0 {
+		var ten, p apd.BigInt
 		ten.SetInt64(10)
-		var p apd.BigInt
 		p.Exp(&ten, apd.NewBigInt(int64(d.Exponent)), nil)
 		d.Coeff.Mul(&d.Coeff, &p)
 		d.Exponent = 0
-	}
-	if d.Coeff.Sign() == 0 {
-		d.Negative = false
 	}
 	return d
 }
@@ -320,13 +318,7 @@ func parseNumericBinary(b []byte) (Datum, error) {
 	dscale := int(binary.BigEndian.Uint16(b[6:]))
 	b = b[8:]
 	switch sign {
-	case numericPos, numericNeg:
-	case numericNaN:
-		return &apd.Decimal{Form: apd.NaN}, nil
-	case numericPInf:
-		return &apd.Decimal{Form: apd.Infinite}, nil
-	case numericNInf:
-		return &apd.Decimal{Form: apd.Infinite, Negative: true}, nil
+	case numericPos, numericNeg, numericNaN, numericPInf, numericNInf:
 	default:
 		return nil, errBinary("invalid sign in external \"numeric\" value")
 	}
@@ -338,6 +330,20 @@ func parseNumericBinary(b []byte) (Datum, error) {
 	}
 	if len(b) > 2*nd {
 		return nil, errTrailing()
+	}
+	// numeric_recv reads (and checks) the digits of special values too.
+	for k := 0; k < nd; k++ {
+		if g := int16(binary.BigEndian.Uint16(b[2*k:])); g < 0 || g >= 10000 {
+			return nil, errBinary("invalid digit in external \"numeric\" value")
+		}
+	}
+	switch sign {
+	case numericNaN:
+		return &apd.Decimal{Form: apd.NaN}, nil
+	case numericPInf:
+		return &apd.Decimal{Form: apd.Infinite}, nil
+	case numericNInf:
+		return &apd.Decimal{Form: apd.Infinite, Negative: true}, nil
 	}
 	// Digits as a decimal string: group i has value scale 10000^(weight-i).
 	// Keep digits down to 10^-dscale (truncating the rest).
@@ -361,7 +367,11 @@ func parseNumericBinary(b []byte) (Datum, error) {
 		}
 		e = -dscale
 	}
-	for e > -dscale {
+	for e > -dscale && e > 0 && dscale > 0 {
+		digits = append(digits, '0')
+		e--
+	}
+	for e > -dscale && e <= 0 {
 		digits = append(digits, '0')
 		e--
 	}

@@ -25,6 +25,25 @@
 //
 // Timestamps use PostgreSQL's own epoch and unit so that binary I/O and
 // arithmetic need no conversion and infinities have a representation.
+//
+// The descriptors (Date, Timestamp, UUID, ...) and the datum types
+// (DateVal, TimestampVal, UUIDVal, ...) have different names because Go
+// has one namespace for both.
+//
+// # Wire forms
+//
+// ParseText/AppendText are each type's input and output functions and
+// ParseBinary/AppendBinary its receive and send functions, written to give
+// byte-identical results and the same SQLSTATE and message as PostgreSQL
+// 15 (the tests compare with a real server for every literal under
+// testdata/). Session settings that change text I/O travel in FormatOpts;
+// DateStyle is fixed at ISO, MDY, IntervalStyle at postgres and
+// bytea_output at hex. The Append functions take and return a []byte so
+// that the hot path (DataRow encoding) allocates nothing.
+//
+// Cast, CanCast, Compare, ApplyTypmod and ParseTypeName give the rest of
+// the engine PostgreSQL's cast, ordering, type-modifier and type-name
+// semantics for the same types.
 package types
 
 // OID is a PostgreSQL object identifier; for types, the pg_type.oid.

@@ -1,0 +1,147 @@
+package executor
+
+import (
+	"sync"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/storage"
+	"github.com/neuroquantumdb/nqdb/storage/memstore"
+)
+
+// firstUserOID is where PostgreSQL starts OIDs for user objects.
+const firstUserOID = 16384
+
+// tableDef is one table of the catalog.
+type tableDef struct {
+	oid  uint32
+	name string
+	cols []planner.Column
+	rel  storage.Relation
+}
+
+var _ planner.Table = (*tableDef)(nil)
+
+func (t *tableDef) OID() uint32                { return t.oid }
+func (t *tableDef) Name() string               { return t.name }
+func (t *tableDef) Columns() []planner.Column  { return t.cols }
+func (t *tableDef) Relation() storage.Relation { return t.rel }
+
+// memCatalog is the catalog of the in-memory stand-in: tables in the
+// public schema only, not transactional. The storage issue replaces it with
+// a catalog stored in the engine itself.
+type memCatalog struct {
+	mu      sync.RWMutex
+	tables  map[string]*tableDef
+	nextOID uint32
+}
+
+func newMemCatalog() *memCatalog {
+	return &memCatalog{tables: map[string]*tableDef{}, nextOID: firstUserOID}
+}
+
+// LookupTable implements planner.Catalog.
+func (c *memCatalog) LookupTable(schema, name string) (planner.Table, error) {
+	t, err := c.lookup(schema, name)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (c *memCatalog) lookup(schema, name string) (*tableDef, error) {
+	if schema == "" || schema == "public" {
+		c.mu.RLock()
+		t := c.tables[name]
+		c.mu.RUnlock()
+		if t != nil {
+			return t, nil
+		}
+	}
+	if schema != "" {
+		return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
+	}
+	return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
+}
+
+// create adds a table; it reports 42P07 when the name is taken.
+func (c *memCatalog) create(schema, name string, cols []planner.Column, ifNotExists bool) (*tableDef, bool, error) {
+	if schema != "" && schema != "public" {
+		return nil, false, pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+	}
+	seen := map[string]bool{}
+	for _, col := range cols {
+		if seen[col.Name] {
+			return nil, false, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", col.Name)
+		}
+		seen[col.Name] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := c.tables[name]; t != nil {
+		if ifNotExists {
+			return t, false, nil
+		}
+		return nil, false, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
+	}
+	t := &tableDef{oid: c.nextOID, name: name, rel: memstore.New()}
+	c.nextOID++
+	t.cols = make([]planner.Column, len(cols))
+	for i, col := range cols {
+		col.TableOID = t.oid
+		col.AttNum = int16(i + 1)
+		t.cols[i] = col
+	}
+	c.tables[name] = t
+	return t, true, nil
+}
+
+// drop removes a table; missing tables are 42P01 unless ifExists.
+func (c *memCatalog) drop(schema, name string, ifExists bool) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if (schema == "" || schema == "public") && c.tables[name] != nil {
+		delete(c.tables, name)
+		return true, nil
+	}
+	if ifExists {
+		return false, nil
+	}
+	if schema != "" {
+		return false, pgerror.New(pgerror.UndefinedTable, "table \"%s.%s\" does not exist", schema, name)
+	}
+	return false, pgerror.New(pgerror.UndefinedTable, "table \"%s\" does not exist", name)
+}
+
+// columnIndexes maps COPY/INSERT column names to attribute positions; an
+// empty list means all columns in order.
+func columnIndexes(t *tableDef, names []string) ([]int, error) {
+	if len(names) == 0 {
+		idx := make([]int, len(t.cols))
+		for i := range idx {
+			idx[i] = i
+		}
+		return idx, nil
+	}
+	idx := make([]int, len(names))
+	used := map[int]bool{}
+	for i, n := range names {
+		found := -1
+		for j, col := range t.cols {
+			if col.Name == n {
+				found = j
+				break
+			}
+		}
+		if found < 0 {
+			return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", n, t.name)
+		}
+		if used[found] {
+			return nil, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", n)
+		}
+		used[found] = true
+		idx[i] = found
+	}
+	return idx, nil
+}
+

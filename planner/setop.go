@@ -1,0 +1,206 @@
+package planner
+
+import (
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// buildSetOpr plans UNION [ALL] chains. Branches are bound with their
+// unknown literals left unresolved, as in PostgreSQL, so that
+// `SELECT 1 UNION SELECT '2'` is an integer column.
+func (b *binder) buildSetOpr(s *ast.SetOprStmt) (Node, []Column, error) {
+	if s.With != nil {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	}
+	root, cols, err := b.buildSetList(s.SelectList)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.finishSetOpr(root, cols, s.OrderBy, s.Limit)
+}
+
+func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
+	var (
+		nodes []Node
+		cols  [][]Column
+		ops   []ast.SetOprType
+	)
+	for i, n := range l.Selects {
+		var (
+			node Node
+			c    []Column
+			err  error
+			op   *ast.SetOprType
+		)
+		switch x := n.(type) {
+		case *ast.SelectStmt:
+			sub := &binder{cat: b.cat, sql: b.sql, params: b.params, keepUnknown: true}
+			node, c, err = sub.buildSelect(x)
+			b.params = sub.params
+			b.unresolved = append(b.unresolved, sub.unresolved...)
+			op = x.AfterSetOperator
+		case *ast.SetOprSelectList:
+			node, c, err = b.buildSetList(x)
+			op = x.AfterSetOperator
+			if err == nil && (x.OrderBy != nil || x.Limit != nil) {
+				node, c, err = b.finishSetOpr(node, c, x.OrderBy, x.Limit)
+			}
+		default:
+			return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "set operation member %T is not supported", n)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if i > 0 {
+			if op == nil {
+				return nil, nil, pgerror.New(pgerror.SyntaxError, "malformed set operation")
+			}
+			switch *op {
+			case ast.Union, ast.UnionAll:
+			default:
+				return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not supported yet", op.String())
+			}
+			ops = append(ops, *op)
+			if len(c) != len(cols[0]) {
+				return nil, nil, pgerror.New(pgerror.SyntaxError, "each UNION query must have the same number of columns")
+			}
+		}
+		nodes = append(nodes, node)
+		cols = append(cols, c)
+	}
+	// Common type of each column across the branches.
+	out := make([]Column, len(cols[0]))
+	copy(out, cols[0])
+	typesOut := make([]*types.T, len(out))
+	for j := range out {
+		es := make([]Expr, len(nodes))
+		for i := range nodes {
+			es[i] = &Const{T: cols[i][j].Type}
+		}
+		t, err := b.commonType(es, nil, "UNION")
+		if err != nil {
+			return nil, nil, err
+		}
+		if t.OID == types.OidUnknown {
+			t = types.Text
+		}
+		typesOut[j] = t
+		out[j].Type = t
+		if len(nodes) > 1 {
+			out[j].Typmod, out[j].TableOID, out[j].AttNum = -1, 0, 0
+		}
+	}
+	for i := range nodes {
+		var err error
+		if nodes[i], err = b.coerceOutputs(nodes[i], typesOut); err != nil {
+			return nil, nil, err
+		}
+	}
+	root := nodes[0]
+	for i := 1; i < len(nodes); i++ {
+		root = &Append{Inputs: []Node{root, nodes[i]}, Distinct: ops[i-1] == ast.Union, Types: typesOut}
+	}
+	return root, out, nil
+}
+
+// coerceOutputs makes n produce columns of types ts: the expressions of a
+// Result or Project are coerced in place (folding unknown literals),
+// anything else gets a Project of casts.
+func (b *binder) coerceOutputs(n Node, ts []*types.T) (Node, error) {
+	var exprs []Expr
+	switch x := n.(type) {
+	case *Result:
+		exprs = x.Exprs
+	case *Project:
+		exprs = x.Exprs
+	}
+	if exprs != nil {
+		for i := range exprs {
+			if exprs[i].Type().OID != ts[i].OID {
+				e, err := b.coerce(exprs[i], ts[i], -1, false, nil)
+				if err != nil {
+					return nil, err
+				}
+				exprs[i] = e
+			}
+		}
+		return n, nil
+	}
+	out := n.Output()
+	same := true
+	proj := make([]Expr, len(ts))
+	for i := range ts {
+		proj[i] = &ColumnRef{Idx: i, T: out[i]}
+		if out[i].OID != ts[i].OID {
+			same = false
+			e, err := b.coerce(proj[i], ts[i], -1, false, nil)
+			if err != nil {
+				return nil, err
+			}
+			proj[i] = e
+		}
+	}
+	if same {
+		return n, nil
+	}
+	return &Project{Input: n, Exprs: proj}, nil
+}
+
+// finishSetOpr applies ORDER BY (output columns by name or position) and
+// LIMIT/OFFSET to a set operation.
+func (b *binder) finishSetOpr(root Node, cols []Column, ob *ast.OrderByClause, lim *ast.Limit) (Node, []Column, error) {
+	if ob != nil {
+		var keys []SortKey
+		names := f2names(cols)
+		for _, item := range ob.Items {
+			e, nullsFirst := item.Expr, item.Desc
+			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
+				switch fc.FnName.L {
+				case "nqdb_nulls_first":
+					e, nullsFirst = fc.Args[0], true
+				case "nqdb_nulls_last":
+					e, nullsFirst = fc.Args[0], false
+				}
+			}
+			idx := -1
+			switch x := e.(type) {
+			case *ast.PositionExpr:
+				if x.N >= 1 && x.N <= len(cols) {
+					idx = x.N - 1
+				}
+			case *ast.ColumnNameExpr:
+				for i, n := range names {
+					if n == x.Name.Name.O {
+						idx = i
+						break
+					}
+				}
+			}
+			if idx < 0 {
+				return nil, nil, pgerror.New(pgerror.FeatureNotSupported,
+					"invalid UNION/INTERSECT/EXCEPT ORDER BY clause").WithDetail("Only result column names can be used, not expressions or functions.").WithPosition(pos(e))
+			}
+			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: nullsFirst})
+		}
+		root = &Sort{Input: root, Keys: keys}
+	}
+	if lim != nil {
+		l := &Limit{Input: root}
+		var err error
+		b.scope = &scope{}
+		if lim.Count != nil {
+			if l.Count, err = b.bindLimit(lim.Count, "LIMIT"); err != nil {
+				return nil, nil, err
+			}
+		}
+		if lim.Offset != nil {
+			if l.Offset, err = b.bindLimit(lim.Offset, "OFFSET"); err != nil {
+				return nil, nil, err
+			}
+		}
+		root = l
+	}
+	return root, cols, nil
+}

@@ -1,0 +1,130 @@
+package server_test
+
+// Wire benchmarks: the same client work against nqdb and PostgreSQL in one
+// run, so the ratio can be read directly. TestWireRatios (NQDB_BENCH=1)
+// prints the table.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"text/tabwriter"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
+	"github.com/neuroquantumdb/nqdb/server"
+)
+
+// wireTarget is a server under benchmark.
+type wireTarget struct {
+	name string
+	dsn  string
+}
+
+func wireTargets(tb testing.TB) []wireTarget {
+	nq := startServer(tb, server.Config{})
+	pg := pgoracle.Shared(tb)
+	return []wireTarget{{"nqdb", nq.DSN()}, {"postgres", pg.DSN()}}
+}
+
+// benchConnect measures connection start-up and close (no TLS, trust).
+func benchConnect(b *testing.B, dsn string) {
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := conn.Close(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchSelect1 measures one "select 1" round trip in the given mode.
+func benchSelect1(b *testing.B, dsn string, mode pgx.QueryExecMode) {
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.DefaultQueryExecMode = mode
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "select 1").Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := conn.QueryRow(ctx, "select 1").Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// wireBenchmarks are the benchmarks run against every target.
+var wireBenchmarks = []struct {
+	name string
+	fn   func(b *testing.B, dsn string)
+}{
+	{"WireConnect", benchConnect},
+	{"WireSelect1Simple", func(b *testing.B, dsn string) { benchSelect1(b, dsn, pgx.QueryExecModeSimpleProtocol) }},
+	{"WireSelect1Extended", func(b *testing.B, dsn string) { benchSelect1(b, dsn, pgx.QueryExecModeCacheStatement) }},
+}
+
+func runWire(b *testing.B, name string) {
+	for _, wb := range wireBenchmarks {
+		if wb.name != name {
+			continue
+		}
+		for _, tg := range wireTargets(b) {
+			b.Run(tg.name, func(b *testing.B) { wb.fn(b, tg.dsn) })
+		}
+	}
+}
+
+func BenchmarkWireConnect(b *testing.B)         { runWire(b, "WireConnect") }
+func BenchmarkWireSelect1Simple(b *testing.B)   { runWire(b, "WireSelect1Simple") }
+func BenchmarkWireSelect1Extended(b *testing.B) { runWire(b, "WireSelect1Extended") }
+
+// TestWireRatios runs every wire benchmark against both servers and
+// prints ns/op and nqdb/postgres ratios. It only runs with NQDB_BENCH=1:
+//
+//	NQDB_BENCH=1 go test ./server -run TestWireRatios -v
+func TestWireRatios(t *testing.T) {
+	if os.Getenv("NQDB_BENCH") != "1" {
+		t.Skip("set NQDB_BENCH=1 to run the wire benchmarks")
+	}
+	targets := wireTargets(t)
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "benchmark\tnqdb ns/op\tpostgres ns/op\tnqdb/postgres\tnqdb allocs/op\t")
+	for _, wb := range wireBenchmarks {
+		var ns [2]float64
+		var allocs int64
+		for i, tg := range targets {
+			r := testing.Benchmark(func(b *testing.B) { wb.fn(b, tg.dsn) })
+			if r.N == 0 {
+				t.Fatalf("%s/%s did not run", wb.name, tg.name)
+			}
+			ns[i] = float64(r.T.Nanoseconds()) / float64(r.N)
+			if i == 0 {
+				allocs = r.AllocsPerOp()
+			}
+		}
+		fmt.Fprintf(w, "%s\t%.0f\t%.0f\t%.2f\t%d\t\n", wb.name, ns[0], ns[1], ns[0]/ns[1], allocs)
+	}
+	w.Flush()
+}

@@ -1,0 +1,43 @@
+// Package parser is nqdb's PostgreSQL dialect front end.
+//
+// PostgreSQL text never reaches the TiDB (MySQL) grammar raw: the two
+// dialects lex differently ('..' escapes, E'..', $$..$$, "x", $1, --, #,
+// /*! */), so the same text can parse silently wrong. Parse therefore runs in
+// three stages:
+//
+//  1. Our own lexer (lexer.go) follows PostgreSQL 15's scan.l: strings of
+//     every kind are decoded, unquoted identifiers folded to lower case,
+//     comments (nested /* */ included) dropped, $n recognised. Statements are
+//     split at ';' tokens; empty ones vanish.
+//  2. Statements chosen by their first word (SET, SHOW, BEGIN, COPY,
+//     EXPLAIN, ...; see utility.go) go to a small hand-written parser that
+//     returns Utility nodes. EXPLAIN, PREPARE and COPY (query) parse their
+//     inner statement recursively.
+//  3. Everything else is rewritten token by token (rewrite.go) into text for
+//     the TiDB parser in ANSI_QUOTES|PIPES_AS_CONCAT|NO_BACKSLASH_ESCAPES
+//     mode: strings become plain '..' literals, identifiers are backquoted
+//     (so MySQL-reserved names such as key, rank, read survive and "Name"
+//     keeps its case), $n becomes ? and the markers get Order n-1 after
+//     parsing. PostgreSQL constructs the grammar lacks become calls of
+//     functions with reserved names that the binder recognises:
+//     CastFunc (x::t, CAST(x AS t), t 'lit', B'..'), ArrayFunc,
+//     ArraySubqueryFunc, AnyFunc/AllFunc, SubscriptFunc/SliceFunc,
+//     NullsFirstFunc/NullsLastFunc; OPERATOR(pg_catalog.op) becomes op,
+//     ~ and friends become REGEXP, IS [NOT] DISTINCT FROM becomes <=>,
+//     OFFSET without LIMIT and FETCH FIRST become LIMIT, set-returning
+//     functions in FROM become LATERAL derived tables, COLLATE clauses are
+//     dropped. DDL column types are mapped to TiDB types that merely parse;
+//     the PostgreSQL type as written is kept in Statement.ColumnTypes.
+//
+// Every rewritten fragment remembers the user's token it came from, so a
+// TiDB syntax error is reported as PostgreSQL would: `syntax error at or
+// near "tok"` with the 1-based character position in the client's text, or
+// `syntax error at end of input`.
+//
+// Same AST, different meaning (left to the binder): ^ is XOR to TiDB but
+// power in PostgreSQL; / on integers truncates in PostgreSQL; count(*) is
+// restored by TiDB as count(1).
+//
+// TiDB parsers are not safe for concurrent use and costly to create; a
+// sync.Pool holds them.
+package parser
