@@ -144,4 +144,3 @@ func columnIndexes(t *tableDef, names []string) ([]int, error) {
 	}
 	return idx, nil
 }
-
