@@ -11,13 +11,19 @@ FUZZTIME  ?= 3m
 # package:FuzzTarget pairs; every input path has one.
 FUZZ_TARGETS := \
 	./server:FuzzMessageLoop \
+	./server/auth:FuzzSCRAM \
+	./server/auth:FuzzAuthenticate \
 	./sql/parser:FuzzParse \
+	./sql/types:FuzzParseText \
+	./sql/types:FuzzParseBinary \
+	./sql/types:FuzzParseTypeName \
 	./sql/copyfmt:FuzzDecodeText \
 	./sql/copyfmt:FuzzDecodeCSV \
 	./sql/copyfmt:FuzzDecodeBinary \
-	./sql/types:FuzzParseText \
-	./sql/types:FuzzParseBinary \
-	./server/auth:FuzzSCRAMClient
+	./sql/copyfmt:FuzzParseOptions \
+	./planner:FuzzBuild \
+	./executor/eval:FuzzBuildRun \
+	./cmd/nqdb:FuzzParseSize
 
 .PHONY: all build run test unit vet fmt-check lint fuzz fuzz-short bench bench-wire clean deps
 

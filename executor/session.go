@@ -538,9 +538,8 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 
 // Execute runs a prepared statement with bound parameters.
 func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum) (*Result, error) {
-	if s.status == TxnFailed && !allowedInFailedTxn(p.Stmt) {
-		return nil, pgerror.New(pgerror.InFailedSQLTransaction,
-			"current transaction is aborted, commands ignored until end of transaction block")
+	if err := s.CheckNotAborted(p.Stmt); err != nil {
+		return nil, err
 	}
 	if p.Stmt.Utility != nil {
 		return s.execUtility(ctx, p.Stmt.Utility, p)
@@ -553,6 +552,17 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 		return nil, err
 	}
 	return &Result{Columns: p.Columns, Rows: rows, verb: "SELECT"}, nil
+}
+
+// CheckNotAborted returns 25P02 when the transaction block has failed and
+// stmt is not one that may end it (PostgreSQL checks at Parse, Bind and
+// execution alike).
+func (s *Session) CheckNotAborted(stmt *parser.Statement) error {
+	if s.status == TxnFailed && !allowedInFailedTxn(stmt) {
+		return pgerror.New(pgerror.InFailedSQLTransaction,
+			"current transaction is aborted, commands ignored until end of transaction block")
+	}
+	return nil
 }
 
 func allowedInFailedTxn(stmt *parser.Statement) bool {

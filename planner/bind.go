@@ -73,6 +73,11 @@ type binder struct {
 	// unresolved are Param nodes bound while their type was unknown.
 	unresolved []*Param
 	scope      *scope
+	// aggCtx is non-empty where aggregates are allowed; clause names the
+	// clause being bound for the error when they are not.
+	aggCtx, clause string
+	inAgg          bool
+	aggs           []AggCall
 	// keepUnknown leaves unknown literals in the select list unresolved
 	// (set-operation branches resolve them across branches).
 	keepUnknown bool
@@ -82,6 +87,15 @@ type binder struct {
 // FROM clause.
 type scope struct {
 	cols []scopeCol
+}
+
+func (s *scope) has(name string) bool {
+	for _, c := range s.cols {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 type scopeCol struct {
@@ -104,11 +118,8 @@ func errAt(err error, n ast.Node) error {
 }
 
 func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
-	if s.Distinct {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "SELECT DISTINCT is not supported yet")
-	}
-	if s.GroupBy != nil || s.Having != nil || s.WindowSpecs != nil {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "GROUP BY, HAVING and WINDOW are not supported yet")
+	if s.WindowSpecs != nil {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WINDOW is not supported yet")
 	}
 	if s.With != nil {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
@@ -124,6 +135,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		b.scope = &scope{}
 	}
 	var where Expr
+	b.aggCtx, b.clause = "", "WHERE"
 	if s.Where != nil {
 		w, err := b.bindExpr(s.Where)
 		if err != nil {
@@ -133,6 +145,39 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			return nil, nil, err
 		}
 	}
+	var groups []Expr
+	if s.GroupBy != nil {
+		b.clause = "GROUP BY"
+		for _, item := range s.GroupBy.Items {
+			n := item.Expr
+			if p, ok := orderPosition(n); ok {
+				if s.Fields == nil || p < 1 || p > len(s.Fields.Fields) || s.Fields.Fields[p-1].Expr == nil {
+					return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(pos(n))
+				}
+				n = s.Fields.Fields[p-1].Expr
+			} else if cn, ok := n.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" && !b.scope.has(cn.Name.Name.O) && s.Fields != nil {
+				// An output column name (PostgreSQL allows it when no
+				// input column has the name).
+				for _, f := range s.Fields.Fields {
+					if f.Expr != nil && f.AsName.O == cn.Name.Name.O {
+						n = f.Expr
+						break
+					}
+				}
+			}
+			e, err := b.bindExpr(n)
+			if err != nil {
+				return nil, nil, err
+			}
+			if e.Type().OID == types.OidUnknown {
+				if e, err = b.coerce(e, types.Text, -1, false, n); err != nil {
+					return nil, nil, err
+				}
+			}
+			groups = append(groups, e)
+		}
+	}
+	b.aggCtx, b.clause = "select", ""
 	var exprs []Expr
 	var cols []Column
 	var unknownParams []int
@@ -198,6 +243,16 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		exprs[idx] = e
 		cols[idx].Type = types.Text
 	}
+	var having Expr
+	if s.Having != nil {
+		h, err := b.bindExpr(s.Having.Expr)
+		if err != nil {
+			return nil, nil, err
+		}
+		if having, err = b.coerceBool(h, "HAVING", s.Having.Expr); err != nil {
+			return nil, nil, err
+		}
+	}
 	visible := len(exprs)
 	var keys []SortKey
 	if s.OrderBy != nil {
@@ -219,13 +274,40 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 	}
 	var root Node
-	if input == nil {
+	if len(b.aggs) > 0 || groups != nil || having != nil {
+		if input == nil {
+			input = &Result{Where: where}
+		} else if where != nil {
+			input = &Filter{Input: input, Cond: where}
+		}
+		var err error
+		for i := range exprs {
+			if exprs[i], err = b.rewriteAgg(exprs[i], groups); err != nil {
+				return nil, nil, err
+			}
+		}
+		agg := &Agg{Input: input, GroupBy: groups, Aggs: b.aggs}
+		root = agg
+		if having != nil {
+			if having, err = b.rewriteAgg(having, groups); err != nil {
+				return nil, nil, err
+			}
+			root = &Filter{Input: root, Cond: having}
+		}
+		root = &Project{Input: root, Exprs: exprs}
+	} else if input == nil {
 		root = &Result{Exprs: exprs, Where: where}
 	} else {
 		if where != nil {
 			input = &Filter{Input: input, Cond: where}
 		}
 		root = &Project{Input: input, Exprs: exprs}
+	}
+	if s.Distinct {
+		if len(exprs) > visible {
+			return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		}
+		root = &Distinct{Input: root}
 	}
 	if len(keys) > 0 {
 		root = &Sort{Input: root, Keys: keys}
@@ -269,12 +351,13 @@ func f2names(cols []Column) []string {
 // output column's name is that column, anything else is an expression over
 // the input (added as a hidden column).
 func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, error) {
-	switch x := n.(type) {
-	case *ast.PositionExpr:
-		if x.N < 1 || x.N > len(names) {
-			return 0, pgerror.New(pgerror.InvalidColumnReference, "ORDER BY position %d is not in select list", x.N).WithPosition(pos(n))
+	if p, ok := orderPosition(n); ok {
+		if p < 1 || p > len(names) {
+			return 0, pgerror.New(pgerror.InvalidColumnReference, "ORDER BY position %d is not in select list", p).WithPosition(pos(n))
 		}
-		return x.N - 1, nil
+		return p - 1, nil
+	}
+	switch x := n.(type) {
 	case *ast.ColumnNameExpr:
 		if x.Name.Table.O == "" {
 			match := -1
@@ -302,6 +385,25 @@ func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, e
 	}
 	*exprs = append(*exprs, e)
 	return len(*exprs) - 1, nil
+}
+
+// orderPosition recognises ORDER BY n: TiDB's PositionExpr, or an integer
+// literal (inside the NULLS FIRST/LAST wrapper TiDB does not convert it).
+func orderPosition(n ast.ExprNode) (int, bool) {
+	switch x := n.(type) {
+	case *ast.PositionExpr:
+		return x.N, true
+	case *test_driver.ValueExpr:
+		switch x.Kind() {
+		case test_driver.KindInt64:
+			if x.Type.GetFlag()&mysql.IsBooleanFlag == 0 {
+				return int(x.GetInt64()), true
+			}
+		case test_driver.KindUint64:
+			return int(min(x.GetUint64(), 1<<31)), true
+		}
+	}
+	return 0, false
 }
 
 func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {
@@ -355,9 +457,18 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: tbl.OID(), attNum: c.AttNum})
 		}
 		return scan, sc, nil
-	case *ast.SelectStmt:
+	case *ast.SelectStmt, *ast.SetOprStmt:
 		sub := &binder{cat: b.cat, sql: b.sql, params: b.params}
-		n, cols, err := sub.buildSelect(src)
+		var (
+			n    Node
+			cols []Column
+			err  error
+		)
+		if sel, ok := src.(*ast.SelectStmt); ok {
+			n, cols, err = sub.buildSelect(sel)
+		} else {
+			n, cols, err = sub.buildSetOpr(src.(*ast.SetOprStmt))
+		}
 		b.params = sub.params
 		b.unresolved = append(b.unresolved, sub.unresolved...)
 		if err != nil {
@@ -395,6 +506,34 @@ func (b *binder) wordPos(name string) int {
 	return 0
 }
 
+// keywordPos finds keyword (IN, BETWEEN) between the starts of the left
+// and right operands, moving back to a NOT before it: PostgreSQL reports
+// errors of these constructs there. def is returned when it is not found.
+func (b *binder) keywordPos(left, right ast.Node, kw string, def int) int {
+	from, to := left.OriginTextPosition(), right.OriginTextPosition()
+	if from < 0 || to > len(b.sql) || from >= to {
+		return def
+	}
+	low := strings.ToLower(b.sql[:to])
+	i := strings.LastIndex(low[from:], kw)
+	for i >= 0 {
+		j := from + i
+		end := j + len(kw)
+		if (j == 0 || !isIdentByte(low[j-1])) && (end >= len(low) || !isIdentByte(low[end])) {
+			k := j
+			for k > 0 && (low[k-1] == ' ' || low[k-1] == '\t' || low[k-1] == '\n' || low[k-1] == '\r') {
+				k--
+			}
+			if k >= 3 && low[k-3:k] == "not" && (k == 3 || !isIdentByte(low[k-4])) {
+				j = k - 3
+			}
+			return utf8.RuneCountInString(b.sql[:j]) + 1
+		}
+		i = strings.LastIndex(low[from:from+i], kw)
+	}
+	return def
+}
+
 func isIdentByte(c byte) bool {
 	return c == '_' || c == '.' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
@@ -424,12 +563,19 @@ func colName(n ast.ExprNode) (string, int) {
 			}
 			if v, ok := x.Args[1].(*test_driver.ValueExpr); ok {
 				if t, _, err := parseTypeName(v.GetString()); err == nil {
+					if t.IsArray() {
+						t = t.Elem // PostgreSQL names int[] casts "int4"
+					}
 					return t.Name, 1
 				}
 			}
 			return "?column?", 0
 		case isConcatOp(x):
 			return "?column?", 0
+		case name == "nqdb_array":
+			return "array", 2
+		case name == "nqdb_subscript" && len(x.Args) > 0:
+			return colName(x.Args[0])
 		case name == "trim":
 			if len(x.Args) == 3 {
 				if d, ok := x.Args[2].(*ast.TrimDirectionExpr); ok {
@@ -444,6 +590,23 @@ func colName(n ast.ExprNode) (string, int) {
 			return "btrim", 2
 		}
 		return name, 2
+	case *ast.AggregateFuncExpr:
+		return strings.ToLower(x.F), 2
+	case *ast.ExistsSubqueryExpr:
+		if !x.Not {
+			return "exists", 2
+		}
+	case *ast.SubqueryExpr:
+		// A scalar subquery is named after its one output column.
+		if sel, ok := x.Query.(*ast.SelectStmt); ok && sel.Fields != nil && len(sel.Fields.Fields) > 0 {
+			f := sel.Fields.Fields[0]
+			if f.AsName.O != "" {
+				return f.AsName.O, 2
+			}
+			if f.Expr != nil {
+				return colName(f.Expr)
+			}
+		}
 	case *ast.CaseExpr:
 		if x.ElseClause != nil {
 			if s, st := colName(x.ElseClause); st > 1 {
@@ -515,6 +678,8 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 		return b.bindLike(x)
 	case *ast.CaseExpr:
 		return b.bindCase(x)
+	case *ast.AggregateFuncExpr:
+		return b.bindAggregate(strings.ToLower(x.F), x.Args, x.Distinct, strings.EqualFold(x.F, "count") && b.isCountStar(x), x)
 	case *ast.PatternRegexpExpr:
 		l, err := b.bindExpr(x.Expr)
 		if err != nil {
@@ -529,8 +694,12 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 			name = "!~"
 		}
 		return b.binaryOp(name, l, r, x.Expr, x.Pattern, b.opPos(x.Pattern, "regexp", x))
-	case *ast.SubqueryExpr, *ast.ExistsSubqueryExpr, *ast.CompareSubqueryExpr:
-		return nil, pgerror.New(pgerror.FeatureNotSupported, "subqueries in expressions are not supported yet").WithPosition(pos(n))
+	case *ast.SubqueryExpr:
+		return b.bindScalarSubquery(x)
+	case *ast.ExistsSubqueryExpr:
+		return b.bindExists(x)
+	case *ast.CompareSubqueryExpr:
+		return b.bindCompareSubquery(x)
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "expression %T is not supported yet", n).WithPosition(pos(n))
 }
@@ -676,6 +845,13 @@ func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
 		return &NotDistinct{L: c.Args[0], R: c.Args[1], Eq: c.Fn}, nil
 	}
 	name, ok := binaryOpNames[x.Op]
+	if fc, isFn := x.R.(*ast.FuncCallExpr); ok && isFn && len(fc.Args) == 1 && (fc.FnName.L == "nqdb_any" || fc.FnName.L == "nqdb_all") {
+		l, err := b.bindExpr(x.L)
+		if err != nil {
+			return nil, err
+		}
+		return b.scalarArrayOp(name, l, fc.Args[0], x.L, fc.FnName.L == "nqdb_any", b.opPos(x.R, name, x))
+	}
 	if !ok {
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", x.Op.String()).WithPosition(pos(x))
 	}
@@ -857,11 +1033,12 @@ func (b *binder) bindBetween(x *ast.BetweenExpr) (Expr, error) {
 	if x.Not {
 		opLo, opHi, op = "<", ">", Or
 	}
-	l, err := b.binaryOp(opLo, e, lo, x.Expr, x.Left, pos(x))
+	at := b.keywordPos(x.Expr, x.Left, "between", pos(x))
+	l, err := b.binaryOp(opLo, e, lo, x.Expr, x.Left, at)
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.binaryOp(opHi, e, hi, x.Expr, x.Right, pos(x))
+	r, err := b.binaryOp(opHi, e, hi, x.Expr, x.Right, at)
 	if err != nil {
 		return nil, err
 	}
@@ -869,12 +1046,23 @@ func (b *binder) bindBetween(x *ast.BetweenExpr) (Expr, error) {
 }
 
 func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
-	if x.Sel != nil {
-		return nil, pgerror.New(pgerror.FeatureNotSupported, "IN (subquery) is not supported yet").WithPosition(pos(x))
-	}
 	e, err := b.bindExpr(x.Expr)
 	if err != nil {
 		return nil, err
+	}
+	if x.Sel != nil {
+		sq, ok := subqueryOf(x.Sel)
+		if !ok {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "IN over this expression is not supported").WithPosition(pos(x))
+		}
+		in, err := b.bindQuantified(e, x.Expr, "=", sq, false, b.keywordPos(x.Expr, x.Sel, "in", pos(x)))
+		if err != nil {
+			return nil, err
+		}
+		if x.Not {
+			return &BoolExpr{Op: Not, Args: []Expr{in}}, nil
+		}
+		return in, nil
 	}
 	items := make([]Expr, len(x.List))
 	for i, n := range x.List {
@@ -901,9 +1089,13 @@ func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
 	if x.Not {
 		name, op = "<>", And
 	}
+	at := pos(x)
+	if len(x.List) > 0 {
+		at = b.keywordPos(x.Expr, x.List[0], "in", at)
+	}
 	args := make([]Expr, len(items))
 	for i, it := range items {
-		if args[i], err = b.binaryOp(name, e, it, x.Expr, x.List[i], pos(x)); err != nil {
+		if args[i], err = b.binaryOp(name, e, it, x.Expr, x.List[i], at); err != nil {
 			return nil, err
 		}
 	}

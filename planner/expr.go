@@ -160,3 +160,41 @@ func (e *NullIf) Type() *types.T { return e.T }
 
 // Type implements Expr.
 func (e *MinMax) Type() *types.T { return e.T }
+
+// ArrayExpr is ARRAY[elems...]; T is the array type.
+type ArrayExpr struct {
+	Elems []Expr
+	T     *types.T
+}
+
+// Type implements Expr.
+func (e *ArrayExpr) Type() *types.T { return e.T }
+
+// ScalarArrayOp is `L op ANY (R)` (Any) or `L op ALL (R)` with R an array.
+// Op is the resolved operator call; its Args are L and an ArrayElem
+// standing for each element in turn.
+type ScalarArrayOp struct {
+	Op  *Call
+	R   Expr
+	Any bool
+}
+
+// Type implements Expr.
+func (e *ScalarArrayOp) Type() *types.T { return types.Bool }
+
+// ArrayElem stands for the current array element inside ScalarArrayOp.Op.
+type ArrayElem struct {
+	T *types.T
+}
+
+// Type implements Expr.
+func (e *ArrayElem) Type() *types.T { return e.T }
+
+// Subscript is Array[Index] (1-based; NULL when out of range).
+type Subscript struct {
+	Array, Index Expr
+	T            *types.T
+}
+
+// Type implements Expr.
+func (e *Subscript) Type() *types.T { return e.T }

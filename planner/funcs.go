@@ -39,8 +39,15 @@ const (
 	FnILike   // text ILIKE pattern [ESCAPE e]
 	FnNotLike // NOT LIKE
 	FnNotILike
-	FnRegexMatch    // text ~ pattern
-	FnNotRegexMatch // text !~ pattern
+	FnArrayCat      // array || array, array || elem, elem || array
+	FnArrayToString // array_to_string(anyarray, text [, text])
+	FnArrayLength   // array_length(anyarray, int4)
+	FnCardinality   // cardinality(anyarray)
+	FnArrayUpper    // array_upper(anyarray, int4)
+	FnArrayLower    // array_lower(anyarray, int4)
+	FnCurrentSchemas
+	FnRegexMatch     // text ~ pattern
+	FnNotRegexMatch  // text !~ pattern
 	FnDatePlusInt    // date + int4 -> date
 	FnDateMinusInt   // date - int4 -> date
 	FnDateMinusDate  // date - date -> int4
@@ -129,6 +136,9 @@ type Func struct {
 	// Volatile functions must not be folded or cached (random(), now()...).
 	Volatile bool
 }
+
+// AnyArrayType is the pseudo-type anyarray: any array type.
+var AnyArrayType = &types.T{OID: types.OidAnyArray, Name: "anyarray", SQLName: "anyarray", Len: -1, Category: types.CatPseudo}
 
 // AnyType is the pseudo-type "any" of polymorphic parameters.
 var AnyType = &types.T{OID: types.OidAny, Name: "any", SQLName: "\"any\"", Len: 4, Category: types.CatPseudo}
@@ -245,6 +255,12 @@ func init() {
 		addOp(">", FnGt, types.Bool, t, t)
 		addOp(">=", FnGe, types.Bool, t, t)
 	}
+	addOp("=", FnEq, types.Bool, AnyArrayType, AnyArrayType)
+	addOp("<>", FnNe, types.Bool, AnyArrayType, AnyArrayType)
+	addOp("<", FnLt, types.Bool, AnyArrayType, AnyArrayType)
+	addOp("<=", FnLe, types.Bool, AnyArrayType, AnyArrayType)
+	addOp(">", FnGt, types.Bool, AnyArrayType, AnyArrayType)
+	addOp(">=", FnGe, types.Bool, AnyArrayType, AnyArrayType)
 	addOp("||", FnConcat, types.Text, types.Text, types.Text)
 	for _, l := range []struct {
 		name string
@@ -321,6 +337,13 @@ func init() {
 	addFn("split_part", FnSplitPart, types.Text, types.Text, types.Text, types.Int4)
 	addFn("chr", FnChr, types.Text, types.Int4)
 	addFn("ascii", FnASCII, types.Int4, types.Text)
+	addFn("array_to_string", FnArrayToString, types.Text, AnyArrayType, types.Text)
+	addFn("array_to_string", FnArrayToString, types.Text, AnyArrayType, types.Text, types.Text).Strict = false
+	addFn("array_length", FnArrayLength, types.Int4, AnyArrayType, types.Int4)
+	addFn("array_upper", FnArrayUpper, types.Int4, AnyArrayType, types.Int4)
+	addFn("array_lower", FnArrayLower, types.Int4, AnyArrayType, types.Int4)
+	addFn("cardinality", FnCardinality, types.Int4, AnyArrayType)
+	addFn("current_schemas", FnCurrentSchemas, types.NameArray, types.Bool)
 	addFn("to_hex", FnToHex, types.Text, types.Int4)
 	addFn("to_hex", FnToHex, types.Text, types.Int8)
 }

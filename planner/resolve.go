@@ -36,8 +36,11 @@ func (b *binder) binaryOp(name string, l, r Expr, ln, rn ast.Node, at int) (Expr
 // textanycat/anytextcat do.
 func (b *binder) concatOp(l, r Expr, ln, rn ast.Node, at int) (Expr, error) {
 	lt, rt := l.Type(), r.Type()
+	if lt.IsArray() || rt.IsArray() {
+		return b.arrayCat(l, r, ln, rn, at)
+	}
 	isStr := func(t *types.T) bool { return t.Category == types.CatString || t.OID == types.OidUnknown }
-	if !isStr(lt) && !isStr(rt) || lt.IsArray() || rt.IsArray() {
+	if !isStr(lt) && !isStr(rt) {
 		return nil, pgerror.New(pgerror.UndefinedFunction, "operator does not exist: %s || %s", lt.SQLName, rt.SQLName).
 			WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.").WithPosition(at)
 	}
@@ -61,16 +64,44 @@ func (b *binder) unaryOp(name string, e Expr, n ast.Node, at int) (Expr, error) 
 				WithHint("Could not choose a best candidate operator. You might need to add explicit type casts.").WithPosition(at)
 		}
 		return nil, pgerror.New(pgerror.UndefinedFunction, "operator does not exist: %s %s", name, e.Type().SQLName).
-			WithHint("No operator matches the given name and argument types. You might need to add explicit type casts.").WithPosition(at)
+			WithHint("No operator matches the given name and argument type. You might need to add an explicit type cast.").WithPosition(at)
 	}
 	return b.finishCall(f, args, []ast.Node{n})
 }
 
 // finishCall coerces args to f's signature and builds the Call.
 func (b *binder) finishCall(f *Func, args []Expr, nodes []ast.Node) (Expr, error) {
+	// anyarray parameters must all receive the same array type; unknown
+	// arguments there take it.
+	var arrT *types.T
+	for i := range args {
+		if paramType(f, i).OID == types.OidAnyArray && args[i].Type().IsArray() {
+			if arrT == nil {
+				arrT = args[i].Type()
+			} else if arrT.OID != args[i].Type().OID {
+				return nil, pgerror.New(pgerror.UndefinedFunction, "function %s(%s, %s) does not exist", f.Name, arrT.SQLName, args[i].Type().SQLName).
+					WithHint("No function matches the given name and argument types. You might need to add explicit type casts.")
+			}
+		}
+	}
+	for i := range args {
+		if paramType(f, i).OID == types.OidAnyArray && args[i].Type().OID == types.OidUnknown {
+			if arrT == nil {
+				return nil, pgerror.New(pgerror.IndeterminateDatatype, "could not determine polymorphic type because input has type unknown")
+			}
+			var n ast.Node
+			if i < len(nodes) {
+				n = nodes[i]
+			}
+			var err error
+			if args[i], err = b.coerce(args[i], arrT, -1, false, n); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i := range args {
 		want := paramType(f, i)
-		if want.OID == types.OidAny {
+		if want.OID == types.OidAny || want.OID == types.OidAnyArray && args[i].Type().IsArray() {
 			continue
 		}
 		var n ast.Node
@@ -128,7 +159,7 @@ func resolve(cands []*Func, args []Expr, binary bool) (best *Func, ambiguous boo
 			if t.OID == types.OidUnknown && binary && nUnknown == 1 {
 				t = in[1-i]
 			}
-			if p.OID != t.OID && p.OID != types.OidAny {
+			if p.OID != t.OID && p.OID != types.OidAny && !(p.OID == types.OidAnyArray && t.IsArray()) {
 				exact = false
 				break
 			}
@@ -300,9 +331,18 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		}
 		return b.concatOp(l, r, x.Args[0], x.Args[1], b.opPos(x.Args[1], "||", x))
 	}
+	if aggNames[name] {
+		return b.bindAggregate(name, x.Args, false, false, x)
+	}
 	switch name {
 	case "nqdb_cast":
 		return b.bindCast(x)
+	case "nqdb_array":
+		return b.bindArray(x, nil)
+	case "nqdb_subscript":
+		return b.bindSubscript(x)
+	case "nqdb_any", "nqdb_all":
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", strings.ToUpper(name[5:])).WithPosition(pos(x))
 	case "coalesce", "greatest", "least":
 		return b.bindVariadicCommon(x, name)
 	case "nullif":
@@ -382,6 +422,9 @@ func (b *binder) bindCast(x *ast.FuncCallExpr) (Expr, error) {
 	t, typmod, err := parseTypeName(tn.GetString())
 	if err != nil {
 		return nil, errAt(err, x.Args[1])
+	}
+	if e, ok, err := b.arrayUnderCast(x, t, typmod); ok || err != nil {
+		return e, err
 	}
 	e, err := b.bindExpr(x.Args[0])
 	if err != nil {

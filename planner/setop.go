@@ -165,11 +165,10 @@ func (b *binder) finishSetOpr(root Node, cols []Column, ob *ast.OrderByClause, l
 				}
 			}
 			idx := -1
+			if n, ok := orderPosition(e); ok && n >= 1 && n <= len(cols) {
+				idx = n - 1
+			}
 			switch x := e.(type) {
-			case *ast.PositionExpr:
-				if x.N >= 1 && x.N <= len(cols) {
-					idx = x.N - 1
-				}
 			case *ast.ColumnNameExpr:
 				for i, n := range names {
 					if n == x.Name.Name.O {

@@ -46,6 +46,9 @@ func canCoerceImplicit(from, to *types.T) bool {
 	if from.OID == to.OID || to.OID == types.OidAny || from.OID == types.OidUnknown {
 		return true
 	}
+	if to.OID == types.OidAnyArray {
+		return from.IsArray()
+	}
 	return implicitCasts[[2]types.OID{from.OID, to.OID}]
 }
 

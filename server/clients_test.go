@@ -554,6 +554,42 @@ func TestPgxCancelRequest(t *testing.T) {
 	}
 }
 
+// TestGracefulShutdown checks that Shutdown lets a running statement
+// finish and deliver its result in every exec mode (in the extended
+// protocol the statement is between Execute and Sync when shutdown comes),
+// then ends the connection with FATAL 57P01.
+func TestGracefulShutdown(t *testing.T) {
+	for _, m := range execModes {
+		t.Run(m.name, func(t *testing.T) {
+			ts := startServer(t, server.Config{})
+			ctx := testCtx(t, 10*time.Second)
+			conn := connectPgx(t, ts.DSN(), m.mode)
+			idle := connectPgx(t, ts.DSN(), m.mode)
+			resc := make(chan error, 1)
+			var v int
+			go func() { resc <- conn.QueryRow(ctx, "select 5 from pg_sleep(0.4)").Scan(&v) }()
+			time.Sleep(150 * time.Millisecond)
+			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if err := ts.Shutdown(sctx); err != nil {
+				t.Fatalf("Shutdown: %v", err)
+			}
+			if err := <-resc; err != nil || v != 5 {
+				t.Fatalf("running statement: %d %v, want 5 and no error", v, err)
+			}
+			for name, c := range map[string]*pgx.Conn{"busy": conn, "idle": idle} {
+				_, err := c.Exec(ctx, "select 1")
+				if err == nil {
+					t.Errorf("%s connection still usable after shutdown", name)
+				}
+			}
+			if _, err := pgx.Connect(ctx, ts.DSN()); err == nil {
+				t.Error("new connection accepted after shutdown")
+			}
+		})
+	}
+}
+
 // TestPgxCancelWrongKey checks that a CancelRequest with another key does
 // nothing (PostgreSQL silently ignores it).
 func TestPgxCancelWrongKey(t *testing.T) {

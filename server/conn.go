@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"go.uber.org/zap"
@@ -35,7 +34,8 @@ var (
 type conn struct {
 	srv    *Server
 	nc     net.Conn
-	be     *pgproto3.Backend
+	be     *pgproto3.Backend // start-up, authentication and every message we send
+	rd     *msgReader        // messages after start-up
 	log    *zap.Logger
 	pid    int32
 	secret []byte
@@ -82,6 +82,7 @@ func (s *Server) serveConn(nc net.Conn) {
 		return
 	}
 	_ = nc.SetDeadline(time.Time{})
+	c.rd = newMsgReader(c.nc)
 	defer s.unregister(c)
 	c.log.Debug("connection ready", zap.String("user", c.sess.User()))
 	if err := c.loop(); err != nil && !errors.Is(err, io.EOF) && !isClosed(err) {
@@ -217,21 +218,32 @@ func (c *conn) loop() error {
 			c.sendFatal(pgerror.Fatal(pgerror.AdminShutdown, "terminating connection due to administrator command"))
 			return nil
 		}
-		msg, err := c.be.Receive()
+		msg, err := c.rd.next()
 		if err != nil {
-			if errors.Is(err, io.EOF) || isClosed(err) {
+			var de decodeError
+			var ut unknownTypeError
+			switch {
+			case errors.As(err, &de):
+				// The body was read whole, so the stream is still in step:
+				// report it like any other error of that message.
+				if isExtendedMessage(de.typ) {
+					err = c.extendedError(de.err)
+				} else {
+					c.sendError(de.err)
+					err = c.readyForQuery()
+				}
+				if err != nil {
+					return err
+				}
+				continue
+			case errors.As(err, &ut):
+				c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid frontend message type %d", ut.typ))
+				return err
+			case errors.Is(err, errBadLength):
+				// PostgreSQL only logs this and closes.
+				c.log.Debug("invalid message length; closing")
 				return err
 			}
-			var tooBig *pgproto3.ExceededMaxBodyLenErr
-			if errors.As(err, &tooBig) {
-				c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid message length"))
-				return err
-			}
-			if strings.HasPrefix(err.Error(), "unknown message type") {
-				c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid frontend message type %d", msgTypeOf(err)))
-				return err
-			}
-			c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid message format"))
 			return err
 		}
 		if !c.setBusy(true) {
@@ -251,15 +263,6 @@ func (c *conn) loop() error {
 			return err
 		}
 	}
-}
-
-func msgTypeOf(err error) int {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(s[i+2:])
-		return int(r)
-	}
-	return 0
 }
 
 // dispatch handles one message. A non-nil error ends the connection.

@@ -148,7 +148,7 @@ func (r *copyReader) Read(p []byte) (int, error) {
 
 // next receives one message of the COPY sub-protocol.
 func (r *copyReader) next() error {
-	msg, err := r.c.be.Receive()
+	msg, err := r.c.rd.next()
 	if err != nil {
 		r.eof = true
 		r.failed = connError{err}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -66,6 +67,9 @@ func (c *conn) handleParse(m *pgproto3.Parse) error {
 			prep.ParamTypes = append(prep.ParamTypes, types.Unknown)
 		}
 	} else {
+		if err := c.sess.CheckNotAborted(stmts[0]); err != nil {
+			return c.extendedError(err)
+		}
 		prep, err = c.sess.Prepare(stmts[0], m.ParameterOIDs)
 		if err != nil {
 			return c.extendedError(positionedError(err, m.Query, stmts[0]))
@@ -99,10 +103,8 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 		return c.extendedError(pgerror.New(pgerror.ProtocolViolation,
 			"bind message has %d result formats but query has %d columns", n, len(prep.Columns)))
 	}
-	for _, f := range m.ResultFormatCodes {
-		if f != 0 && f != 1 {
-			return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "unsupported format code: %d", f))
-		}
+	if err := c.sess.CheckNotAborted(prep.Stmt); err != nil {
+		return c.extendedError(err)
 	}
 	params := make([]types.Datum, len(m.Parameters))
 	for i, raw := range m.Parameters {
@@ -117,14 +119,19 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 			}
 			d, err := types.ParseText(t, string(raw), c.sess.FormatOpts())
 			if err != nil {
-				return c.extendedError(err)
+				return c.extendedError(paramError(err, m.DestinationPortal, i, string(raw), true))
 			}
 			params[i] = d
 		case 1:
-			d, err := types.ParseBinary(t, raw)
+			// Decoded values may alias the message buffer, which the next
+			// message overwrites.
+			d, err := types.ParseBinary(t, append([]byte(nil), raw...))
 			if err != nil {
 				pe := pgerror.From(err)
-				return c.extendedError(pgerror.New(pe.Code, "incorrect binary data format in bind parameter %d", i+1))
+				if pe.Code == pgerror.InvalidBinaryRepresentation {
+					pe = pgerror.New(pe.Code, "incorrect binary data format in bind parameter %d", i+1)
+				}
+				return c.extendedError(paramError(pe, m.DestinationPortal, i, "", false))
 			}
 			params[i] = d
 		default:
@@ -138,6 +145,22 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 	c.portals[m.DestinationPortal] = &portal{prep: prep, params: params, formats: formats}
 	c.be.Send(&pgproto3.BindComplete{})
 	return nil
+}
+
+// paramError adds PostgreSQL's CONTEXT line for a bad Bind parameter:
+// `unnamed portal parameter $1 = '...'` (the value only for text).
+func paramError(err error, portalName string, i int, value string, text bool) error {
+	pe := *pgerror.From(err)
+	where := "unnamed portal"
+	if portalName != "" {
+		where = "portal \"" + portalName + "\""
+	}
+	where += " parameter $" + strconv.Itoa(i+1)
+	if text {
+		where += " = '" + value + "'"
+	}
+	pe.Where = where
+	return &pe
 }
 
 func (c *conn) handleDescribe(m *pgproto3.Describe) error {
@@ -181,6 +204,11 @@ func (c *conn) handleExecute(m *pgproto3.Execute) error {
 	if pt.prep.Stmt == emptyStatement {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return nil
+	}
+	for _, f := range pt.formats {
+		if f != 0 && f != 1 {
+			return c.extendedError(pgerror.New(pgerror.InvalidParameterValue, "unsupported format code: %d", f))
+		}
 	}
 	ctx, done := c.statementContext()
 	defer done()

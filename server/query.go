@@ -74,6 +74,30 @@ func (c *conn) simpleQuery(query string) error {
 	return c.readyForQuery()
 }
 
+// firstParamPosition finds the 1-based character position of the first
+// $n outside quotes, for the error a simple Query with parameters gets.
+func firstParamPosition(text string) int {
+	inQuote := byte(0)
+	chars := 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c < 0x80 || c >= 0xC0 {
+			chars++
+		}
+		switch {
+		case inQuote != 0:
+			if c == inQuote {
+				inQuote = 0
+			}
+		case c == '\'' || c == '"':
+			inQuote = c
+		case c == '$' && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9':
+			return chars
+		}
+	}
+	return 0
+}
+
 // connError wraps an error that must end the connection (a socket error
 // while streaming results, a protocol violation during COPY).
 type connError struct{ err error }
@@ -88,7 +112,8 @@ func (c *conn) runSimple(stmt *parser.Statement) error {
 		return err
 	}
 	if stmt.NumParams > 0 {
-		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1)
+		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1).
+			WithPosition(firstParamPosition(stmt.Text))
 	}
 	ctx, done := c.statementContext()
 	defer done()

@@ -316,6 +316,59 @@ func init() {
 		}
 		return strconv.FormatUint(uint64(v), 16), nil
 	}
+	impls[planner.FnArrayCat] = fnArrayCat
+	impls[planner.FnArrayToString] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		if a[0] == nil || a[1] == nil {
+			return nil, nil
+		}
+		arr, sep := a[0].(*types.Array), a[1].(string)
+		var null *string
+		if len(a) > 2 && a[2] != nil {
+			s := a[2].(string)
+			null = &s
+		}
+		var buf []byte
+		first := true
+		for _, e := range arr.Elems {
+			if e == nil && null == nil {
+				continue
+			}
+			if !first {
+				buf = append(buf, sep...)
+			}
+			first = false
+			if e == nil {
+				buf = append(buf, *null...)
+			} else {
+				buf = types.AppendText(buf, arr.Elem, e, c.opts)
+			}
+		}
+		return string(buf), nil
+	}
+	impls[planner.FnArrayLength] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		arr := a[0].(*types.Array)
+		if a[1].(int64) != 1 || len(arr.Elems) == 0 {
+			return nil, nil
+		}
+		return int64(len(arr.Elems)), nil
+	}
+	impls[planner.FnArrayUpper] = impls[planner.FnArrayLength]
+	impls[planner.FnArrayLower] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		arr := a[0].(*types.Array)
+		if a[1].(int64) != 1 || len(arr.Elems) == 0 {
+			return nil, nil
+		}
+		return int64(1), nil
+	}
+	impls[planner.FnCardinality] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		return int64(len(a[0].(*types.Array).Elems)), nil
+	}
+	impls[planner.FnCurrentSchemas] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		if a[0].(bool) {
+			return &types.Array{Elem: types.Name, Elems: []any{"pg_catalog", "public"}}, nil
+		}
+		return &types.Array{Elem: types.Name, Elems: []any{"public"}}, nil
+	}
 	impls[planner.FnLike] = likeFn(false, false)
 	impls[planner.FnNotLike] = likeFn(false, true)
 	impls[planner.FnILike] = likeFn(true, false)
@@ -630,4 +683,26 @@ func padFn(left bool) implFn {
 		}
 		return string(s) + string(pad), nil
 	}
+}
+
+// fnArrayCat is array || array, array || element and element || array;
+// NULL arrays act as empty, a NULL element is appended as NULL.
+func fnArrayCat(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+	lt, rt := x.Args[0].Type(), x.Args[1].Type()
+	out := &types.Array{Elem: x.T.Elem}
+	add := func(t *types.T, v types.Datum) {
+		if t.IsArray() {
+			if v != nil {
+				out.Elems = append(out.Elems, v.(*types.Array).Elems...)
+			}
+			return
+		}
+		out.Elems = append(out.Elems, v)
+	}
+	if lt.IsArray() && rt.IsArray() && a[0] == nil && a[1] == nil {
+		return nil, nil
+	}
+	add(lt, a[0])
+	add(rt, a[1])
+	return out, nil
 }

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"io"
 	"regexp"
 
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -19,6 +20,11 @@ type evalCtx struct {
 	stack  []types.Datum // argument stack for calls
 	// regexps caches compiled patterns for the run.
 	regexps map[string]*regexp.Regexp
+	// elem is the current element of a ScalarArrayOp or quantified
+	// subquery.
+	elem types.Datum
+	// subResults caches the rows of uncorrelated subqueries for the run.
+	subResults map[*planner.SubPlan][]types.Datum
 }
 
 // implFn implements an operator or function. args are the evaluated
@@ -71,6 +77,36 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		return v, nil
 	case *planner.BoolExpr:
 		return c.evalBool(x)
+	case *planner.SubPlan:
+		return c.evalSubPlan(x)
+	case *planner.ArrayElem:
+		return c.elem, nil
+	case *planner.ArrayExpr:
+		a := &types.Array{Elem: x.T.Elem, Elems: make([]any, len(x.Elems))}
+		for i, e := range x.Elems {
+			v, err := c.eval(e)
+			if err != nil {
+				return nil, err
+			}
+			a.Elems[i] = v
+		}
+		return a, nil
+	case *planner.ScalarArrayOp:
+		return c.evalScalarArrayOp(x)
+	case *planner.Subscript:
+		a, err := c.eval(x.Array)
+		if err != nil || a == nil {
+			return nil, err
+		}
+		i, err := c.eval(x.Index)
+		if err != nil || i == nil {
+			return nil, err
+		}
+		arr, n := a.(*types.Array), i.(int64)
+		if n < 1 || n > int64(len(arr.Elems)) {
+			return nil, nil
+		}
+		return arr.Elems[n-1], nil
 	case *planner.NotDistinct:
 		l, err := c.eval(x.L)
 		if err != nil {
@@ -232,4 +268,134 @@ func (c *evalCtx) evalBool(x *planner.BoolExpr) (types.Datum, error) {
 		}
 		return false, nil
 	}
+}
+
+// evalScalarArrayOp implements op ANY/ALL (array) with PostgreSQL's NULL
+// rules: an empty array gives false (ANY) or true (ALL) whatever the left
+// side; otherwise NULL comparisons make an undecided result NULL.
+func (c *evalCtx) evalScalarArrayOp(x *planner.ScalarArrayOp) (types.Datum, error) {
+	l, err := c.eval(x.Op.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.eval(x.R)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	arr := r.(*types.Array)
+	if len(arr.Elems) == 0 {
+		return !x.Any, nil
+	}
+	if l == nil && x.Op.Fn.Strict {
+		return nil, nil
+	}
+	f := impls[x.Op.Fn.ID]
+	sawNull := false
+	saved := c.elem
+	defer func() { c.elem = saved }()
+	for _, e := range arr.Elems {
+		if e == nil && x.Op.Fn.Strict {
+			sawNull = true
+			continue
+		}
+		c.elem = e
+		v, err := f(c, x.Op, []types.Datum{l, e})
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case v == nil:
+			sawNull = true
+		case v.(bool) == x.Any:
+			return x.Any, nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return !x.Any, nil
+}
+
+// subRows runs an uncorrelated subquery once per Run and keeps the first
+// column of its rows (all a SubPlan needs). Scalar subqueries stop after
+// the second row and exists ones after the first.
+func (c *evalCtx) subRows(x *planner.SubPlan) ([]types.Datum, error) {
+	if v, ok := c.subResults[x]; ok {
+		return v, nil
+	}
+	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params}
+	it, err := sub.build(x.Plan)
+	if err != nil {
+		return nil, err
+	}
+	limit := -1
+	switch x.Kind {
+	case planner.SubScalar:
+		limit = 2
+	case planner.SubExists:
+		limit = 1
+	}
+	vals := []types.Datum{}
+	for limit < 0 || len(vals) < limit {
+		row, err := it.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		var v types.Datum
+		if len(row) > 0 {
+			v = row[0]
+		}
+		vals = append(vals, v)
+	}
+	if c.subResults == nil {
+		c.subResults = map[*planner.SubPlan][]types.Datum{}
+	}
+	c.subResults[x] = vals
+	return vals, nil
+}
+
+func (c *evalCtx) evalSubPlan(x *planner.SubPlan) (types.Datum, error) {
+	vals, err := c.subRows(x)
+	if err != nil {
+		return nil, err
+	}
+	switch x.Kind {
+	case planner.SubScalar:
+		if len(vals) > 1 {
+			return nil, pgerror.New(pgerror.CardinalityViolation, "more than one row returned by a subquery used as an expression")
+		}
+		if len(vals) == 0 {
+			return nil, nil
+		}
+		return vals[0], nil
+	case planner.SubExists:
+		return len(vals) > 0, nil
+	}
+	any := x.Kind == planner.SubAny
+	if len(vals) == 0 {
+		return !any, nil
+	}
+	sawNull := false
+	saved := c.elem
+	defer func() { c.elem = saved }()
+	for _, v := range vals {
+		c.elem = v
+		r, err := c.eval(x.Op)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case r == nil:
+			sawNull = true
+		case r.(bool) == any:
+			return any, nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return !any, nil
 }

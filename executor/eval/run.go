@@ -145,6 +145,12 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			it = &distinctIter{in: it, types: x.Types, seen: map[string]struct{}{}}
 		}
 		return it, nil
+	case *planner.Agg:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &aggIter{c: c, in: in, n: x}, nil
 	case *planner.Distinct:
 		in, err := c.build(x.Input)
 		if err != nil {

@@ -32,6 +32,21 @@ func castDatum(d types.Datum, from, to *types.T, o *types.FormatOpts) (types.Dat
 	if from.OID == to.OID {
 		return d, nil
 	}
+	if from.IsArray() && to.IsArray() {
+		arr := d.(*types.Array)
+		out := &types.Array{Elem: to.Elem, Elems: make([]any, len(arr.Elems))}
+		for i, e := range arr.Elems {
+			if e == nil {
+				continue
+			}
+			v, err := castDatum(e, from.Elem, to.Elem, o)
+			if err != nil {
+				return nil, err
+			}
+			out.Elems[i] = v
+		}
+		return out, nil
+	}
 	if isStringType(to) {
 		if from.OID == types.OidBool {
 			if d.(bool) {

@@ -156,8 +156,11 @@ func parseArrayText(t *T, s string, o *FormatOpts) (Datum, error) {
 				if c == ',' || c == '}' {
 					break
 				}
-				if c == '{' || c == '"' {
+				if c == '{' {
 					return nil, errMalformedArray(s, "Unexpected \"%c\" character.", c)
+				}
+				if c == '"' {
+					return nil, errMalformedArray(s, "Unexpected array element.")
 				}
 				if c == '\\' {
 					if i+1 >= n {

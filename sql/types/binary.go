@@ -52,8 +52,13 @@ func AppendBinary(buf []byte, t *T, d Datum) ([]byte, error) {
 		return binary.BigEndian.AppendUint64(buf, math.Float64bits(f)), nil
 	case OidNumeric:
 		return appendNumericBinary(buf, d.(*apd.Decimal)), nil
-	case OidText, OidVarchar, OidBpchar, OidName, OidChar, OidUnknown:
+	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown:
 		return append(buf, d.(string)...), nil
+	case OidChar:
+		if s := d.(string); len(s) > 0 {
+			return append(buf, s[0]), nil
+		}
+		return append(buf, 0), nil
 	case OidJSON:
 		return append(buf, d.(JSONVal)...), nil
 	case OidJSONB:
@@ -176,6 +181,9 @@ func ParseBinary(t *T, b []byte) (Datum, error) {
 		}
 		if err := fixedLen(b, 1); err != nil {
 			return nil, err
+		}
+		if b[0] == 0 {
+			return "", nil
 		}
 		return string(b), nil
 	case OidJSON:

@@ -63,7 +63,8 @@ func CanCast(from, to *T) (implicit, explicit bool) {
 	if isStringType(from) && isStringType(to) {
 		// text, varchar, bpchar and name convert implicitly among
 		// themselves ("char" only explicitly).
-		imp := from.OID != OidChar && to.OID != OidChar
+		imp := from.OID != OidChar && to.OID != OidChar &&
+			!(from.OID == OidName && (to.OID == OidVarchar || to.OID == OidBpchar))
 		return imp, true
 	}
 	if isStringType(to) || isStringType(from) {

@@ -455,7 +455,11 @@ func decodeDateTime(s string, timeOnly bool) (dtFields, dtError) {
 			// Year 0 does not exist in AD/BC numbering.
 			return f, dtFieldOverflow
 		}
-		if f.month < 1 || f.month > 12 || f.day < 1 || f.day > daysInMonth(f.year, f.month) {
+		if f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 {
+			// ValidateDate's DTERR_MD_FIELD_OVERFLOW, which hints at DateStyle.
+			return f, dtMDFieldOverflow
+		}
+		if f.day > daysInMonth(f.year, f.month) {
 			return f, dtFieldOverflow
 		}
 	} else if !timeOnly && (f.bc || f.ad) {
@@ -550,9 +554,6 @@ func (f *dtFields) decodeDate(s string, delim byte) dtError {
 	f.hasDate = true
 	parts := strings.Split(s, string(delim))
 	if len(parts) != 3 {
-		if len(parts) == 2 && f.month != 0 {
-			return dtBadFormat
-		}
 		return dtBadFormat
 	}
 	// Month names anywhere fix the month; the rest is day and year.
@@ -625,8 +626,6 @@ func (f *dtFields) decodeNumber(s string) dtError {
 		f.month, _ = atoiField(s[4:6])
 		f.day, _ = atoiField(s[6:])
 		return 0
-	case !f.hasDate && f.month == 0 && frac == "" && len(s) == 6 && !f.hasTime && false:
-		return dtBadFormat
 	case f.hasDate && !f.hasTime && (len(s) == 6 || len(s) == 4):
 		// Compact hhmmss or hhmm after a date (ISO basic format).
 		h, _ := atoiField(s[:2])

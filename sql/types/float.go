@@ -29,23 +29,59 @@ func appendFloat(buf []byte, f float64, bits int, efd int) []byte {
 			}
 			return append(buf, '0')
 		}
-		// The decimal exponent of the shortest representation decides the
-		// layout; formatting with 'e' first gives it cheaply.
+		// Format once in %e layout; the decimal exponent decides whether to
+		// rewrite the same shortest digits in fixed notation.
 		var tmp [32]byte
 		e := strconv.AppendFloat(tmp[:0], f, 'e', -1, bits)
 		k := len(e) - 1
 		for e[k] != 'e' {
 			k--
 		}
-		exp, _ := strconv.Atoi(string(e[k+1:]))
+		exp := 0
+		for _, c := range e[k+2:] {
+			exp = exp*10 + int(c-'0')
+		}
+		if e[k+1] == '-' {
+			exp = -exp
+		}
 		limit := 15
 		if bits == 32 {
 			limit = 6
 		}
-		if exp >= -4 && exp < limit {
-			return strconv.AppendFloat(buf, f, 'f', -1, bits)
+		if exp < -4 || exp >= limit {
+			return append(buf, e...)
 		}
-		return append(buf, e...)
+		mant := e[:k]
+		if mant[0] == '-' {
+			buf = append(buf, '-')
+			mant = mant[1:]
+		}
+		// Significant digits without the point.
+		var dig [20]byte
+		nd := 0
+		for _, c := range mant {
+			if c != '.' {
+				dig[nd] = c
+				nd++
+			}
+		}
+		if exp < 0 {
+			buf = append(buf, '0', '.')
+			for i := -1; i > exp; i-- {
+				buf = append(buf, '0')
+			}
+			return append(buf, dig[:nd]...)
+		}
+		if nd <= exp+1 {
+			buf = append(buf, dig[:nd]...)
+			for i := nd; i <= exp; i++ {
+				buf = append(buf, '0')
+			}
+			return buf
+		}
+		buf = append(buf, dig[:exp+1]...)
+		buf = append(buf, '.')
+		return append(buf, dig[exp+1:nd]...)
 	}
 	prec := 15 + efd
 	if bits == 32 {

@@ -10,7 +10,7 @@ import (
 )
 
 // fuzzTypes are the types the fuzz targets pick from by index.
-var fuzzTypes = []*T{Bool, Int2, Int4, Int8, Oid, Float4, Float8, Numeric, Text, Varchar, Bpchar, Name, Bytea,
+var fuzzTypes = []*T{Bool, Char, Int2, Int4, Int8, Oid, Float4, Float8, Numeric, Text, Varchar, Bpchar, Name, Bytea,
 	UUID, Date, Time, Timestamp, TimestampTZ, Interval, JSON, JSONB, Int4Array, TextArray, Float8Array,
 	NumericArray, DateArray, JSONBArray, ByteaArray, IntervalArray, TimestampTZArray, BoolArray, UUIDArray}
 

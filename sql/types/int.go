@@ -103,13 +103,12 @@ func parseOid(s string) (Datum, error) {
 	if i != n {
 		return nil, errSyntax("oid", s)
 	}
-	if overflow || acc > math.MaxUint32 && !(neg && acc <= 1<<31) {
+	// Like oidin: the value must fit in 32 bits unsigned or, with a minus
+	// sign, as a negative int32 (which wraps: -1 is 4294967295).
+	if overflow || !neg && acc > math.MaxUint32 || neg && acc > 1<<31 {
 		return nil, pgerror.New(pgerror.NumericValueOutOfRange, "value \"%s\" is out of range for type oid", s)
 	}
 	if neg {
-		if acc > 1<<31 {
-			return nil, pgerror.New(pgerror.NumericValueOutOfRange, "value \"%s\" is out of range for type oid", s)
-		}
 		return int64(uint32(-int64(acc))), nil
 	}
 	return int64(acc), nil

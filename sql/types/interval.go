@@ -332,6 +332,13 @@ func parseInterval(s string) (Datum, error) {
 			return nil, errIntervalSyntax(s)
 		}
 	}
+	// A sign separated from its number by spaces still applies to it.
+	for k := 0; k+1 < len(toks); k++ {
+		if (toks[k].text == "-" || toks[k].text == "+") && toks[k+1].kind != 'w' && toks[k+1].text[0] != '-' && toks[k+1].text[0] != '+' {
+			toks[k+1].text = toks[k].text + toks[k+1].text
+			toks = append(toks[:k], toks[k+1:]...)
+		}
+	}
 	var acc ivAcc
 	ago := false
 	unit := ivNone

@@ -18,8 +18,16 @@ type FormatOpts struct {
 	// ExtraFloatDigits is extra_float_digits (-15..3). A value > 0 selects
 	// the shortest output that reads back exactly (PostgreSQL 12+'s
 	// default, which is 1); <= 0 prints 15+n (float8) or 6+n (float4)
-	// significant digits like printf %g.
+	// significant digits like printf %g. Note that the zero value is 0,
+	// not PostgreSQL's default: start from DefaultFormatOpts.
 	ExtraFloatDigits int
+}
+
+// DefaultFormatOpts returns the settings of a new PostgreSQL session
+// here: TimeZone UTC, extra_float_digits 1. A nil *FormatOpts means the same.
+func DefaultFormatOpts() *FormatOpts {
+	o := defaultOpts
+	return &o
 }
 
 // defaultOpts is what a nil *FormatOpts means: UTC and extra_float_digits 1.
@@ -57,8 +65,10 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 		return appendFloat(buf, d.(float64), 64, optsOrDefault(o).ExtraFloatDigits)
 	case OidNumeric:
 		return appendNumeric(buf, d)
-	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown, OidChar:
+	case OidText, OidVarchar, OidBpchar, OidName, OidUnknown:
 		return append(buf, d.(string)...)
+	case OidChar:
+		return appendChar(buf, d.(string))
 	case OidJSON, OidJSONB:
 		return append(buf, d.(JSONVal)...)
 	case OidBytea:
@@ -167,12 +177,33 @@ func truncateName(s string) string {
 	return s[:n]
 }
 
-// parseChar implements "char" input: the first byte (or empty).
+// parseChar implements "char" input (charin): a \ooo octal escape or the
+// first byte (empty input gives the zero byte, kept as "").
 func parseChar(s string) string {
+	isOct := func(c byte) bool { return c >= '0' && c <= '7' }
+	if len(s) == 4 && s[0] == '\\' && isOct(s[1]) && isOct(s[2]) && isOct(s[3]) {
+		b := (s[1]-'0')<<6 + (s[2]-'0')<<3 + (s[3] - '0')
+		if b == 0 {
+			return ""
+		}
+		return string([]byte{b})
+	}
 	if len(s) == 0 {
 		return ""
 	}
 	return s[:1]
+}
+
+// appendChar is charout: bytes with the high bit set print as \ooo.
+func appendChar(buf []byte, s string) []byte {
+	if len(s) == 0 {
+		return buf
+	}
+	c := s[0]
+	if c >= 0x80 {
+		return append(buf, '\\', '0'+c>>6, '0'+(c>>3)&7, '0'+c&7)
+	}
+	return append(buf, c)
 }
 
 func errSyntax(typName, s string) error {

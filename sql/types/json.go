@@ -61,16 +61,26 @@ func (p *jsonParser) skipWS() {
 }
 
 // token returns the text of the (bad) token at pos for error details, as
-// PostgreSQL's lexer delimits it.
+// PostgreSQL's lexer delimits it: a run of alphanumeric characters, or one
+// character.
 func (p *jsonParser) token() string {
 	if p.pos >= len(p.s) {
 		return ""
 	}
-	c := p.s[p.pos]
-	switch c {
-	case '{', '}', '[', ']', ',', ':':
-		return p.s[p.pos : p.pos+1]
+	j := p.pos
+	for j < len(p.s) && jsonAlnum(p.s[j]) {
+		j++
 	}
+	if j == p.pos {
+		_, n := utf8.DecodeRuneInString(p.s[p.pos:])
+		j = p.pos + n
+	}
+	return p.s[p.pos:j]
+}
+
+// numberToken is the token a malformed number reports: up to the next
+// delimiter.
+func (p *jsonParser) numberToken() string {
 	j := p.pos
 	for j < len(p.s) {
 		c := p.s[j]
@@ -81,32 +91,46 @@ func (p *jsonParser) token() string {
 		j++
 	}
 	if j == p.pos {
-		_, n := utf8.DecodeRuneInString(p.s[p.pos:])
-		j = p.pos + n
+		j++
 	}
 	return p.s[p.pos:j]
+}
+
+// jsonAlnum is JSON_ALPHANUMERIC_CHAR.
+func jsonAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }
 
 func (p *jsonParser) unexpected(expect string) error {
 	if p.pos >= len(p.s) {
 		return jsonErr("The input string ended unexpectedly.")
 	}
-	tok := p.token()
-	if !p.validToken(tok) {
-		return jsonErr("Token \"%s\" is invalid.", tok)
+	// Lex the token that is there, reporting lexical errors first.
+	save := p.pos
+	var tok string
+	switch c := p.s[p.pos]; {
+	case c == '"':
+		if _, err := p.parseString(); err != nil {
+			return err
+		}
+		tok = p.s[save:p.pos]
+	case c == '-' || c >= '0' && c <= '9':
+		if err := p.parseNumber(nil); err != nil {
+			return err
+		}
+		tok = p.s[save:p.pos]
+	case c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':':
+		tok = p.s[p.pos : p.pos+1]
+	default:
+		tok = p.token()
+		switch tok {
+		case "true", "false", "null":
+		default:
+			return jsonErr("Token \"%s\" is invalid.", tok)
+		}
 	}
+	p.pos = save
 	return jsonErr("Expected %s, but found \"%s\".", expect, tok)
-}
-
-func (p *jsonParser) validToken(tok string) bool {
-	switch tok {
-	case "{", "}", "[", "]", ",", ":", "true", "false", "null":
-		return true
-	}
-	if tok != "" && tok[0] == '"' {
-		return true
-	}
-	return false
 }
 
 func (p *jsonParser) parseValue(v *jsonValue) error {
@@ -262,7 +286,7 @@ func (p *jsonParser) parseNumber(v *jsonValue) error {
 	i := p.pos
 	bad := func() error {
 		p.pos = start
-		return jsonErr("Token \"%s\" is invalid.", p.token())
+		return jsonErr("Token \"%s\" is invalid.", p.numberToken())
 	}
 	if s[i] == '-' {
 		i++
@@ -332,7 +356,7 @@ func (p *jsonParser) parseString() (string, error) {
 	start := i
 	for {
 		if i >= len(s) {
-			return "", jsonErr("The input string ended unexpectedly.")
+			return "", jsonErr("Token \"%s\" is invalid.", s[p.pos:])
 		}
 		c := s[i]
 		if c == '"' {

@@ -32,9 +32,12 @@ func appendNumeric(buf []byte, d Datum) []byte {
 		}
 		return append(buf, "Infinity"...)
 	}
-	if n.Negative && n.Coeff.Sign() == 0 {
-		c := *n
-		c.Negative = false
+	if n.Coeff.Sign() == 0 {
+		// No negative zero, and 0E+3 is just 0.
+		if n.Exponent >= 0 {
+			return append(buf, '0')
+		}
+		c := apd.Decimal{Exponent: n.Exponent}
 		return c.Append(buf, 'f')
 	}
 	// apd's 'f' format prints positive exponents as trailing zeros.
@@ -47,6 +50,9 @@ func normalizeScale(d, x *apd.Decimal) *apd.Decimal {
 	d.Set(x)
 	if d.Form == apd.Finite && d.Coeff.Sign() == 0 || d.Form == apd.NaN || d.Form == apd.NaNSignaling {
 		d.Negative = false
+		if d.Exponent > 0 {
+			d.Exponent = 0
+		}
 	}
 	return d
 }

@@ -137,6 +137,8 @@ func checkLiteral(t *testing.T, o *oracle, typ *T, sqlType, lit string, opts *Fo
 		pe := pgerror.From(err)
 		if pe.Code != want.err.Code || pe.Message != want.err.Message {
 			t.Errorf("%s %q: error\n got  %s %q\n want %s %q", sqlType, lit, pe.Code, pe.Message, want.err.Code, want.err.Message)
+		} else if pe.Detail != want.err.Detail || pe.Hint != want.err.Hint {
+			t.Errorf("%s %q: error detail/hint\n got  %q / %q\n want %q / %q", sqlType, lit, pe.Detail, pe.Hint, want.err.Detail, want.err.Hint)
 		}
 		return
 	}
@@ -181,6 +183,7 @@ var oracleFiles = []struct {
 	{"text", "varchar", Varchar},
 	{"text", "bpchar", Bpchar},
 	{"text", "name", Name},
+	{"char", `"char"`, Char},
 	{"float", "float8", Float8},
 	{"float", "float4", Float4},
 	{"numeric", "numeric", Numeric},
@@ -204,6 +207,16 @@ var oracleFiles = []struct {
 	{"array_misc_bytea", "bytea[]", ByteaArray},
 	{"array_misc_interval", "interval[]", IntervalArray},
 	{"array_misc_timestamptz", "timestamptz[]", TimestampTZArray},
+	{"array_misc_bpchar", "bpchar[]", BpcharArray},
+	{"array_misc_varchar", "varchar[]", VarcharArray},
+	{"array_misc_name", "name[]", NameArray},
+	{"array_misc_oid", "oid[]", OidArray},
+	{"array_misc_int2", "int2[]", Int2Array},
+	{"array_misc_int8", "int8[]", Int8Array},
+	{"array_misc_float4", "float4[]", Float4Array},
+	{"array_misc_time", "time[]", TimeArray},
+	{"array_misc_timestamp", "timestamp[]", TimestampArray},
+	{"array_misc_json", "json[]", JSONArray},
 }
 
 func TestOracleText(t *testing.T) {
