@@ -17,4 +17,17 @@
 // functions are identified by FuncID; executor/eval holds their
 // implementations in a table indexed by that ID, which keeps this package
 // free of run-time code and the evaluator free of map look-ups.
+//
+// What is planned: SELECT with or without FROM (a table through Catalog,
+// a subquery, a UNION [ALL] chain), WHERE, GROUP BY / HAVING with count,
+// sum, avg, min, max, bool_and/or, string_agg and array_agg, DISTINCT,
+// ORDER BY (output names, positions or input expressions), LIMIT/OFFSET,
+// uncorrelated subqueries in expressions (scalar, EXISTS, IN, op ANY/ALL),
+// ARRAY[...] and op ANY/ALL (array). Joins, correlated subqueries, window
+// functions, set-returning functions and DML are not planned yet and
+// return 0A000.
+//
+// Positions in errors come from TiDB node offsets, which refer to the
+// text sql/parser gave TiDB (Statement.Rewritten); operators and keywords
+// that the AST does not locate are found by scanning that text.
 package planner

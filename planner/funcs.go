@@ -15,20 +15,21 @@ const (
 	FnInvalid FuncID = iota
 
 	// Operators.
-	FnAdd     // numeric types, interval + interval
-	FnSub     // numeric types, interval - interval
-	FnMul     // numeric types
-	FnDiv     // numeric types (integer division on ints)
-	FnMod     // ints, numeric
-	FnPow     // float8, numeric (^ and power())
-	FnNeg     // unary minus
-	FnBitAnd  // & on ints
-	FnBitOr   // | on ints
-	FnBitXor  // # on ints
-	FnBitNot  // ~ on ints
-	FnShl     // << on ints (right operand int4)
-	FnShr     // >> on ints
-	FnConcat  // text || text
+	FnAdd    // numeric types, interval + interval
+	FnSub    // numeric types, interval - interval
+	FnMul    // numeric types
+	FnDiv    // numeric types (integer division on ints)
+	FnMod    // ints, numeric
+	FnPow    // float8, numeric (^ and power())
+	FnNeg    // unary minus
+	FnBitAnd // & on ints
+	FnBitOr  // | on ints
+	FnBitXor // # on ints
+	FnBitNot // ~ on ints
+	FnShl    // << on ints (right operand int4)
+	FnShr    // >> on ints
+	FnConcat // text || text
+	FnByteaCat
 	FnEq      // =
 	FnNe      // <>
 	FnLt      // <

@@ -39,6 +39,17 @@ func (b *binder) concatOp(l, r Expr, ln, rn ast.Node, at int) (Expr, error) {
 	if lt.IsArray() || rt.IsArray() {
 		return b.arrayCat(l, r, ln, rn, at)
 	}
+	if (lt.OID == types.OidBytea || rt.OID == types.OidBytea) &&
+		(lt.OID == types.OidBytea || lt.OID == types.OidUnknown) && (rt.OID == types.OidBytea || rt.OID == types.OidUnknown) {
+		var err error
+		if l, err = b.coerce(l, types.Bytea, -1, false, ln); err != nil {
+			return nil, err
+		}
+		if r, err = b.coerce(r, types.Bytea, -1, false, rn); err != nil {
+			return nil, err
+		}
+		return &Call{Fn: byteaCatFunc, Args: []Expr{l, r}, T: types.Bytea}, nil
+	}
 	isStr := func(t *types.T) bool { return t.Category == types.CatString || t.OID == types.OidUnknown }
 	if !isStr(lt) && !isStr(rt) {
 		return nil, pgerror.New(pgerror.UndefinedFunction, "operator does not exist: %s || %s", lt.SQLName, rt.SQLName).
@@ -54,6 +65,8 @@ func (b *binder) concatOp(l, r Expr, ln, rn ast.Node, at int) (Expr, error) {
 	f := operators["||"][0]
 	return &Call{Fn: f, Args: []Expr{l, r}, T: types.Text}, nil
 }
+
+var byteaCatFunc = &Func{ID: FnByteaCat, Name: "||", Args: []*types.T{types.Bytea, types.Bytea}, Ret: types.Bytea, Strict: true}
 
 func (b *binder) unaryOp(name string, e Expr, n ast.Node, at int) (Expr, error) {
 	args := []Expr{e}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -151,15 +150,12 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 // `unnamed portal parameter $1 = '...'` (the value only for text).
 func paramError(err error, portalName string, i int, value string, text bool) error {
 	pe := *pgerror.From(err)
-	where := "unnamed portal"
-	if portalName != "" {
-		where = "portal \"" + portalName + "\""
-	}
-	where += " parameter $" + strconv.Itoa(i+1)
+	pe.Where = portalParamWhere(portalName, i)
 	if text {
-		where += " = '" + value + "'"
+		// PostgreSQL 15 shows the value only when
+		// log_parameter_max_length_on_error > 0; its default is 0.
+		pe.Where += " = '...'"
 	}
-	pe.Where = where
 	return &pe
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strconv"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -136,7 +137,77 @@ func decodeErrorFor(typ byte, body []byte) *pgerror.Error {
 			return pgerror.New(pgerror.ProtocolViolation, "invalid string in message")
 		}
 	}
-	return pgerror.New(pgerror.ProtocolViolation, "insufficient data left in message")
+	e := pgerror.New(pgerror.ProtocolViolation, "insufficient data left in message")
+	if typ == 'B' {
+		// PostgreSQL reads parameters one by one, so a body cut short
+		// inside one names it.
+		if portal, i := truncatedBindParam(body); i >= 0 {
+			e.Where = portalParamWhere(portal, i)
+		}
+	}
+	return e
+}
+
+// truncatedBindParam walks a Bind body and returns the portal name and the
+// index of the parameter at which it ends too early, or -1.
+func truncatedBindParam(b []byte) (string, int) {
+	cstr := func() (string, bool) {
+		for i, c := range b {
+			if c == 0 {
+				s := string(b[:i])
+				b = b[i+1:]
+				return s, true
+			}
+		}
+		return "", false
+	}
+	u16 := func() (int, bool) {
+		if len(b) < 2 {
+			return 0, false
+		}
+		v := int(binary.BigEndian.Uint16(b))
+		b = b[2:]
+		return v, true
+	}
+	portal, ok := cstr()
+	if !ok {
+		return "", -1
+	}
+	if _, ok := cstr(); !ok {
+		return "", -1
+	}
+	nf, ok := u16()
+	if !ok || len(b) < 2*nf {
+		return "", -1
+	}
+	b = b[2*nf:]
+	np, ok := u16()
+	if !ok {
+		return "", -1
+	}
+	for i := 0; i < np; i++ {
+		if len(b) < 4 {
+			return portal, i
+		}
+		n := int(int32(binary.BigEndian.Uint32(b)))
+		b = b[4:]
+		if n > 0 {
+			if len(b) < n {
+				return portal, i
+			}
+			b = b[n:]
+		}
+	}
+	return "", -1
+}
+
+// portalParamWhere is PostgreSQL's CONTEXT for a Bind parameter error.
+func portalParamWhere(portal string, i int) string {
+	where := "unnamed portal"
+	if portal != "" {
+		where = "portal \"" + portal + "\""
+	}
+	return where + " parameter $" + strconv.Itoa(i+1)
 }
 
 // isExtendedMessage reports whether an error while handling a message of

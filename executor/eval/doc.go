@@ -10,5 +10,8 @@
 //
 // Everything the session owns (settings, user, time of the transaction
 // start, cancellation) reaches expressions through Env and the context
-// given to Run.
+// given to Run. Tables are read through Scannable, which the catalog's
+// planner.Table values implement once storage exists.
+//
+// Casts, typmods, comparisons and text I/O are sql/types'.
 package eval

@@ -40,6 +40,11 @@ func init() {
 	impls[planner.FnConcat] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return a[0].(string) + a[1].(string), nil
 	}
+	impls[planner.FnByteaCat] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		l, r := a[0].([]byte), a[1].([]byte)
+		out := make([]byte, 0, len(l)+len(r))
+		return append(append(out, l...), r...), nil
+	}
 	impls[planner.FnEq] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return compare(x.Args[0].Type(), a[0], a[1]) == 0, nil
 	}
