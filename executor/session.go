@@ -150,13 +150,9 @@ func (s *Session) BackendPID() int32 { return s.cfg.BackendPID }
 // ReportedSettings returns the parameters sent as ParameterStatus at
 // start-up, in name order, and remembers them as reported.
 func (s *Session) ReportedSettings() [][2]string {
-	var out [][2]string
-	for _, name := range settingNames() {
-		d := lookupSetting(name)
-		if !d.report {
-			continue
-		}
-		v := s.vals[strings.ToLower(name)]
+	out := make([][2]string, 0, len(reportedDefs))
+	for _, d := range reportedDefs {
+		v := s.vals[d.key]
 		s.reported[d.name] = v
 		out = append(out, [2]string{d.name, v})
 	}
@@ -165,16 +161,11 @@ func (s *Session) ReportedSettings() [][2]string {
 
 // ChangedSettings returns the reportable parameters whose values changed
 // since they were last reported (PostgreSQL sends ParameterStatus for them
-// before ReadyForQuery).
+// before ReadyForQuery). It allocates nothing when nothing changed.
 func (s *Session) ChangedSettings() [][2]string {
 	var out [][2]string
-	for _, name := range settingNames() {
-		d := lookupSetting(name)
-		if !d.report {
-			continue
-		}
-		v := s.vals[strings.ToLower(name)]
-		if s.reported[d.name] != v {
+	for _, d := range reportedDefs {
+		if v := s.vals[d.key]; s.reported[d.name] != v {
 			s.reported[d.name] = v
 			out = append(out, [2]string{d.name, v})
 		}

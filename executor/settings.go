@@ -21,6 +21,7 @@ const ServerVersionNum = "150018"
 // settingDef describes one run-time parameter (a GUC in PostgreSQL terms).
 type settingDef struct {
 	name     string // canonical spelling, as SHOW prints it
+	key      string // lower-case name, the key of Session.vals
 	def      string // default value
 	report   bool   // GUC_REPORT: sent as ParameterStatus when it changes
 	readOnly bool   // cannot be changed by SET (55P02)
@@ -31,7 +32,10 @@ type settingDef struct {
 
 var settingDefs = map[string]*settingDef{}
 
-func def(d *settingDef) { settingDefs[strings.ToLower(d.name)] = d }
+func def(d *settingDef) {
+	d.key = strings.ToLower(d.name)
+	settingDefs[d.key] = d
+}
 
 func init() {
 	def(&settingDef{name: "application_name", def: "", report: true, desc: "Sets the application name to be reported in statistics and logs."})
@@ -297,13 +301,27 @@ func checkIsolation(v string) (string, error) {
 	return "", pgerror.New(pgerror.InvalidParameterValue, "invalid value for parameter \"transaction_isolation\": \"%s\"", v)
 }
 
-// settingNames returns every canonical parameter name, sorted as SHOW ALL
-// prints them.
-func settingNames() []string {
-	names := make([]string, 0, len(settingDefs))
+// sortedNames and reportedDefs are computed once: ChangedSettings runs
+// before every ReadyForQuery.
+var (
+	sortedNames  []string
+	reportedDefs []*settingDef
+)
+
+func init() {
 	for _, d := range settingDefs {
-		names = append(names, d.name)
+		sortedNames = append(sortedNames, d.name)
 	}
-	sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
-	return names
+	sort.Slice(sortedNames, func(i, j int) bool {
+		return strings.ToLower(sortedNames[i]) < strings.ToLower(sortedNames[j])
+	})
+	for _, n := range sortedNames {
+		if d := lookupSetting(n); d.report {
+			reportedDefs = append(reportedDefs, d)
+		}
+	}
 }
+
+// settingNames returns every canonical parameter name, sorted as SHOW ALL
+// prints them. The slice is shared: do not modify it.
+func settingNames() []string { return sortedNames }

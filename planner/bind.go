@@ -424,14 +424,50 @@ func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {
 
 // buildFrom binds a FROM clause: a table, or a subquery with an alias.
 func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
-	if j.Right != nil {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "joins are not supported yet")
+	left, ls, err := b.buildFromItem(j.Left)
+	if err != nil || j.Right == nil {
+		return left, ls, err
 	}
-	ts, ok := j.Left.(*ast.TableSource)
-	if !ok {
-		if jj, ok := j.Left.(*ast.Join); ok {
-			return b.buildFrom(jj)
+	right, rs, err := b.buildFromItem(j.Right)
+	if err != nil {
+		return nil, nil, err
+	}
+	if j.NaturalJoin || len(j.Using) > 0 {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "NATURAL and USING joins are not supported yet")
+	}
+	sc := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
+	join := &Join{Left: left, Right: right, Types: append(append([]*types.T{}, left.Output()...), right.Output()...)}
+	switch j.Tp {
+	case ast.LeftJoin:
+		join.Kind = LeftJoin
+	case ast.RightJoin:
+		join.Kind = RightJoin
+	}
+	if j.On != nil {
+		saved, savedCtx, savedClause := b.scope, b.aggCtx, b.clause
+		b.scope, b.aggCtx, b.clause = sc, "", "JOIN conditions"
+		c, err := b.bindExpr(j.On.Expr)
+		if err == nil {
+			c, err = b.coerceBool(c, "JOIN/ON", j.On.Expr)
 		}
+		b.scope, b.aggCtx, b.clause = saved, savedCtx, savedClause
+		if err != nil {
+			return nil, nil, err
+		}
+		join.Cond = c
+	} else if join.Kind != InnerJoin {
+		return nil, nil, pgerror.New(pgerror.SyntaxError, "syntax error at end of input")
+	}
+	return join, sc, nil
+}
+
+// buildFromItem binds one FROM item: a table, a subquery or a join.
+func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
+	if jj, ok := n.(*ast.Join); ok {
+		return b.buildFrom(jj)
+	}
+	ts, ok := n.(*ast.TableSource)
+	if !ok {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "this FROM item is not supported yet")
 	}
 	switch src := ts.Source.(type) {

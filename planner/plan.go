@@ -93,6 +93,29 @@ type Distinct struct {
 // Output implements Node.
 func (n *Distinct) Output() []*types.T { return n.Input.Output() }
 
+// JoinKind is the kind of a Join.
+type JoinKind uint8
+
+// Join kinds.
+const (
+	InnerJoin JoinKind = iota // also CROSS JOIN and comma joins (Cond nil)
+	LeftJoin
+	RightJoin
+)
+
+// Join combines rows of Left and Right (left columns first) for which
+// Cond (nil = always) is true; outer joins add the unmatched rows of their
+// preserved side with NULLs for the other.
+type Join struct {
+	Left, Right Node
+	Kind        JoinKind
+	Cond        Expr
+	Types       []*types.T
+}
+
+// Output implements Node.
+func (n *Join) Output() []*types.T { return n.Types }
+
 // Filter passes the rows of Input for which Cond is true.
 type Filter struct {
 	Input Node

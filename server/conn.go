@@ -53,13 +53,18 @@ type conn struct {
 
 	mu       sync.Mutex
 	busy     bool               // a message is being processed
-	cancelFn context.CancelFunc // cancels the running statement
+	// stmtCtx is cancelled by a CancelRequest while running is set.
+	stmtCtx        context.Context
+	stmtCancel     context.CancelCauseFunc
+	running        bool
+	endStatementFn context.CancelFunc // c.endStatement, bound once
 	// terminate asks the connection to end once it is idle (shutdown).
 	terminate bool
 }
 
 func (s *Server) serveConn(nc net.Conn) {
 	c := &conn{srv: s, nc: nc, pid: s.nextPID.Add(1), portals: map[string]*portal{}}
+	c.endStatementFn = c.endStatement
 	c.log = s.log.With(zap.Int32("pid", c.pid), zap.String("remote", nc.RemoteAddr().String()))
 	c.secret = make([]byte, 4)
 	_, _ = rand.Read(c.secret)
@@ -405,25 +410,30 @@ func (c *conn) kill() {
 }
 
 // statementContext returns the context of one statement: cancelled by a
-// CancelRequest or by statement_timeout.
+// CancelRequest or by statement_timeout. The cancellable context is kept
+// across statements and replaced only once cancelled, so a statement costs
+// no context allocation unless statement_timeout is set.
 func (c *conn) statementContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	var tcancel context.CancelFunc = func() {}
-	if d := c.sess.StatementTimeout(); d > 0 {
-		var tctx context.Context
-		tctx, tcancel = context.WithTimeoutCause(ctx, d, errStatementTimeout)
-		ctx = tctx
-	}
 	c.mu.Lock()
-	c.cancelFn = func() { cancel(errUserCancel) }
-	c.mu.Unlock()
-	return ctx, func() {
-		c.mu.Lock()
-		c.cancelFn = nil
-		c.mu.Unlock()
-		tcancel()
-		cancel(nil)
+	if c.stmtCtx == nil || c.stmtCtx.Err() != nil {
+		c.stmtCtx, c.stmtCancel = context.WithCancelCause(context.Background())
 	}
+	ctx := c.stmtCtx
+	c.running = true
+	c.mu.Unlock()
+	if d := c.sess.StatementTimeout(); d > 0 {
+		tctx, tcancel := context.WithTimeoutCause(ctx, d, errStatementTimeout)
+		return tctx, func() { c.endStatement(); tcancel() }
+	}
+	return ctx, c.endStatementFn
+}
+
+// endStatement marks that no statement runs, so a CancelRequest arriving
+// now is ignored, as PostgreSQL ignores one for an idle backend.
+func (c *conn) endStatement() {
+	c.mu.Lock()
+	c.running = false
+	c.mu.Unlock()
 }
 
 var (
@@ -434,10 +444,9 @@ var (
 // cancelStatement cancels the running statement, if any.
 func (c *conn) cancelStatement() {
 	c.mu.Lock()
-	fn := c.cancelFn
-	c.mu.Unlock()
-	if fn != nil {
-		fn()
+	defer c.mu.Unlock()
+	if c.running && c.stmtCancel != nil {
+		c.stmtCancel(errUserCancel)
 	}
 }
 

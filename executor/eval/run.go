@@ -145,6 +145,20 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			it = &distinctIter{in: it, types: x.Types, seen: map[string]struct{}{}}
 		}
 		return it, nil
+	case *planner.Join:
+		l, err := c.build(x.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.build(x.Right)
+		if err != nil {
+			return nil, err
+		}
+		it := &joinIter{c: c, n: x, outer: l, inner: r, nl: len(x.Left.Output()), nr: len(x.Right.Output())}
+		if x.Kind == planner.RightJoin {
+			it.outer, it.inner, it.swapped = r, l, true
+		}
+		return it, nil
 	case *planner.Agg:
 		in, err := c.build(x.Input)
 		if err != nil {
@@ -468,4 +482,88 @@ func rowKey(buf []byte, ts []*types.T, row []types.Datum) []byte {
 		buf = append(buf, 0xff, 0)
 	}
 	return buf
+}
+
+// joinIter is a nested-loop join: the inner side is read into memory once,
+// then scanned for every outer row. For RIGHT JOIN the right side is the
+// outer one (swapped), but rows keep left columns first.
+type joinIter struct {
+	c            *evalCtx
+	n            *planner.Join
+	outer, inner iterator
+	swapped      bool
+	nl, nr       int
+	innerRows    [][]types.Datum
+	loaded       bool
+	cur          []types.Datum // current outer row
+	pos          int           // next inner row to try
+	matched      bool
+	steps        int
+}
+
+func (it *joinIter) next() ([]types.Datum, error) {
+	if !it.loaded {
+		it.loaded = true
+		for {
+			row, err := it.inner.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			it.innerRows = append(it.innerRows, row)
+		}
+	}
+	for {
+		if it.cur == nil {
+			row, err := it.outer.next()
+			if err != nil {
+				return nil, err
+			}
+			it.cur, it.pos, it.matched = row, 0, false
+		}
+		for it.pos < len(it.innerRows) {
+			in := it.innerRows[it.pos]
+			it.pos++
+			if it.steps++; it.steps%4096 == 0 {
+				if err := it.c.ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			row := it.combine(it.cur, in)
+			if it.n.Cond != nil {
+				saved := it.c.row
+				it.c.row = row
+				ok, err := it.c.eval(it.n.Cond)
+				it.c.row = saved
+				if err != nil {
+					return nil, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			it.matched = true
+			return row, nil
+		}
+		outerRow, matched := it.cur, it.matched
+		it.cur = nil
+		if !matched && it.n.Kind != planner.InnerJoin {
+			return it.combine(outerRow, nil), nil
+		}
+	}
+}
+
+// combine concatenates an outer and an inner row (nil inner = NULLs) in
+// left-then-right column order.
+func (it *joinIter) combine(outer, inner []types.Datum) []types.Datum {
+	row := make([]types.Datum, it.nl+it.nr)
+	l, r := outer, inner
+	if it.swapped {
+		l, r = inner, outer
+	}
+	copy(row, l)
+	copy(row[it.nl:], r)
+	return row
 }

@@ -52,6 +52,7 @@ func FuzzParse(f *testing.F) {
 			if (st.AST == nil) == (st.Utility == nil) {
 				t.Fatalf("statement %q has both or neither AST and Utility", st.Text)
 			}
+			checkPositions(t, st)
 		}
 		for _, st := range sts {
 			check(st)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	tparser "github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -43,6 +44,69 @@ type Statement struct {
 	IndexMethod string
 	// Concurrently records CREATE INDEX CONCURRENTLY (removed for TiDB).
 	Concurrently bool
+
+	// spans maps each piece of Rewritten back to the user's token (see
+	// Position); ordered by out.
+	spans []span
+}
+
+// Position maps a byte offset in s.Rewritten (what TiDB's
+// OriginTextPosition reports) to the 1-based character position in s.Text
+// that PostgreSQL would report: the start of the user's token the rewritten
+// piece came from (`'abc'::int4` becomes `nqdb_cast('abc', 'int4')`, whose
+// offsets all lead back to 'abc' or ::), or the corresponding character when
+// the offset falls inside a piece copied from the user's text. An offset in
+// the blank between two pieces maps to the next piece. It returns 0 when the
+// offset cannot be mapped (utility statements, out of range).
+//
+// Positions count from the start of s.Text; for a nested statement (the
+// query of EXPLAIN, PREPARE or COPY) s.Offset still locates s.Text in the
+// full query string.
+func (s *Statement) Position(rewrittenOffset int) int {
+	off := rewrittenOffset
+	if off < 0 || off >= len(s.Rewritten) || len(s.spans) == 0 {
+		return 0
+	}
+	i := sort.Search(len(s.spans), func(i int) bool { return s.spans[i].out > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	sp := s.spans[i]
+	if off >= sp.outEnd {
+		if i+1 >= len(s.spans) {
+			return 0
+		}
+		sp = s.spans[i+1]
+		off = sp.out
+	}
+	o, e := sp.orig-s.Offset, sp.origEnd-s.Offset
+	if o < 0 || e > len(s.Text) || o > e {
+		return 0
+	}
+	if d := off - sp.out; d > 0 {
+		// Inside the piece: follow the character when the piece is the
+		// user's text, or differs only in its quotes ("x" -> `x`, folded
+		// case): otherwise stay at the token's start.
+		text, user := s.Rewritten[sp.out:sp.outEnd], s.Text[o:e]
+		switch {
+		case text == user:
+			o += d
+		case len(text) == len(user) && len(text) >= 2 && strings.EqualFold(text[1:len(text)-1], user[1:len(user)-1]):
+			o += d
+		case len(text) == len(user)+2 && text[0] == '`' && strings.EqualFold(text[1:len(text)-1], user):
+			if d > len(user) {
+				d = len(user) + 1
+			}
+			o += d - 1
+		}
+		if o > e {
+			o = e
+		}
+		for o > 0 && o < len(s.Text) && !utf8.RuneStart(s.Text[o]) {
+			o--
+		}
+	}
+	return utf8.RuneCountInString(s.Text[:o]) + 1
 }
 
 // Utility is implemented by the utility statement nodes of this package.
@@ -131,6 +195,7 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 	st.ColumnTypes = r.colTypes
 	text, spans, params := r.render()
 	st.Rewritten = text
+	st.spans = spans
 
 	p := parserPool.Get().(*tparser.Parser)
 	stmts, _, err := p.ParseSQL(text)
@@ -168,7 +233,7 @@ func (r *rewriter) render() (string, []span, []paramPos) {
 		if p.space && b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		spans = append(spans, span{out: b.Len(), orig: p.orig, origEnd: p.origEnd})
+		spans = append(spans, span{out: b.Len(), outEnd: b.Len() + len(p.text), orig: p.orig, origEnd: p.origEnd})
 		if p.param > 0 {
 			params = append(params, paramPos{off: b.Len(), n: p.param})
 		}

@@ -37,7 +37,7 @@ type piece struct {
 
 // span maps a piece of the rewritten text back to the user's text.
 type span struct {
-	out, orig, origEnd int
+	out, outEnd, orig, origEnd int
 }
 
 // rewriter turns one statement's tokens into text for the TiDB parser.
