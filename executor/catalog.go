@@ -1,10 +1,14 @@
 package executor
 
 import (
+	"context"
+	"io"
 	"sync"
 
+	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
 	"github.com/neuroquantumdb/nqdb/storage"
 	"github.com/neuroquantumdb/nqdb/storage/memstore"
 )
@@ -20,7 +24,10 @@ type tableDef struct {
 	rel  storage.Relation
 }
 
-var _ planner.Table = (*tableDef)(nil)
+var (
+	_ planner.Table  = (*tableDef)(nil)
+	_ eval.Scannable = (*tableDef)(nil)
+)
 
 func (t *tableDef) OID() uint32                { return t.oid }
 func (t *tableDef) Name() string               { return t.name }
@@ -144,3 +151,28 @@ func columnIndexes(t *tableDef, names []string) ([]int, error) {
 	}
 	return idx, nil
 }
+
+// Scan implements eval.Scannable: a full scan in attribute order. Rows are
+// copied because eval's consumers may keep and modify them.
+func (t *tableDef) Scan(ctx context.Context) (eval.Rows, error) {
+	it, err := t.rel.Scan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &scanRows{it: it}, nil
+}
+
+type scanRows struct{ it storage.Iterator }
+
+func (r *scanRows) Next() ([]types.Datum, error) {
+	row, ok := r.it.Next()
+	if !ok {
+		if err := r.it.Err(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	return append([]types.Datum(nil), row...), nil
+}
+
+func (r *scanRows) Close() { r.it.Close() }

@@ -51,8 +51,8 @@ type conn struct {
 	// big results go out in chunks rather than all at once.
 	unflushed int
 
-	mu       sync.Mutex
-	busy     bool               // a message is being processed
+	mu   sync.Mutex
+	busy bool // a message is being processed
 	// stmtCtx is cancelled by a CancelRequest while running is set.
 	stmtCtx        context.Context
 	stmtCancel     context.CancelCauseFunc

@@ -206,7 +206,7 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 		r.addTok(i, quoteString(t.val))
 		return i + 1, nil
 	case tkBitStr:
-		r.addCastLiteral(i, quoteString(t.val), "bit("+itoa(len(t.val))+")")
+		r.addCastLiteral(i, i, quoteString(t.val), "bit("+itoa(len(t.val))+")")
 		return i + 1, nil
 	case tkNumber:
 		r.addTok(i, t.val)
@@ -364,13 +364,15 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// addCastLiteral emits CastFunc(lit, 'typ') for token i.
-func (r *rewriter) addCastLiteral(i int, lit, typ string) {
-	t := &r.toks[i]
+// addCastLiteral emits CastFunc(lit, 'typ') for the typed literal starting
+// at token i whose string is token str. The literal piece points at the
+// string: PostgreSQL reports a bad `int4 'abc'` at 'abc'.
+func (r *rewriter) addCastLiteral(i, str int, lit, typ string) {
+	t, s := &r.toks[i], &r.toks[str]
 	sp := r.gapBefore(i) || r.needSpace("x")
 	r.add(piece{text: CastFunc, orig: t.pos, origEnd: t.end, space: sp, name: true})
 	r.add(piece{text: "(", orig: t.pos, origEnd: t.end, open: '('})
-	r.add(piece{text: lit, orig: t.pos, origEnd: t.end})
+	r.add(piece{text: lit, orig: s.pos, origEnd: s.end})
 	r.add(piece{text: ",", orig: t.pos, origEnd: t.end})
 	r.add(piece{text: quoteString(typ), orig: t.pos, origEnd: t.end, space: true})
 	r.add(piece{text: ")", orig: t.pos, origEnd: t.end, close: ')'})
@@ -466,7 +468,7 @@ func (r *rewriter) word(i, b int) (int, error) {
 	qualified := prev.isSelf('.') || next.isSelf('.')
 	if w == "pg_catalog" && !prev.isSelf('.') {
 		if typ, str, n, ok := r.typedLiteral(i); ok {
-			r.addCastLiteral(i, quoteString(r.toks[str].val), typ)
+			r.addCastLiteral(i, str, quoteString(r.toks[str].val), typ)
 			return n, nil
 		}
 	}
@@ -537,7 +539,7 @@ func (r *rewriter) word(i, b int) (int, error) {
 			return r.fetch(i, b)
 		}
 		if typ, str, n, ok := r.typedLiteral(i); ok {
-			r.addCastLiteral(i, quoteString(r.toks[str].val), typ)
+			r.addCastLiteral(i, str, quoteString(r.toks[str].val), typ)
 			return n, nil
 		}
 		if r.ddl {
