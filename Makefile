@@ -75,10 +75,11 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
 
-# Wire benchmark side by side with PostgreSQL 15: connection set-up and
-# SELECT 1 round trips (simple and extended); prints ratios.
+# Wire benchmarks side by side with PostgreSQL 15 in one run: connection
+# set-up and SELECT 1 round trips (simple and extended) with pgx, then
+# pgbench SELECT 1 with 8 clients in each protocol mode; prints ratios.
 bench-wire:
-	NQDB_REQUIRE_PG=1 $(GO) test -run '^$$' -bench 'BenchmarkWire' -benchtime 2s ./server
+	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -run 'TestWireRatios|TestPgbenchRatios' -v ./server
 
 clean:
 	rm -rf bin nqdb-data

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -38,6 +39,8 @@ func (t *tableDef) Relation() storage.Relation { return t.rel }
 // public schema only, not transactional. The storage issue replaces it with
 // a catalog stored in the engine itself.
 type memCatalog struct {
+	// version counts DDL; plans cached by text are valid for one version.
+	version atomic.Uint64
 	mu      sync.RWMutex
 	tables  map[string]*tableDef
 	nextOID uint32
@@ -100,6 +103,7 @@ func (c *memCatalog) create(schema, name string, cols []planner.Column, ifNotExi
 		t.cols[i] = col
 	}
 	c.tables[name] = t
+	c.version.Add(1)
 	return t, true, nil
 }
 
@@ -109,6 +113,7 @@ func (c *memCatalog) drop(schema, name string, ifExists bool) (bool, error) {
 	defer c.mu.Unlock()
 	if (schema == "" || schema == "public") && c.tables[name] != nil {
 		delete(c.tables, name)
+		c.version.Add(1)
 		return true, nil
 	}
 	if ifExists {

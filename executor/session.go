@@ -71,6 +71,9 @@ type Session struct {
 	multi    bool // the current Query message holds several statements
 
 	prepared map[string]*Prepared // named prepared statements (protocol and SQL level)
+	// epoch changes whenever a setting does, so cached plans that may
+	// depend on settings (DateStyle, TimeZone, search_path) are not reused.
+	epoch    uint64
 	txnStart time.Time
 	stmtTime time.Time
 
@@ -249,6 +252,7 @@ func (s *Session) set(name, value string, local bool) (string, error) {
 		delete(s.localVals, lname)
 	}
 	s.snapshotForTxn()
+	s.epoch++
 	s.vals[lname] = value
 	if lname == "timezone" || lname == "extra_float_digits" {
 		s.refreshFormat()
@@ -262,6 +266,7 @@ func (s *Session) resetSetting(name string) error {
 	if d == nil {
 		if isCustomSetting(lname) {
 			s.snapshotForTxn()
+			s.epoch++
 			delete(s.vals, lname)
 			return nil
 		}
@@ -329,6 +334,7 @@ func (s *Session) snapshotForTxn() {
 func (s *Session) endTxn(commit bool) {
 	if !commit && s.txnVals != nil {
 		s.vals = s.txnVals
+		s.epoch++
 	}
 	for k, v := range s.localVals {
 		if commit {
@@ -340,6 +346,13 @@ func (s *Session) endTxn(commit bool) {
 	s.status, s.implicit = TxnIdle, false
 	s.txnStart = time.Time{}
 	s.refreshFormat()
+}
+
+// PlanEpoch identifies the catalog and settings a plan was made under: a
+// prepared statement cached by query text may be reused while it is
+// unchanged.
+func (s *Session) PlanEpoch() uint64 {
+	return s.engine.catalog.version.Load()<<32 ^ s.epoch
 }
 
 // BeginMessage tells the session that a simple Query message with n

@@ -129,6 +129,7 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 			return nil, err
 		}
 		s.vals = copyMap(s.savepts[i].vals)
+		s.epoch++
 		s.savepts = s.savepts[:i+1]
 		s.status = TxnBlock
 		s.refreshFormat()
@@ -228,6 +229,7 @@ func (s *Session) finishBlock(commit bool) *Result {
 }
 
 func (s *Session) applyTxnModes(m parser.TxnModes) error {
+	s.epoch++
 	if m.Isolation != "" {
 		s.vals["transaction_isolation"] = m.Isolation
 	}
@@ -274,6 +276,7 @@ func (s *Session) execSetTransaction(n *parser.SetTransaction) (*Result, error) 
 	res := tagOnly("SET")
 	if n.Session {
 		s.snapshotForTxn()
+		s.epoch++
 		if n.Modes.Isolation != "" {
 			s.vals["default_transaction_isolation"] = n.Modes.Isolation
 		}

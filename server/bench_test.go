@@ -8,6 +8,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 	"text/tabwriter"
 
@@ -125,6 +129,51 @@ func TestWireRatios(t *testing.T) {
 			}
 		}
 		fmt.Fprintf(w, "%s\t%.0f\t%.0f\t%.2f\t%d\t\n", wb.name, ns[0], ns[1], ns[0]/ns[1], allocs)
+	}
+	w.Flush()
+}
+
+// TestPgbenchRatios runs pgbench with a SELECT 1 script against both
+// servers in each protocol mode (8 clients, 2 threads) and prints tps and
+// the nqdb/postgres ratio. It only runs with NQDB_BENCH=1; NQDB_BENCH_SECS
+// sets the duration of each run (default 10).
+func TestPgbenchRatios(t *testing.T) {
+	if os.Getenv("NQDB_BENCH") != "1" {
+		t.Skip("set NQDB_BENCH=1 to run the pgbench comparison")
+	}
+	if _, err := exec.LookPath("pgbench"); err != nil {
+		t.Skip("pgbench not installed")
+	}
+	secs := os.Getenv("NQDB_BENCH_SECS")
+	if secs == "" {
+		secs = "10"
+	}
+	nq := startServer(t, server.Config{MaxConnections: 200})
+	pg := pgoracle.Shared(t)
+	script := filepath.Join(t.TempDir(), "select1.sql")
+	if err := os.WriteFile(script, []byte("SELECT 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tpsRe := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	run := func(host string, port int, mode string) float64 {
+		out, err := exec.Command("pgbench", "-n", "-f", script, "-M", mode, "-c", "8", "-j", "2", "-T", secs,
+			"-h", host, "-p", strconv.Itoa(port), "-U", "postgres", "postgres").CombinedOutput()
+		if err != nil {
+			t.Fatalf("pgbench -M %s on %s:%d: %v\n%s", mode, host, port, err, out)
+		}
+		m := tpsRe.FindSubmatch(out)
+		if m == nil {
+			t.Fatalf("no tps in pgbench output:\n%s", out)
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		return v
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "pgbench SELECT 1, -c 8 -j 2\tnqdb tps\tpostgres tps\tnqdb/postgres\t")
+	for _, mode := range []string{"simple", "extended", "prepared"} {
+		a := run(nq.Host, nq.Port, mode)
+		b := run(pg.Host, pg.Port, mode)
+		fmt.Fprintf(w, "-M %s\t%.0f\t%.0f\t%.2f\t\n", mode, a, b, a/b)
 	}
 	w.Flush()
 }

@@ -42,6 +42,7 @@ type conn struct {
 	sess   *executor.Session
 
 	portals map[string]*portal
+	plans   planCache
 	// ignoreTillSync is set after an error in the extended protocol: PostgreSQL
 	// discards messages until the next Sync.
 	ignoreTillSync bool

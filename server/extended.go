@@ -52,26 +52,34 @@ func (c *conn) handleParse(m *pgproto3.Parse) error {
 	if !utf8.ValidString(m.Query) {
 		return c.extendedError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
 	}
-	stmts, err := parser.Parse(m.Query)
-	if err != nil {
-		return c.extendedError(err)
-	}
-	if len(stmts) > 1 {
-		return c.extendedError(pgerror.New(pgerror.SyntaxError, "cannot insert multiple commands into a prepared statement"))
-	}
-	var prep *executor.Prepared
-	if len(stmts) == 0 {
-		prep = &executor.Prepared{Stmt: emptyStatement}
-		for range m.ParameterOIDs {
-			prep.ParamTypes = append(prep.ParamTypes, types.Unknown)
-		}
-	} else {
-		if err := c.sess.CheckNotAborted(stmts[0]); err != nil {
+	epoch := c.sess.PlanEpoch()
+	prep := c.plans.get(m.Query, m.ParameterOIDs, epoch)
+	if prep != nil {
+		if err := c.sess.CheckNotAborted(prep.Stmt); err != nil {
 			return c.extendedError(err)
 		}
-		prep, err = c.sess.Prepare(stmts[0], m.ParameterOIDs)
+	} else {
+		stmts, err := parser.Parse(m.Query)
 		if err != nil {
-			return c.extendedError(positionedError(err, m.Query, stmts[0]))
+			return c.extendedError(err)
+		}
+		if len(stmts) > 1 {
+			return c.extendedError(pgerror.New(pgerror.SyntaxError, "cannot insert multiple commands into a prepared statement"))
+		}
+		if len(stmts) == 0 {
+			prep = &executor.Prepared{Stmt: emptyStatement}
+			for range m.ParameterOIDs {
+				prep.ParamTypes = append(prep.ParamTypes, types.Unknown)
+			}
+		} else {
+			if err := c.sess.CheckNotAborted(stmts[0]); err != nil {
+				return c.extendedError(err)
+			}
+			prep, err = c.sess.Prepare(stmts[0], m.ParameterOIDs)
+			if err != nil {
+				return c.extendedError(positionedError(err, m.Query, stmts[0]))
+			}
+			c.plans.put(m.Query, m.ParameterOIDs, epoch, prep)
 		}
 	}
 	if err := c.sess.StorePrepared(m.Name, prep); err != nil {

@@ -46,6 +46,11 @@ func (c *conn) simpleQuery(query string) error {
 	// A simple Query drops the unnamed statement and portal, as in PostgreSQL.
 	c.sess.CloseStatement("")
 	c.closePortal("")
+	if p := c.plans.get(query, nil, c.sess.PlanEpoch()); p != nil {
+		c.sess.BeginMessage(1)
+		err := c.runSimple(p.Stmt, p, "")
+		return c.finishSimple(query, p.Stmt, err)
+	}
 	stmts, err := parser.Parse(query)
 	if err != nil {
 		c.sendError(pgerror.From(err))
@@ -56,10 +61,14 @@ func (c *conn) simpleQuery(query string) error {
 		c.be.Send(&pgproto3.EmptyQueryResponse{})
 		return c.readyForQuery()
 	}
+	if len(stmts) == 1 {
+		c.sess.BeginMessage(1)
+		return c.finishSimple(query, stmts[0], c.runSimple(stmts[0], nil, query))
+	}
 	c.sess.BeginMessage(len(stmts))
 	failed := false
 	for _, stmt := range stmts {
-		if err := c.runSimple(stmt); err != nil {
+		if err := c.runSimple(stmt, nil, ""); err != nil {
 			var fatal connError
 			if errors.As(err, &fatal) {
 				return fatal.err
@@ -104,16 +113,38 @@ type connError struct{ err error }
 
 func (e connError) Error() string { return e.err.Error() }
 
-// runSimple executes one statement of a Query message, sending text rows.
-func (c *conn) runSimple(stmt *parser.Statement) error {
-	c.sess.BeginStatement()
-	p, err := c.sess.Prepare(stmt, nil)
+// finishSimple completes a single-statement Query message.
+func (c *conn) finishSimple(query string, stmt *parser.Statement, err error) error {
 	if err != nil {
-		return err
+		var fatal connError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		c.sendError(positionedError(err, query, stmt))
+		c.sess.Fail()
 	}
+	c.sess.FinishImplicit(err != nil)
+	return c.readyForQuery()
+}
+
+// runSimple executes one statement of a Query message, sending text rows.
+// p is the statement already prepared (from the plan cache) or nil; a
+// non-empty cacheAs stores a newly prepared statement under that text.
+func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs string) error {
+	c.sess.BeginStatement()
 	if stmt.NumParams > 0 {
 		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1).
 			WithPosition(firstParamPosition(stmt.Text))
+	}
+	if p == nil {
+		epoch := c.sess.PlanEpoch()
+		var err error
+		if p, err = c.sess.Prepare(stmt, nil); err != nil {
+			return err
+		}
+		if cacheAs != "" {
+			c.plans.put(cacheAs, nil, epoch, p)
+		}
 	}
 	ctx, done := c.statementContext()
 	defer done()

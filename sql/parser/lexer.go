@@ -116,23 +116,13 @@ func lex(src string) ([]token, error) {
 	}
 }
 
-// skipSpace skips white space and comments; it reports whether a newline
-// was crossed (needed for string continuation).
+// skipSpace skips white space and comments.
 func (l *lexer) skipSpace() error {
-	_, err := l.skipSpaceNL()
-	return err
-}
-
-func (l *lexer) skipSpaceNL() (bool, error) {
-	nl := false
 	src := l.src
 	for l.pos < len(src) {
 		c := src[l.pos]
 		switch {
 		case isSpace(c):
-			if c == '\n' || c == '\r' {
-				nl = true
-			}
 			l.pos++
 		case c == '-' && l.pos+1 < len(src) && src[l.pos+1] == '-':
 			for l.pos < len(src) && src[l.pos] != '\n' && src[l.pos] != '\r' {
@@ -143,7 +133,7 @@ func (l *lexer) skipSpaceNL() (bool, error) {
 			depth := 0
 			for {
 				if l.pos+1 >= len(src) {
-					return nl, lexError(src, start, "unterminated /* comment")
+					return lexError(src, start, "unterminated /* comment")
 				}
 				if src[l.pos] == '/' && src[l.pos+1] == '*' {
 					depth++
@@ -159,10 +149,10 @@ func (l *lexer) skipSpaceNL() (bool, error) {
 				}
 			}
 		default:
-			return nl, nil
+			return nil
 		}
 	}
-	return nl, nil
+	return nil
 }
 
 func (l *lexer) emit(kind tokKind, start int, val string) {
@@ -394,15 +384,12 @@ func (l *lexer) str(start, q int, esc bool) error {
 			b.WriteByte(c)
 			p++
 		}
-		// Continuation: whitespace containing a newline, then another quote.
 		l.pos = p
-		save := l.pos
-		nl, err := l.skipSpaceNL()
-		if err != nil || !nl || l.pos >= len(src) || src[l.pos] != '\'' {
-			l.pos = save
+		q, ok := continuation(src, p)
+		if !ok {
 			break
 		}
-		p = l.pos
+		p = q
 	}
 	v := b.String()
 	if esc && !utf8.ValidString(v) {
@@ -410,6 +397,33 @@ func (l *lexer) str(start, q int, esc bool) error {
 	}
 	l.emit(tkString, start, v)
 	return nil
+}
+
+// continuation reports whether the literal ending at p continues: SQL
+// joins '..' literals separated by white space that contains a newline
+// (scan.l's quotecontinue: blanks and -- comments only, no /* */), and
+// returns the offset of the continuing quote.
+func continuation(src string, p int) (int, bool) {
+	nl := false
+	for p < len(src) {
+		c := src[p]
+		switch {
+		case c == '\n' || c == '\r':
+			nl = true
+			p++
+		case isSpace(c):
+			p++
+		case c == '-' && p+1 < len(src) && src[p+1] == '-':
+			for p < len(src) && src[p] != '\n' && src[p] != '\r' {
+				p++
+			}
+		case c == '\'' && nl:
+			return p, true
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 func invalidUTF8(v string) *pgerror.Error {
@@ -536,6 +550,22 @@ func (l *lexer) bitStr(start int) error {
 	}
 	body := src[start+2 : p]
 	l.pos = p + 1
+	// Continued segments (B'01'<newline>'1') append to the body.
+	for {
+		q, ok := continuation(src, l.pos)
+		if !ok {
+			break
+		}
+		e := strings.IndexByte(src[q+1:], '\'')
+		if e < 0 {
+			if hex {
+				return lexError(src, start, "unterminated hexadecimal string literal")
+			}
+			return lexError(src, start, "unterminated bit string literal")
+		}
+		body += src[q+1 : q+1+e]
+		l.pos = q + 1 + e + 1
+	}
 	var bits strings.Builder
 	for i := 0; i < len(body); i++ {
 		c := body[i]
@@ -579,6 +609,12 @@ func (l *lexer) unicode(start int) error {
 				continue
 			}
 			p++
+			if quote == '\'' {
+				if q, ok := continuation(src, p); ok {
+					p = q + 1
+					continue
+				}
+			}
 			break
 		}
 		raw.WriteByte(src[p])

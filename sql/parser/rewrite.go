@@ -203,9 +203,15 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 		r.add(p)
 		return i + 1, nil
 	case tkString:
+		if r.afterString(i) {
+			return 0, r.syntaxErrAt(i)
+		}
 		r.addTok(i, quoteString(t.val))
 		return i + 1, nil
 	case tkBitStr:
+		if r.afterString(i) {
+			return 0, r.syntaxErrAt(i)
+		}
 		r.addCastLiteral(i, i, quoteString(t.val), "bit("+itoa(len(t.val))+")")
 		return i + 1, nil
 	case tkNumber:
@@ -224,6 +230,18 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 	// := and => have no TiDB meaning; let TiDB report them.
 	r.addTok(i, t.val)
 	return i + 1, nil
+}
+
+// afterString reports whether token i directly follows another string
+// literal. PostgreSQL's grammar has no juxtaposition of literals (the lexer
+// already joined those separated by a newline); MySQL would concatenate
+// them silently.
+func (r *rewriter) afterString(i int) bool {
+	if i == 0 {
+		return false
+	}
+	k := r.toks[i-1].kind
+	return k == tkString || k == tkBitStr
 }
 
 // needSpace reports whether text must be separated from the previous piece

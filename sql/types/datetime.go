@@ -280,6 +280,7 @@ type dtFields struct {
 	badZone          string         // unrecognised zone name, for the error
 	special          string         // epoch, infinity, -infinity, now, today, ...
 	twoDigitYear     bool
+	order            DateOrder // DateStyle field order for ambiguous dates
 }
 
 type dtError int
@@ -320,11 +321,11 @@ var zoneAbbrevs = map[string]int{
 // decodeDateTime parses s into fields. It understands the ISO forms
 // (2024-01-02 03:04:05.5+05:30, T separator, compact 20240102), MDY forms
 // with '/' or '-', month names, BC/AD, AM/PM, zones and special words.
-func decodeDateTime(s string, timeOnly bool) (dtFields, dtError) {
+func decodeDateTime(s string, timeOnly bool, order DateOrder) (dtFields, dtError) {
 	if f, ok := fastISO(s); ok {
 		return f, 0
 	}
-	var f dtFields
+	f := dtFields{order: order}
 	low := strings.ToLower(trimSpace(s))
 	switch low {
 	case "epoch", "infinity", "+infinity", "-infinity", "now", "today", "tomorrow", "yesterday", "allballs":
@@ -571,8 +572,19 @@ func (f *dtFields) decodeDate(s string, delim byte) dtError {
 			f.month = m
 		}
 	}
-	nums := make([]int, 3)
-	lens := make([]int, 3)
+	// Numeric fields in order, following PostgreSQL's DecodeNumber: a
+	// field of three or more digits is a year; otherwise the DateStyle
+	// order decides the first field and the ones already seen the rest.
+	const (
+		mYear = 1 << iota
+		mMonth
+		mDay
+	)
+	textMonth := monthIdx >= 0
+	mask := 0
+	if textMonth {
+		mask = mMonth
+	}
 	for k, p := range parts {
 		if k == monthIdx {
 			continue
@@ -581,34 +593,50 @@ func (f *dtFields) decodeDate(s string, delim byte) dtError {
 		if !ok {
 			return dtBadFormat
 		}
-		nums[k], lens[k] = v, len(p)
-	}
-	switch {
-	case monthIdx >= 0:
-		// dd-mon-yyyy, yyyy-mon-dd or mon-dd-yyyy.
-		var others []int
-		for k := 0; k < 3; k++ {
-			if k != monthIdx {
-				others = append(others, k)
+		flen := len(p)
+		var got int
+		switch mask {
+		case 0:
+			switch {
+			case flen >= 3 || f.order == DateOrderYMD:
+				got = mYear
+			case f.order == DateOrderDMY:
+				got = mDay
+			default:
+				got = mMonth
 			}
+		case mYear:
+			got = mMonth
+		case mMonth:
+			if textMonth && (flen >= 3 || f.order == DateOrderYMD) {
+				got = mYear
+			} else {
+				got = mDay
+			}
+		case mYear | mMonth:
+			if textMonth && flen >= 3 && f.twoDigitYear {
+				// DD-MON-YYYY even in YMD mode: the first number was the day.
+				f.day, f.year, f.twoDigitYear = f.year, v, false
+				mask |= mDay
+				continue
+			}
+			got = mDay
+		case mDay:
+			got = mMonth
+		case mMonth | mDay:
+			got = mYear
+		default:
+			return dtBadFormat
 		}
-		a, b := others[0], others[1]
-		if lens[a] >= 3 || nums[a] > 31 {
-			f.year, f.day = nums[a], nums[b]
-			f.twoDigitYear = false
-		} else {
-			f.day, f.year = nums[a], nums[b]
-			f.twoDigitYear = lens[b] == 2
+		switch got {
+		case mYear:
+			f.year, f.twoDigitYear = v, flen <= 2
+		case mMonth:
+			f.month = v
+		case mDay:
+			f.day = v
 		}
-	case lens[0] >= 3:
-		f.year, f.month, f.day = nums[0], nums[1], nums[2]
-	default:
-		// DateStyle MDY.
-		f.month, f.day, f.year = nums[0], nums[1], nums[2]
-		f.twoDigitYear = lens[2] == 2
-		if f.month > 12 {
-			return dtMDFieldOverflow
-		}
+		mask |= got
 	}
 	return 0
 }
@@ -817,7 +845,7 @@ func nowLocal(loc *time.Location) int64 {
 }
 
 func parseDate(s string, o *FormatOpts) (Datum, error) {
-	f, e := decodeDateTime(s, false)
+	f, e := decodeDateTime(s, false, o.dateOrder())
 	if e != 0 {
 		return nil, dtErrF(e, "date", s, f)
 	}
@@ -854,7 +882,7 @@ func parseDate(s string, o *FormatOpts) (Datum, error) {
 }
 
 func parseTime(s string, o *FormatOpts) (Datum, error) {
-	f, e := decodeDateTime(s, true)
+	f, e := decodeDateTime(s, true, o.dateOrder())
 	if e != 0 {
 		return nil, dtErrF(e, "time", s, f)
 	}
@@ -879,7 +907,7 @@ func parseTimestamp(s string, o *FormatOpts, tz bool) (Datum, error) {
 	if tz {
 		typName = "timestamp with time zone"
 	}
-	f, e := decodeDateTime(s, false)
+	f, e := decodeDateTime(s, false, o.dateOrder())
 	if e != 0 {
 		return nil, dtErrF(e, typName, s, f)
 	}

@@ -7,10 +7,24 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 )
 
+// DateOrder is the field order part of DateStyle: how an ambiguous date
+// such as 01-02-2024 is read. Output is ISO whatever the order.
+type DateOrder uint8
+
+const (
+	// DateOrderMDY reads month, day, year (PostgreSQL's default).
+	DateOrderMDY DateOrder = iota
+	// DateOrderDMY reads day, month, year (DateStyle DMY, Euro, European).
+	DateOrderDMY
+	// DateOrderYMD reads year, month, day.
+	DateOrderYMD
+)
+
 // FormatOpts carries the session settings that change text I/O.
 //
-// Only the settings nqdb supports vary: DateStyle is always ISO, MDY;
-// IntervalStyle is always postgres; bytea_output is always hex.
+// Only the settings nqdb supports vary: DateStyle output is always ISO (its
+// input field order varies, DateOrder); IntervalStyle is always postgres;
+// bytea_output is always hex.
 type FormatOpts struct {
 	// Loc is the TimeZone setting; nil means UTC. timestamptz values are
 	// shown in it and zone-less input is read in it.
@@ -21,6 +35,8 @@ type FormatOpts struct {
 	// significant digits like printf %g. Note that the zero value is 0,
 	// not PostgreSQL's default: start from DefaultFormatOpts.
 	ExtraFloatDigits int
+	// DateOrder is DateStyle's input field order; the zero value is MDY.
+	DateOrder DateOrder
 }
 
 // DefaultFormatOpts returns the settings of a new PostgreSQL session
@@ -38,6 +54,13 @@ func optsOrDefault(o *FormatOpts) *FormatOpts {
 		return &defaultOpts
 	}
 	return o
+}
+
+func (o *FormatOpts) dateOrder() DateOrder {
+	if o == nil {
+		return DateOrderMDY
+	}
+	return o.DateOrder
 }
 
 func (o *FormatOpts) loc() *time.Location {

@@ -265,3 +265,27 @@ func TestOracleFloatDigits(t *testing.T) {
 	}
 	o.exec(t, "SET extra_float_digits = 1")
 }
+
+// TestOracleDateOrder reads ambiguous dates under each DateStyle order.
+func TestOracleDateOrder(t *testing.T) {
+	o := newOracle(t)
+	defer o.exec(t, "SET DateStyle = 'ISO, MDY'")
+	for _, c := range []struct {
+		style string
+		order DateOrder
+	}{{"ISO, MDY", DateOrderMDY}, {"ISO, DMY", DateOrderDMY}, {"ISO, YMD", DateOrderYMD}} {
+		o.exec(t, "SET DateStyle = '"+c.style+"'")
+		opts := &FormatOpts{Loc: time.UTC, ExtraFloatDigits: 1, DateOrder: c.order}
+		t.Run(c.style, func(t *testing.T) {
+			for _, file := range []string{"dateorder", "date"} {
+				for _, lit := range readLiterals(t, file) {
+					checkLiteral(t, o, Date, "date", lit, opts)
+					checkLiteral(t, o, Timestamp, "timestamp", lit, opts)
+				}
+			}
+			for _, lit := range readLiterals(t, "timestamp") {
+				checkLiteral(t, o, TimestampTZ, "timestamptz", lit, opts)
+			}
+		})
+	}
+}
