@@ -197,6 +197,15 @@ func (s *Session) refreshFormat() {
 		efd = n
 	}
 	s.fo.ExtraFloatDigits = efd
+	// checkDateStyle normalises the value to "ISO, MDY|DMY|YMD".
+	switch v := s.vals["datestyle"]; {
+	case strings.HasSuffix(v, "DMY"):
+		s.fo.DateOrder = types.DateOrderDMY
+	case strings.HasSuffix(v, "YMD"):
+		s.fo.DateOrder = types.DateOrderYMD
+	default:
+		s.fo.DateOrder = types.DateOrderMDY
+	}
 }
 
 // Setting returns a parameter's current value (current_setting, SHOW).
@@ -283,6 +292,27 @@ func (s *Session) resetSetting(name string) error {
 	}
 	_, err := s.set(lname, v, false)
 	return err
+}
+
+// messageLevels orders severities for client_min_messages.
+var messageLevels = map[string]int{
+	"debug5": 0, "debug4": 1, "debug3": 2, "debug2": 3, "debug1": 4, "debug": 4,
+	"log": 5, "notice": 6, "warning": 7, "error": 8,
+}
+
+// SendsNotice reports whether a notice of the given severity (NOTICE,
+// WARNING, ...) reaches the client under client_min_messages. INFO always
+// does, as in PostgreSQL.
+func (s *Session) SendsNotice(severity string) bool {
+	sev := strings.ToLower(severity)
+	if sev == "info" {
+		return true
+	}
+	lvl, ok := messageLevels[sev]
+	if !ok {
+		return true
+	}
+	return lvl >= messageLevels[s.vals["client_min_messages"]]
 }
 
 // StatementTimestamp is statement_timestamp().

@@ -326,6 +326,9 @@ func (c *conn) sendError(e *pgerror.Error) {
 }
 
 func (c *conn) sendNotice(e *pgerror.Error) {
+	if !c.sess.SendsNotice(e.Severity) {
+		return
+	}
 	n := pgproto3.NoticeResponse(*errorResponse(e))
 	c.be.Send(&n)
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -49,8 +48,8 @@ func asConnError(err error, target *connError) bool {
 var emptyStatement = &parser.Statement{}
 
 func (c *conn) handleParse(m *pgproto3.Parse) error {
-	if !utf8.ValidString(m.Query) {
-		return c.extendedError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+	if e := checkUTF8(m.Query); e != nil {
+		return c.extendedError(e)
 	}
 	epoch := c.sess.PlanEpoch()
 	prep := c.plans.get(m.Query, m.ParameterOIDs, epoch)
@@ -121,8 +120,8 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 		t := prep.ParamTypes[i]
 		switch f := formatOf(m.ParameterFormatCodes, i); f {
 		case 0:
-			if !utf8.Valid(raw) {
-				return c.extendedError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+			if e := checkUTF8(string(raw)); e != nil {
+				return c.extendedError(paramError(e, m.DestinationPortal, i, "", true))
 			}
 			d, err := types.ParseText(t, string(raw), c.sess.FormatOpts())
 			if err != nil {

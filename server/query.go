@@ -39,8 +39,8 @@ func positionedError(err error, query string, stmt *parser.Statement) *pgerror.E
 func (c *conn) simpleQuery(query string) error {
 	start := time.Now()
 	defer func() { c.srv.Metrics.observeQuery(time.Since(start)) }()
-	if !utf8.ValidString(query) {
-		c.sendError(pgerror.New(pgerror.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+	if e := checkUTF8(query); e != nil {
+		c.sendError(e)
 		return c.readyForQuery()
 	}
 	// A simple Query drops the unnamed statement and portal, as in PostgreSQL.

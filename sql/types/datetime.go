@@ -957,6 +957,10 @@ func parseTimestamp(s string, o *FormatOpts, tz bool) (Datum, error) {
 		return nil, pgerror.New(pgerror.DatetimeFieldOverflow, "timestamp out of range: \"%s\"", s)
 	}
 	jd := date2j(f.year, f.month, f.day)
+	if d := int64(jd - pgEpochJDate); d > endTimestamp/usecsPerDay+1 || d < minTimestamp/usecsPerDay-1 {
+		// Far out of range: the microsecond count below would overflow.
+		return nil, pgerror.New(pgerror.DatetimeFieldOverflow, "timestamp out of range: \"%s\"", s)
+	}
 	local = int64(jd-pgEpochJDate)*usecsPerDay + int64(f.hour)*usecsPerHour + int64(f.min)*usecsPerMinute +
 		int64(f.sec)*usecsPerSec + f.fsec
 	if !tz {

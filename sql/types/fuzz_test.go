@@ -129,7 +129,7 @@ func FuzzParseTypeName(f *testing.F) {
 
 // TestTestdataFilesUsed keeps the testdata directory and the tests in step.
 func TestTestdataFilesUsed(t *testing.T) {
-	used := map[string]bool{"casts": true, "typmod": true, "typenames": true, "binary": true}
+	used := map[string]bool{"casts": true, "typmod": true, "typenames": true, "binary": true, "dateorder": true}
 	for _, of := range oracleFiles {
 		used[of.file] = true
 	}
@@ -140,4 +140,36 @@ func TestTestdataFilesUsed(t *testing.T) {
 			t.Errorf("testdata/%s is not used by any test", e.Name())
 		}
 	}
+}
+
+// FuzzParseDateOrder parses date/timestamp text under each DateStyle order:
+// no panic, and the ISO output reads back to the same value under every
+// order (ISO output never depends on the order).
+func FuzzParseDateOrder(f *testing.F) {
+	for _, file := range []string{"dateorder", "date"} {
+		for _, lit := range readLiterals(f, file) {
+			f.Add(lit)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return
+		}
+		for _, typ := range []*T{Date, Timestamp} {
+			for order := DateOrderMDY; order <= DateOrderYMD; order++ {
+				o := &FormatOpts{DateOrder: order}
+				d, err := ParseText(typ, s, o)
+				if err != nil {
+					continue
+				}
+				out := AppendText(nil, typ, d, o)
+				for back := DateOrderMDY; back <= DateOrderYMD; back++ {
+					d2, err := ParseText(typ, string(out), &FormatOpts{DateOrder: back})
+					if err != nil || Compare(typ, d, d2) != 0 {
+						t.Fatalf("%s %q (order %d) -> %q does not read back under order %d: %v", typ.Name, s, order, out, back, err)
+					}
+				}
+			}
+		}
+	})
 }
