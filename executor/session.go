@@ -263,7 +263,7 @@ func (s *Session) set(name, value string, local bool) (string, error) {
 	s.snapshotForTxn()
 	s.epoch++
 	s.vals[lname] = value
-	if lname == "timezone" || lname == "extra_float_digits" {
+	if lname == "timezone" || lname == "extra_float_digits" || lname == "datestyle" {
 		s.refreshFormat()
 	}
 	return value, nil

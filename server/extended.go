@@ -1,7 +1,6 @@
 package server
 
 import (
-
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/neuroquantumdb/nqdb/executor"
