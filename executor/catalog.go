@@ -23,12 +23,21 @@ type tableDef struct {
 	name string
 	cols []planner.Column
 	rel  storage.Relation
+	// writeMu serialises UPDATE and DELETE (see eval.Writable.LockWrites).
+	writeMu sync.Mutex
 }
 
 var (
 	_ planner.Table  = (*tableDef)(nil)
 	_ eval.Scannable = (*tableDef)(nil)
+	_ eval.Writable  = (*tableDef)(nil)
 )
+
+// LockWrites implements eval.Writable.
+func (t *tableDef) LockWrites() func() {
+	t.writeMu.Lock()
+	return t.writeMu.Unlock
+}
 
 func (t *tableDef) OID() uint32                { return t.oid }
 func (t *tableDef) Name() string               { return t.name }

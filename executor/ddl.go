@@ -43,7 +43,29 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			if err != nil {
 				return nil, err
 			}
-			cols = append(cols, planner.Column{Name: name, Type: t, Typmod: typmod})
+			col := planner.Column{Name: name, Type: t, Typmod: typmod}
+			for _, opt := range cd.Options {
+				switch opt.Tp {
+				case ast.ColumnOptionNotNull, ast.ColumnOptionPrimaryKey:
+					col.NotNull = true
+				case ast.ColumnOptionNull:
+					col.NotNull = false
+				}
+			}
+			cols = append(cols, col)
+		}
+		// PRIMARY KEY (a, b) makes its columns NOT NULL, as in PostgreSQL.
+		for _, c := range n.Constraints {
+			if c.Tp != ast.ConstraintPrimaryKey {
+				continue
+			}
+			for _, k := range c.Keys {
+				for i := range cols {
+					if k.Column != nil && cols[i].Name == k.Column.Name.O {
+						cols[i].NotNull = true
+					}
+				}
+			}
 		}
 		_, created, err := s.engine.catalog.create(n.Table.Schema.O, n.Table.Name.O, cols, n.IfNotExists)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -580,6 +581,17 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	if p.query == nil {
 		return s.execDDL(ctx, p.Stmt)
+	}
+	if p.query.IsDML() {
+		n, err := eval.Exec(ctx, p.query, params, s)
+		if err != nil {
+			return nil, err
+		}
+		verb := p.query.CommandVerb()
+		if verb == "INSERT" {
+			verb = "INSERT 0"
+		}
+		return tagOnly(verb + " " + itoa(n)), nil
 	}
 	rows, err := runQuery(ctx, p.query, params, s)
 	if err != nil {

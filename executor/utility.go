@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -156,7 +157,7 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		}
 		return tagOnly("DEALLOCATE"), nil
 	case *parser.Copy:
-		return s.execCopy(ctx, n)
+		return s.execCopy(ctx, n, p.Stmt)
 	case *parser.Vacuum:
 		if s.status != TxnIdle || s.implicit && s.multi {
 			return nil, pgerror.New(pgerror.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
@@ -310,6 +311,21 @@ func (s *Session) execShow(n *parser.Show, p *Prepared) (*Result, error) {
 	return &Result{Columns: p.Columns, Rows: &sliceRows{rows: rows}, tag: "SHOW", verb: ""}, nil
 }
 
+// nestedPosition makes the position of an error in a nested statement
+// (COPY's query) relative to the outer statement's text, as the server
+// expects positions relative to the statement it ran. Offsets of both
+// count bytes from the start of the client's query string.
+func nestedPosition(err error, outer, inner *parser.Statement) error {
+	pe := pgerror.From(err)
+	d := inner.Offset - outer.Offset
+	if pe.Position == 0 || d <= 0 || d > len(outer.Text) {
+		return err
+	}
+	cp := *pe
+	cp.Position += utf8.RuneCountInString(outer.Text[:d])
+	return &cp
+}
+
 // CopyOut is a COPY ... TO STDOUT in progress: the server encodes Rows
 // with Options and reports "COPY n".
 type CopyOut struct {
@@ -340,10 +356,40 @@ func copyOptions(n *parser.Copy) (copyfmt.Options, error) {
 			}
 		}
 	}
-	return copyfmt.ParseOptions(opts, n.From)
+	o, err := copyfmt.ParseOptions(opts, n.From)
+	if err != nil {
+		return o, positionCopyOptionError(err, opts, n)
+	}
+	return o, nil
 }
 
-func (s *Session) execCopy(ctx context.Context, n *parser.Copy) (*Result, error) {
+// positionCopyOptionError attaches the position of the offending option to
+// the three errors PostgreSQL reports with one. Options are checked in
+// order, so the offender is the last option of the shortest prefix that
+// fails the same way.
+func positionCopyOptionError(err error, opts []copyfmt.Opt, n *parser.Copy) error {
+	pe := pgerror.From(err)
+	positioned := func(e *pgerror.Error) bool {
+		return strings.HasPrefix(e.Message, "option \"") && strings.HasSuffix(e.Message, "\" not recognized") ||
+			strings.HasPrefix(e.Message, "COPY format \"") ||
+			e.Message == "conflicting or redundant options"
+	}
+	if !positioned(pe) {
+		return err
+	}
+	for k := 1; k <= len(opts); k++ {
+		if _, perr := copyfmt.ParseOptions(opts[:k], n.From); perr != nil {
+			if p := pgerror.From(perr); positioned(p) && p.Message == pe.Message {
+				cp := *pe
+				cp.Position = n.Options[k-1].Pos
+				return &cp
+			}
+		}
+	}
+	return err
+}
+
+func (s *Session) execCopy(ctx context.Context, n *parser.Copy, outer *parser.Statement) (*Result, error) {
 	if !n.Stdio {
 		return nil, pgerror.New(pgerror.InsufficientPrivilege,
 			"COPY to or from a file is not supported").WithHint("Use COPY ... TO STDOUT or FROM STDIN, or psql's \\copy.")
@@ -358,14 +404,14 @@ func (s *Session) execCopy(ctx context.Context, n *parser.Copy) (*Result, error)
 		}
 		p, err := s.Prepare(n.Query, nil)
 		if err != nil {
-			return nil, err
+			return nil, nestedPosition(err, outer, n.Query)
 		}
 		if p.Columns == nil {
 			return nil, pgerror.New(pgerror.FeatureNotSupported, "COPY query must have a RETURNING clause")
 		}
 		res, err := s.Execute(ctx, p, nil)
 		if err != nil {
-			return nil, err
+			return nil, nestedPosition(err, outer, n.Query)
 		}
 		return &Result{CopyOut: &CopyOut{Options: o, Columns: res.Columns, Rows: res.Rows}}, nil
 	}

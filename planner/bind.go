@@ -32,6 +32,12 @@ func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error
 		root, cols, err = b.buildSelect(s)
 	case *ast.SetOprStmt:
 		root, cols, err = b.buildSetOpr(s)
+	case *ast.InsertStmt:
+		root, err = b.buildInsert(s)
+	case *ast.UpdateStmt:
+		root, err = b.buildUpdate(s)
+	case *ast.DeleteStmt:
+		root, err = b.buildDelete(s)
 	default:
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "statement is not supported yet")
 	}

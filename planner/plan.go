@@ -23,6 +23,9 @@ type Column struct {
 	Typmod   int32 // -1 when none
 	TableOID uint32
 	AttNum   int16
+	// NotNull marks a table column declared NOT NULL (INSERT and UPDATE
+	// check it); it is false in result descriptions.
+	NotNull bool
 }
 
 // Catalog resolves tables for the planner. Until storage exists the lead

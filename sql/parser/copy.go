@@ -1,6 +1,9 @@
 package parser
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // copyStmt parses COPY in both the option-list syntax of PostgreSQL 9.0+
 // and the older keyword syntax; old options are reported under their new
@@ -123,11 +126,12 @@ func (p *uparser) errAt(i int) error { return syntaxErrorAt(p.src, p.at(i)) }
 
 // copyOption parses one `name [value]` of the parenthesised option list.
 func (p *uparser) copyOption() (CopyOption, error) {
+	pos := p.stmtPos(p.peek())
 	n, err := p.name()
 	if err != nil {
 		return CopyOption{}, err
 	}
-	o := CopyOption{Name: n}
+	o := CopyOption{Name: n, Pos: pos}
 	t := p.peek()
 	if p.done() || t.isSelf(',') || t.isSelf(')') {
 		return o, nil
@@ -177,6 +181,7 @@ func (p *uparser) oldCopyOptions(c *Copy) error {
 	}
 	for !p.done() && !p.peek().is("where") {
 		var err error
+		first, pos := len(c.Options), p.stmtPos(p.peek())
 		switch {
 		case p.accept("binary"):
 			c.Options = append(c.Options, CopyOption{Name: "format", Value: "binary", HasValue: true})
@@ -234,6 +239,19 @@ func (p *uparser) oldCopyOptions(c *Copy) error {
 		if err != nil {
 			return err
 		}
+		for k := first; k < len(c.Options); k++ {
+			c.Options[k].Pos = pos
+		}
 	}
 	return nil
+}
+
+// stmtPos is the 1-based character position of t within the statement
+// being parsed (whose first token is p.toks[0]).
+func (p *uparser) stmtPos(t *token) int {
+	start := p.toks[0].pos
+	if t.pos < start || t.pos > len(p.src) {
+		return 0
+	}
+	return utf8.RuneCountInString(p.src[start:t.pos]) + 1
 }

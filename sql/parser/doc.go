@@ -32,7 +32,14 @@
 // Every rewritten fragment remembers the user's token it came from, so a
 // TiDB syntax error is reported as PostgreSQL would: `syntax error at or
 // near "tok"` with the 1-based character position in the client's text, or
-// `syntax error at end of input`.
+// `syntax error at end of input`. The same span map is kept in the
+// Statement: Statement.Position turns a TiDB node offset (a byte offset in
+// Rewritten) into the character position PostgreSQL reports, for the
+// binder's errors.
+//
+// Adjacent string literals join only across white space containing a
+// newline (SQL's continuation, done by the lexer); otherwise the second
+// literal is a syntax error, where MySQL would concatenate silently.
 //
 // Same AST, different meaning (left to the binder): ^ is XOR to TiDB but
 // power in PostgreSQL; / on integers truncates in PostgreSQL; count(*) is

@@ -71,6 +71,11 @@ type CopyOption struct {
 	Name     string
 	Value    string
 	HasValue bool
+	// Pos is the 1-based character position of the option's first word
+	// within the COPY statement's Text: PostgreSQL reports unknown
+	// options, unknown formats and "conflicting or redundant options"
+	// there.
+	Pos int
 }
 
 // Copy is COPY table [(cols)] FROM|TO STDIN|STDOUT|'file' [WITH] options,

@@ -1,0 +1,468 @@
+package planner
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// Insert writes the rows Input produces into Table. Input's rows are full
+// rows in attribute order whose values already have the column types and
+// typmods (assignment casts are in the plan), so the executor only checks
+// constraints and stores them.
+type Insert struct {
+	Table Table
+	Input Node
+}
+
+// Update replaces, in each row of Table for which Where (nil = always) is
+// true, every column by Set[i]. Where and Set are evaluated over the old
+// row (ColumnRef.Idx = attribute index); a column the statement does not
+// assign has a ColumnRef to itself.
+type Update struct {
+	Table Table
+	Where Expr
+	Set   []Expr
+}
+
+// Delete removes the rows of Table for which Where (nil = always) is true.
+type Delete struct {
+	Table Table
+	Where Expr
+}
+
+// Output implements Node: DML without RETURNING produces no rows.
+func (n *Insert) Output() []*types.T { return nil }
+
+// Output implements Node.
+func (n *Update) Output() []*types.T { return nil }
+
+// Output implements Node.
+func (n *Delete) Output() []*types.T { return nil }
+
+// CommandVerb names the statement in its command tag: INSERT, UPDATE,
+// DELETE or SELECT.
+func (q *Query) CommandVerb() string {
+	switch q.Root.(type) {
+	case *Insert:
+		return "INSERT"
+	case *Update:
+		return "UPDATE"
+	case *Delete:
+		return "DELETE"
+	}
+	return "SELECT"
+}
+
+// IsDML reports whether q modifies a table (it returns no rows then, and
+// executor/eval runs it with Exec rather than Run).
+func (q *Query) IsDML() bool {
+	switch q.Root.(type) {
+	case *Insert, *Update, *Delete:
+		return true
+	}
+	return false
+}
+
+// lookupTarget resolves the table an INSERT, UPDATE or DELETE writes.
+func (b *binder) lookupTarget(refs *ast.TableRefsClause, verb string) (Table, string, error) {
+	if refs == nil || refs.TableRefs == nil || refs.TableRefs.Right != nil {
+		return nil, "", pgerror.New(pgerror.FeatureNotSupported, "%s over several tables is not supported", verb)
+	}
+	ts, ok := refs.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return nil, "", pgerror.New(pgerror.FeatureNotSupported, "%s over this table reference is not supported", verb)
+	}
+	tn, ok := ts.Source.(*ast.TableName)
+	if !ok {
+		return nil, "", pgerror.New(pgerror.SyntaxError, "syntax error at or near \"(\"")
+	}
+	if b.cat == nil {
+		return nil, "", pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", tn.Name.O).WithPosition(b.wordPos(tn.Name.O))
+	}
+	t, err := b.cat.LookupTable(tn.Schema.O, tn.Name.O)
+	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			pe.Position = b.wordPos(tn.Name.O)
+		}
+		return nil, "", err
+	}
+	alias := ts.AsName.O
+	if alias == "" {
+		alias = tn.Name.O
+	}
+	return t, alias, nil
+}
+
+// tableScope makes a table's columns visible under alias.
+func tableScope(t Table, alias string) *scope {
+	sc := &scope{}
+	for _, c := range t.Columns() {
+		sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: t.OID(), attNum: c.AttNum})
+	}
+	return sc
+}
+
+// wordAfter finds the whole word name in the statement at or after byte
+// offset from; it returns the byte offset of the word (of its opening
+// quote when quoted) and the offset just past it, or -1.
+func (b *binder) wordAfter(name string, from int) (int, int) {
+	low, n := strings.ToLower(b.sql), strings.ToLower(name)
+	for from >= 0 && from < len(low) && n != "" {
+		i := strings.Index(low[from:], n)
+		if i < 0 {
+			return -1, -1
+		}
+		i += from
+		end := i + len(n)
+		if (i == 0 || !isIdentByte(low[i-1])) && (end == len(low) || !isIdentByte(low[end])) {
+			if i > 0 && (low[i-1] == '`' || low[i-1] == '"') {
+				i--
+			}
+			return i, end
+		}
+		from = i + 1
+	}
+	return -1, -1
+}
+
+// charPos converts a byte offset in the statement to a 1-based position.
+func (b *binder) charPos(off int) int {
+	if off < 0 || off > len(b.sql) {
+		return 0
+	}
+	return utf8.RuneCountInString(b.sql[:off]) + 1
+}
+
+// targetColumn is one column an INSERT or UPDATE assigns.
+type targetColumn struct {
+	idx int // attribute index
+	pos int // position of its name in the statement, 0 if unknown
+}
+
+// findColumn returns the attribute index of name in t, or -1.
+func findColumn(cols []Column, name string) int {
+	for i, c := range cols {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// assign coerces e to the type of column col as PostgreSQL's
+// transformAssignedExpr does: unknown literals and parameters take the
+// column type, other types need an implicit or assignment cast, and the
+// column's typmod is applied as an implicit cast would (varchar(n) raises
+// 22001 rather than truncating).
+func (b *binder) assign(e Expr, col Column, n ast.Node) (Expr, error) {
+	from := e.Type()
+	if from.OID == types.OidUnknown {
+		return b.coerce(e, col.Type, col.Typmod, false, n)
+	}
+	if from.OID == col.Type.OID {
+		if col.Typmod < 0 || typmodOf(e) == col.Typmod {
+			return e, nil
+		}
+		return &Cast{X: e, To: col.Type, Typmod: col.Typmod}, nil
+	}
+	if !canCoerceAssignment(from, col.Type) {
+		err := pgerror.New(pgerror.DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", col.Name, col.Type.SQLName, from.SQLName).
+			WithHint("You will need to rewrite or cast the expression.")
+		if n != nil {
+			err = err.WithPosition(pos(n))
+		}
+		return nil, err
+	}
+	return &Cast{X: e, To: col.Type, Typmod: col.Typmod}, nil
+}
+
+// buildInsert plans INSERT INTO t [(cols)] VALUES (...), ... | SELECT ...
+func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
+	if s.IsReplace || s.IgnoreErr || s.Setlist || len(s.OnDuplicate) > 0 || len(s.PartitionNames) > 0 {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", "INSERT")
+	}
+	t, _, err := b.lookupTarget(s.Table, "INSERT")
+	if err != nil {
+		return nil, err
+	}
+	cols := t.Columns()
+	// Target columns, with the positions of their names for errors.
+	var targets []targetColumn
+	explicit := len(s.Columns) > 0
+	if explicit {
+		_, cursor := b.wordAfter(t.Name(), 0)
+		seen := make(map[int]bool, len(s.Columns))
+		for _, cn := range s.Columns {
+			at, end := b.wordAfter(cn.Name.O, cursor)
+			p := 0
+			if at >= 0 {
+				p, cursor = b.charPos(at), end
+			}
+			if cn.Table.O != "" {
+				return nil, pgerror.New(pgerror.FeatureNotSupported, "qualified INSERT target columns are not supported").WithPosition(p)
+			}
+			i := findColumn(cols, cn.Name.O)
+			if i < 0 {
+				return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cn.Name.O, t.Name()).WithPosition(p)
+			}
+			if seen[i] {
+				return nil, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", cn.Name.O).WithPosition(p)
+			}
+			seen[i] = true
+			targets = append(targets, targetColumn{idx: i, pos: p})
+		}
+	} else {
+		for i := range cols {
+			targets = append(targets, targetColumn{idx: i})
+		}
+	}
+	// checkWidth raises PostgreSQL's errors for a row of n expressions
+	// (nodes locate them) against the targets; without a column list the
+	// row may be shorter (the rest get defaults).
+	checkWidth := func(n int, node func(int) ast.Node) error {
+		if n > len(targets) {
+			err := pgerror.New(pgerror.SyntaxError, "INSERT has more expressions than target columns")
+			if x := node(len(targets)); x != nil {
+				err = err.WithPosition(pos(x))
+			}
+			return err
+		}
+		if n < len(targets) && explicit {
+			return pgerror.New(pgerror.SyntaxError, "INSERT has more target columns than expressions").WithPosition(targets[n].pos)
+		}
+		return nil
+	}
+	width := len(cols)
+	if s.Select != nil {
+		input, outCols, err := b.buildInsertSelect(s.Select)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkWidth(len(outCols), func(i int) ast.Node { return selectField(s.Select, i) }); err != nil {
+			return nil, err
+		}
+		// Project the selected columns into full rows.
+		out := input.Output()
+		exprs := make([]Expr, width)
+		var inner []Expr // the select list, when assignments can go into it
+		switch r := input.(type) {
+		case *Project:
+			inner = r.Exprs
+		case *Result:
+			inner = r.Exprs
+		}
+		for i := range outCols {
+			tc := targets[i]
+			field := selectField(s.Select, i)
+			if inner != nil {
+				// Assign within the select list itself, so that unknown
+				// literals are parsed (and fail) at plan time.
+				e, err := b.assign(inner[i], cols[tc.idx], field)
+				if err != nil {
+					return nil, err
+				}
+				inner[i] = e
+				exprs[tc.idx] = &ColumnRef{Idx: i, T: e.Type()}
+				continue
+			}
+			e, err := b.assign(&ColumnRef{Idx: i, T: out[i]}, cols[tc.idx], field)
+			if err != nil {
+				return nil, err
+			}
+			exprs[tc.idx] = e
+		}
+		for i := range exprs {
+			if exprs[i] == nil {
+				exprs[i] = &Const{T: cols[i].Type}
+			}
+		}
+		return &Insert{Table: t, Input: &Project{Input: input, Exprs: exprs}}, nil
+	}
+	if len(s.Lists) == 0 {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "this form of INSERT is not supported yet")
+	}
+	b.aggCtx, b.clause = "", "VALUES"
+	vals := &Values{Types: make([]*types.T, width)}
+	for i, c := range cols {
+		vals.Types[i] = c.Type
+	}
+	for r, list := range s.Lists {
+		if r > 0 && len(list) != len(s.Lists[0]) {
+			err := pgerror.New(pgerror.SyntaxError, "VALUES lists must all be the same length")
+			if len(list) > 0 {
+				err = err.WithPosition(pos(list[0]))
+			}
+			return nil, err
+		}
+		if err := checkWidth(len(list), func(i int) ast.Node { return list[i] }); err != nil {
+			return nil, err
+		}
+		row := make([]Expr, width)
+		for i, n := range list {
+			tc := targets[i]
+			var e Expr
+			if _, ok := n.(*ast.DefaultExpr); ok {
+				e = &Const{T: cols[tc.idx].Type}
+			} else {
+				var err error
+				if e, err = b.bindExpr(n); err != nil {
+					return nil, err
+				}
+				if e, err = b.assign(e, cols[tc.idx], n); err != nil {
+					return nil, err
+				}
+			}
+			row[tc.idx] = e
+		}
+		for i := range row {
+			if row[i] == nil {
+				row[i] = &Const{T: cols[i].Type}
+			}
+		}
+		vals.Rows = append(vals.Rows, row)
+	}
+	return &Insert{Table: t, Input: vals}, nil
+}
+
+// buildInsertSelect plans the query of INSERT ... SELECT. Like PostgreSQL
+// (p_resolve_unknowns off) it leaves unknown literals in the select list
+// unresolved, so that they take the target column's type.
+func (b *binder) buildInsertSelect(q ast.ResultSetNode) (Node, []Column, error) {
+	sub := &binder{cat: b.cat, sql: b.sql, params: b.params, keepUnknown: true}
+	var (
+		n    Node
+		cols []Column
+		err  error
+	)
+	switch x := q.(type) {
+	case *ast.SelectStmt:
+		n, cols, err = sub.buildSelect(x)
+	case *ast.SetOprStmt:
+		n, cols, err = sub.buildSetOpr(x)
+	default:
+		err = pgerror.New(pgerror.FeatureNotSupported, "INSERT from %T is not supported", q)
+	}
+	b.params = sub.params
+	b.unresolved = append(b.unresolved, sub.unresolved...)
+	return n, cols, err
+}
+
+// selectField returns the i-th select-list expression of a plain SELECT,
+// for error positions; nil otherwise.
+func selectField(q ast.ResultSetNode, i int) ast.Node {
+	sel, ok := q.(*ast.SelectStmt)
+	if !ok || sel.Fields == nil || i >= len(sel.Fields.Fields) || sel.Fields.Fields[i].Expr == nil {
+		return nil
+	}
+	return sel.Fields.Fields[i].Expr
+}
+
+// buildUpdate plans UPDATE t [AS a] SET c = expr, ... [WHERE cond].
+func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
+	if s.With != nil {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	}
+	if s.Order != nil {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"ORDER\"")
+	}
+	if s.Limit != nil {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"LIMIT\"")
+	}
+	t, alias, err := b.lookupTarget(s.TableRefs, "UPDATE")
+	if err != nil {
+		return nil, err
+	}
+	cols := t.Columns()
+	b.scope = tableScope(t, alias)
+	b.aggCtx, b.clause = "", "UPDATE"
+	set := make([]Expr, len(cols))
+	_, cursor := b.wordAfter("set", 0)
+	for _, a := range s.List {
+		name := a.Column.Name.O
+		if a.Column.Table.O != "" {
+			// PostgreSQL reads t.a as field a of a column t.
+			name = a.Column.Table.O
+		}
+		at, end := b.wordAfter(name, cursor)
+		p := 0
+		if at >= 0 {
+			p, cursor = b.charPos(at), end
+		}
+		i := findColumn(cols, name)
+		if i < 0 || a.Column.Table.O != "" {
+			if i >= 0 {
+				return nil, pgerror.New(pgerror.FeatureNotSupported, "assignment to a field of column \"%s\" is not supported", name).WithPosition(p)
+			}
+			return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name()).WithPosition(p)
+		}
+		var e Expr
+		if _, ok := a.Expr.(*ast.DefaultExpr); ok {
+			e = &Const{T: cols[i].Type}
+		} else {
+			if e, err = b.bindExpr(a.Expr); err != nil {
+				return nil, err
+			}
+			if e, err = b.assign(e, cols[i], a.Expr); err != nil {
+				return nil, err
+			}
+		}
+		if set[i] != nil {
+			return nil, pgerror.New(pgerror.SyntaxError, "multiple assignments to same column \"%s\"", name)
+		}
+		set[i] = e
+	}
+	for i, c := range cols {
+		if set[i] == nil {
+			set[i] = &ColumnRef{Idx: i, T: c.Type}
+		}
+	}
+	where, err := b.bindWhere(s.Where)
+	if err != nil {
+		return nil, err
+	}
+	return &Update{Table: t, Where: where, Set: set}, nil
+}
+
+// buildDelete plans DELETE FROM t [AS a] [WHERE cond].
+func (b *binder) buildDelete(s *ast.DeleteStmt) (Node, error) {
+	if s.With != nil {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	}
+	if s.IsMultiTable || s.Tables != nil {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "DELETE over several tables is not supported")
+	}
+	if s.Order != nil {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"ORDER\"")
+	}
+	if s.Limit != nil {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"LIMIT\"")
+	}
+	t, alias, err := b.lookupTarget(s.TableRefs, "DELETE")
+	if err != nil {
+		return nil, err
+	}
+	b.scope = tableScope(t, alias)
+	where, err := b.bindWhere(s.Where)
+	if err != nil {
+		return nil, err
+	}
+	return &Delete{Table: t, Where: where}, nil
+}
+
+// bindWhere binds the WHERE clause of UPDATE or DELETE (nil if none).
+func (b *binder) bindWhere(n ast.ExprNode) (Expr, error) {
+	if n == nil {
+		return nil, nil
+	}
+	b.aggCtx, b.clause = "", "WHERE"
+	w, err := b.bindExpr(n)
+	if err != nil {
+		return nil, err
+	}
+	return b.coerceBool(w, "WHERE", n)
+}
