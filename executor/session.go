@@ -474,6 +474,7 @@ type Prepared struct {
 	// Columns describes the rows the statement returns, nil if none.
 	Columns []planner.Column
 	query   *planner.Query
+	folded  bool // planner.Fold has succeeded on query
 }
 
 // Result is what Execute returns: rows to drain (Rows non-nil) and the
@@ -561,14 +562,41 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	q, err := planner.Build(stmt.AST, declared, s.engine.catalog)
+	q, err := planner.BuildWith(stmt.AST, declared, s.engine.catalog, &s.fo)
 	if err != nil {
-		return nil, err
+		return nil, userPosition(err, stmt)
 	}
 	p.query = q
 	p.ParamTypes = q.ParamTypes
 	p.Columns = q.Columns
 	return p, nil
+}
+
+// Plan completes planning of p (constant folding), as PostgreSQL plans at
+// Bind: errors such as division by zero over constants surface here, before
+// any RowDescription. It is idempotent and cheap once done.
+func (s *Session) Plan(p *Prepared) error {
+	if p.query == nil || p.folded {
+		return nil
+	}
+	if err := planner.Fold(p.query); err != nil {
+		return userPosition(err, p.Stmt)
+	}
+	p.folded = true
+	return nil
+}
+
+// userPosition turns the position of a planner or evaluator error, a byte
+// offset into the text TiDB parsed, into a character position in the
+// statement as the client wrote it.
+func userPosition(err error, stmt *parser.Statement) error {
+	pe := pgerror.From(err)
+	if pe.Position <= 0 {
+		return err
+	}
+	cp := *pe
+	cp.Position = stmt.Position(pe.Position - 1)
+	return &cp
 }
 
 // Execute runs a prepared statement with bound parameters.
@@ -582,10 +610,13 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	if p.query == nil {
 		return s.execDDL(ctx, p.Stmt)
 	}
+	if err := s.Plan(p); err != nil {
+		return nil, err
+	}
 	if p.query.IsDML() {
 		n, err := eval.Exec(ctx, p.query, params, s)
 		if err != nil {
-			return nil, err
+			return nil, userPosition(err, p.Stmt)
 		}
 		verb := p.query.CommandVerb()
 		if verb == "INSERT" {
@@ -595,7 +626,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	rows, err := runQuery(ctx, p.query, params, s)
 	if err != nil {
-		return nil, err
+		return nil, userPosition(err, p.Stmt)
 	}
 	return &Result{Columns: p.Columns, Rows: rows, verb: "SELECT"}, nil
 }

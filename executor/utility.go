@@ -502,6 +502,9 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, idx []int, cols []p
 			}
 			row[idx[i]] = d
 		}
+		if err := eval.CheckNotNull(t, t.cols, row, &s.fo); err != nil {
+			return n, withContext(err, dec.ErrorContext(t.name))
+		}
 		batch = append(batch, row)
 		n++
 		if len(batch) == copyBatch {

@@ -3,7 +3,6 @@ package planner
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -20,7 +19,14 @@ import (
 // PostgreSQL does. Errors are *pgerror.Error with the position (1-based,
 // relative to the statement text) when one can be derived.
 func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error) {
-	b := &binder{cat: cat, sql: stmt.Text()}
+	return BuildWith(stmt, paramTypes, cat, nil)
+}
+
+// BuildWith is Build with the session's text input settings: literals such
+// as '01-02-2024'::date are read under its DateStyle and TimeZone, as
+// PostgreSQL reads them during parse analysis.
+func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts) (*Query, error) {
+	b := &binder{cat: cat, sql: stmt.Text(), fo: fo}
 	b.params = append(b.params, paramTypes...)
 	var (
 		root Node
@@ -62,6 +68,13 @@ func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root}, nil
 }
 
+// Fold folds constant expressions of q in place: the planning step that
+// PostgreSQL runs after parse analysis (at Bind, for the extended
+// protocol), so its errors (1/0 over constants) come after Build's and
+// before any row is produced. It must run before q is executed or shared;
+// running it again is harmless.
+func Fold(q *Query) error { return foldNode(q.Root) }
+
 func outputType(n Node, i int) *types.T {
 	out := n.Output()
 	if i < len(out) {
@@ -74,6 +87,9 @@ func outputType(n Node, i int) *types.T {
 type binder struct {
 	cat Catalog
 	sql string
+	// fo shapes the input of unknown-typed literals (DateStyle, TimeZone);
+	// nil means PostgreSQL's defaults.
+	fo *types.FormatOpts
 	// params are the $n types; nil = not yet inferred.
 	params []*types.T
 	// unresolved are Param nodes bound while their type was unknown.
@@ -500,7 +516,7 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		}
 		return scan, sc, nil
 	case *ast.SelectStmt, *ast.SetOprStmt:
-		sub := &binder{cat: b.cat, sql: b.sql, params: b.params}
+		sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params}
 		var (
 			n    Node
 			cols []Column
@@ -541,7 +557,7 @@ func (b *binder) wordPos(name string) int {
 			if i > 0 && (low[i-1] == '`' || low[i-1] == '"') {
 				i-- // a quoted name: PostgreSQL points at the quote
 			}
-			return utf8.RuneCountInString(b.sql[:i]) + 1
+			return i + 1
 		}
 		from = i + 1
 	}
@@ -569,7 +585,7 @@ func (b *binder) keywordPos(left, right ast.Node, kw string, def int) int {
 			if k >= 3 && low[k-3:k] == "not" && (k == 3 || !isIdentByte(low[k-4])) {
 				j = k - 3
 			}
-			return utf8.RuneCountInString(b.sql[:j]) + 1
+			return j + 1
 		}
 		i = strings.LastIndex(low[from:from+i], kw)
 	}
@@ -921,7 +937,7 @@ func (b *binder) opPos(right ast.Node, op string, whole ast.Node) int {
 		i--
 	}
 	if i >= len(op) && strings.EqualFold(b.sql[i-len(op):i], op) {
-		return utf8.RuneCountInString(b.sql[:i-len(op)]) + 1
+		return i-len(op) + 1
 	}
 	if i >= 1 {
 		// "!=" spelled for "<>", "^" etc.: take the last non-blank run.
@@ -930,7 +946,7 @@ func (b *binder) opPos(right ast.Node, op string, whole ast.Node) int {
 			j--
 		}
 		if j < i {
-			return utf8.RuneCountInString(b.sql[:j]) + 1
+			return j + 1
 		}
 	}
 	return pos(whole)
@@ -1325,7 +1341,7 @@ func (b *binder) coerce(e Expr, t *types.T, typmod int32, explicit bool, n ast.N
 			if t.OID == types.OidAny {
 				return e, nil
 			}
-			v, err := types.ParseText(t, x.Val.(string), nil)
+			v, err := types.ParseText(t, x.Val.(string), b.fo)
 			if err != nil {
 				return nil, errAt(err, n)
 			}

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
@@ -130,12 +129,13 @@ func (b *binder) wordAfter(name string, from int) (int, int) {
 	return -1, -1
 }
 
-// charPos converts a byte offset in the statement to a 1-based position.
+// charPos converts a byte offset in the statement to a 1-based position
+// in the rewritten text (Statement.Position maps it to the user's text).
 func (b *binder) charPos(off int) int {
 	if off < 0 || off > len(b.sql) {
 		return 0
 	}
-	return utf8.RuneCountInString(b.sql[:off]) + 1
+	return off + 1
 }
 
 // targetColumn is one column an INSERT or UPDATE assigns.
@@ -287,6 +287,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "this form of INSERT is not supported yet")
 	}
 	b.aggCtx, b.clause = "", "VALUES"
+	b.scope = &scope{} // the target's columns are not visible in VALUES
 	vals := &Values{Types: make([]*types.T, width)}
 	for i, c := range cols {
 		vals.Types[i] = c.Type
@@ -311,7 +312,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			} else {
 				var err error
 				if e, err = b.bindExpr(n); err != nil {
-					return nil, err
+					return nil, targetColumnHint(err, n, t)
 				}
 				if e, err = b.assign(e, cols[tc.idx], n); err != nil {
 					return nil, err
@@ -333,7 +334,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 // (p_resolve_unknowns off) it leaves unknown literals in the select list
 // unresolved, so that they take the target column's type.
 func (b *binder) buildInsertSelect(q ast.ResultSetNode) (Node, []Column, error) {
-	sub := &binder{cat: b.cat, sql: b.sql, params: b.params, keepUnknown: true}
+	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: true}
 	var (
 		n    Node
 		cols []Column
@@ -466,3 +467,34 @@ func (b *binder) bindWhere(n ast.ExprNode) (Expr, error) {
 	}
 	return b.coerceBool(w, "WHERE", n)
 }
+
+// targetColumnHint adds PostgreSQL's hint to an unknown column error in
+// INSERT's VALUES when the target table has a column of that name.
+func targetColumnHint(err error, n ast.Node, t Table) error {
+	pe, ok := err.(*pgerror.Error)
+	if !ok || pe.Code != pgerror.UndefinedColumn || pe.Hint != "" {
+		return err
+	}
+	var name string
+	ast.Node(n).Accept(&columnFinder{found: &name, msg: pe.Message})
+	if name != "" && findColumn(t.Columns(), name) >= 0 {
+		return pe.WithHint("There is a column named \"%s\" in table \"%s\", but it cannot be referenced from this part of the query.", name, t.Name())
+	}
+	return err
+}
+
+// columnFinder finds the column reference an unknown-column message names.
+type columnFinder struct {
+	found *string
+	msg   string
+}
+
+func (v *columnFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if c, ok := n.(*ast.ColumnNameExpr); ok && c.Name.Table.O == "" && v.msg == "column \""+c.Name.Name.O+"\" does not exist" {
+		*v.found = c.Name.Name.O
+		return n, true
+	}
+	return n, false
+}
+
+func (v *columnFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }

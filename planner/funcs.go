@@ -134,8 +134,9 @@ type Func struct {
 	// Strict functions return NULL without being called when any
 	// argument is NULL.
 	Strict bool
-	// Volatile functions must not be folded or cached (random(), now()...).
-	Volatile bool
+	// Volatility tells whether calls over constants may be folded at
+	// plan time (Immutable only).
+	Volatility Volatility
 }
 
 // AnyArrayType is the pseudo-type anyarray: any array type.
@@ -279,12 +280,12 @@ func init() {
 	addFn("current_setting", FnCurrentSetting, types.Text, types.Text)
 	addFn("current_setting", FnCurrentSetting, types.Text, types.Text, types.Bool)
 	addFn("set_config", FnSetConfig, types.Text, types.Text, types.Text, types.Bool).Strict = false
-	addFn("pg_sleep", FnPgSleep, types.Void, types.Float8).Volatile = true
+	addFn("pg_sleep", FnPgSleep, types.Void, types.Float8).Volatility = Volatile
 	for _, n := range []string{"now", "current_timestamp", "transaction_timestamp"} {
 		addFn(n, FnNow, types.TimestampTZ)
 	}
 	addFn("statement_timestamp", FnStatementTimestamp, types.TimestampTZ)
-	addFn("clock_timestamp", FnClockTimestamp, types.TimestampTZ).Volatile = true
+	addFn("clock_timestamp", FnClockTimestamp, types.TimestampTZ).Volatility = Volatile
 	addFn("current_date", FnCurrentDate, types.Date)
 	addFn("localtimestamp", FnLocalTimestamp, types.Timestamp)
 	addFn("current_user", FnCurrentUser, types.Name)
@@ -296,8 +297,8 @@ func init() {
 	addFn("current_schema", FnCurrentSchema, types.Name)
 	addFn("pg_backend_pid", FnBackendPID, types.Int4)
 	addFn("pg_typeof", FnPgTypeof, types.Regtype, AnyType).Strict = false
-	addFn("gen_random_uuid", FnGenRandomUUID, types.UUID).Volatile = true
-	addFn("random", FnRandom, types.Float8).Volatile = true
+	addFn("gen_random_uuid", FnGenRandomUUID, types.UUID).Volatility = Volatile
+	addFn("random", FnRandom, types.Float8).Volatility = Volatile
 
 	// Strings.
 	for _, n := range []string{"length", "char_length", "character_length"} {
@@ -347,6 +348,28 @@ func init() {
 	addFn("current_schemas", FnCurrentSchemas, types.NameArray, types.Bool)
 	addFn("to_hex", FnToHex, types.Text, types.Int4)
 	addFn("to_hex", FnToHex, types.Text, types.Int8)
+
+	// Functions that read session state or print values through output
+	// functions are stable (pg_proc.provolatile 's'), so never folded.
+	for _, n := range []string{"version", "current_setting", "now", "current_timestamp", "transaction_timestamp",
+		"statement_timestamp", "current_date", "localtimestamp", "current_user", "current_role", "user",
+		"session_user", "current_database", "current_catalog", "current_schema", "pg_backend_pid", "pg_typeof",
+		"concat", "concat_ws", "array_to_string", "current_schemas"} {
+		for _, f := range functions[n] {
+			if f.Volatility == Immutable {
+				f.Volatility = Stable
+			}
+		}
+	}
+	functions["set_config"][0].Volatility = Volatile
+	// timestamptz +/- interval depends on TimeZone (days across DST).
+	for _, n := range []string{"+", "-"} {
+		for _, f := range operators[n] {
+			if (f.ID == FnTSPlusInterval || f.ID == FnTSMinusInterval) && f.Ret.OID == types.OidTimestampTZ {
+				f.Volatility = Stable
+			}
+		}
+	}
 }
 
 // LookupFunctions returns the overloads of a function name (for tests and

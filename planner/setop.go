@@ -36,7 +36,7 @@ func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
 		)
 		switch x := n.(type) {
 		case *ast.SelectStmt:
-			sub := &binder{cat: b.cat, sql: b.sql, params: b.params, keepUnknown: true}
+			sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: true}
 			node, c, err = sub.buildSelect(x)
 			b.params = sub.params
 			b.unresolved = append(b.unresolved, sub.unresolved...)

@@ -35,7 +35,7 @@ func (e *SubPlan) Type() *types.T { return e.T }
 // buildSubquery plans the query of a subquery expression with its own
 // scope (outer references are not supported yet).
 func (b *binder) buildSubquery(q ast.ResultSetNode) (Node, []Column, error) {
-	sub := &binder{cat: b.cat, sql: b.sql, params: b.params}
+	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params}
 	var (
 		n    Node
 		cols []Column

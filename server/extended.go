@@ -143,6 +143,9 @@ func (c *conn) handleBind(m *pgproto3.Bind) error {
 			return c.extendedError(pgerror.New(pgerror.ProtocolViolation, "unsupported format code: %d", f))
 		}
 	}
+	if err := c.sess.Plan(prep); err != nil {
+		return c.extendedError(err)
+	}
 	if old := c.portals[m.DestinationPortal]; old != nil {
 		c.closePortal(m.DestinationPortal)
 	}

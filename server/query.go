@@ -146,6 +146,9 @@ func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs s
 			c.plans.put(cacheAs, nil, epoch, p)
 		}
 	}
+	if err := c.sess.Plan(p); err != nil {
+		return err
+	}
 	ctx, done := c.statementContext()
 	defer done()
 	res, err := c.sess.Execute(ctx, p, nil)

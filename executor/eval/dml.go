@@ -89,7 +89,7 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := checkNotNull(n.Table, cols, row, c.opts); err != nil {
+		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
 			return 0, err
 		}
 		batch = append(batch, row)
@@ -159,7 +159,7 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		if err != nil {
 			return err
 		}
-		if err := checkNotNull(n.Table, cols, row, c.opts); err != nil {
+		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
 			return err
 		}
 		changes = append(changes, change{id: id, row: row})
@@ -217,9 +217,10 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 	return done, nil
 }
 
-// checkNotNull raises 23502 for the first NOT NULL column of row that is
-// NULL, with PostgreSQL's DETAIL listing the row.
-func checkNotNull(t planner.Table, cols []planner.Column, row []types.Datum, o *types.FormatOpts) error {
+// CheckNotNull returns PostgreSQL's 23502 error for the first NOT NULL
+// column of t whose value in row (one datum per column of cols) is NULL.
+// COPY FROM uses it too.
+func CheckNotNull(t planner.Table, cols []planner.Column, row []types.Datum, o *types.FormatOpts) error {
 	for i, col := range cols {
 		if col.NotNull && i < len(row) && row[i] == nil {
 			return pgerror.New(pgerror.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", col.Name, t.Name()).

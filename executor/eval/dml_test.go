@@ -3,6 +3,7 @@ package eval_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,12 +27,13 @@ type dmlOutcome struct {
 	code   string
 	msg    string
 	detail string
+	hint   string
 	pos    int
 }
 
 func (o dmlOutcome) String() string {
 	if o.code != "" {
-		return fmt.Sprintf("ERROR %s: %s (pos %d, detail %q)", o.code, o.msg, o.pos, o.detail)
+		return fmt.Sprintf("ERROR %s: %s (pos %d, detail %q, hint %q)", o.code, o.msg, o.pos, o.detail, o.hint)
 	}
 	return fmt.Sprintf("%s params=%v rows=%v", o.tag, o.params, o.rows)
 }
@@ -52,7 +54,7 @@ func newTestSession(t testing.TB) *executor.Session {
 func runSession(s *executor.Session, sql string, paramText []string) dmlOutcome {
 	fail := func(err error, st *parser.Statement) dmlOutcome {
 		pe := pgerror.From(err)
-		o := dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail}
+		o := dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail, hint: pe.Hint}
 		if pe.Position > 0 && st != nil && st.Rewritten != "" {
 			// The binder locates errors in the text TiDB parsed; map
 			// back to the client's text as the server does.
@@ -64,7 +66,18 @@ func runSession(s *executor.Session, sql string, paramText []string) dmlOutcome 
 	if err != nil {
 		return fail(err, nil)
 	}
-	st := stmts[0]
+	return runParsed(s, stmts[0], paramText)
+}
+
+// runParsed is runSession for a statement parsed already.
+func runParsed(s *executor.Session, st *parser.Statement, paramText []string) dmlOutcome {
+	fail := func(err error, st *parser.Statement) dmlOutcome {
+		pe := pgerror.From(err)
+		o := dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail, hint: pe.Hint}
+		// The session reports positions in the statement's own text.
+		o.pos = pe.Position
+		return o
+	}
 	s.BeginStatement()
 	defer s.FinishImplicit(false)
 	p, err := s.Prepare(st, nil)
@@ -120,7 +133,7 @@ func runPGStmt(conn *pgconn.PgConn, sql string, paramText []string) dmlOutcome {
 	fail := func(err error) dmlOutcome {
 		var pe *pgconn.PgError
 		if ok := asPgError(err, &pe); ok {
-			return dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail, pos: int(pe.Position)}
+			return dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail, hint: pe.Hint, pos: int(pe.Position)}
 		}
 		return dmlOutcome{code: "??", msg: err.Error()}
 	}
@@ -156,13 +169,7 @@ func runPGStmt(conn *pgconn.PgConn, sql string, paramText []string) dmlOutcome {
 	return o
 }
 
-func asPgError(err error, pe **pgconn.PgError) bool {
-	if e, ok := err.(*pgconn.PgError); ok {
-		*pe = e
-		return true
-	}
-	return false
-}
+func asPgError(err error, pe **pgconn.PgError) bool { return errors.As(err, pe) }
 
 // dmlLine is one statement of testdata/dml.txt.
 type dmlLine struct {
@@ -243,6 +250,17 @@ func TestConcurrentUpdates(t *testing.T) {
 			t.Fatal(q, o)
 		}
 	}
+	// Parse up front: sessions share the parsed statements, as a server's
+	// plan cache would, and Prepare must not change them.
+	parse := func(sql string) *parser.Statement {
+		stmts, err := parser.Parse(sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stmts[0]
+	}
+	upd, ins := parse("UPDATE acc SET bal = bal + $1 WHERE id = $2"), parse("INSERT INTO acc VALUES (100, 1)")
+	del, sum := parse("DELETE FROM acc WHERE id = 100"), parse("SELECT sum(bal) FROM acc WHERE id < 100")
 	const workers, rounds = 4, 50
 	var wg sync.WaitGroup
 	errs := make(chan string, workers*rounds)
@@ -253,16 +271,16 @@ func TestConcurrentUpdates(t *testing.T) {
 			s := mk()
 			for i := 0; i < rounds; i++ {
 				id := fmt.Sprint(i%4 + 1)
-				if o := runSession(s, "UPDATE acc SET bal = bal + $1 WHERE id = $2", []string{"1", id}); o.tag != "UPDATE 1" {
+				if o := runParsed(s, upd, []string{"1", id}); o.tag != "UPDATE 1" {
 					errs <- o.String()
 				}
-				if o := runSession(s, "INSERT INTO acc VALUES (100, 1)", nil); o.tag != "INSERT 0 1" {
+				if o := runParsed(s, ins, nil); o.tag != "INSERT 0 1" {
 					errs <- o.String()
 				}
-				if o := runSession(s, "DELETE FROM acc WHERE id = 100", nil); o.code != "" {
+				if o := runParsed(s, del, nil); o.code != "" {
 					errs <- o.String()
 				}
-				if o := runSession(s, "SELECT sum(bal) FROM acc WHERE id < 100", nil); o.code != "" {
+				if o := runParsed(s, sum, nil); o.code != "" {
 					errs <- o.String()
 				}
 			}
@@ -276,5 +294,49 @@ func TestConcurrentUpdates(t *testing.T) {
 	o := runSession(s0, "SELECT sum(bal), count(*) FROM acc", nil)
 	if want := fmt.Sprint(workers * rounds); len(o.rows) != 1 || o.rows[0][0] != want || o.rows[0][1] != "4" {
 		t.Errorf("after concurrent updates: %v, want sum %s over 4 rows", o, want)
+	}
+}
+
+// BenchmarkUpdateByKey is pgbench's UPDATE without an index: a full scan
+// of 10,000 rows and one row changed, through Prepare/Execute.
+func BenchmarkUpdateByKey(b *testing.B) {
+	s := newTestSession(b)
+	runSession(s, "CREATE TABLE acc (id int4 NOT NULL, bal int8)", nil)
+	for i := 0; i < 10; i++ {
+		runSession(s, fmt.Sprintf("INSERT INTO acc SELECT %d, 0 FROM (SELECT 1) x", i), nil)
+	}
+	ins, _ := parser.Parse("INSERT INTO acc VALUES ($1, 0)")
+	for i := 10; i < 10000; i++ {
+		runParsed(s, ins[0], []string{fmt.Sprint(i)})
+	}
+	stmts, _ := parser.Parse("UPDATE acc SET bal = bal + $1 WHERE id = $2")
+	p, err := s.Prepare(stmts[0], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := s.Execute(context.Background(), p, []types.Datum{int64(1), int64(i % 10000)})
+		if err != nil || res.Tag(0) != "UPDATE 1" {
+			b.Fatal(err, res.Tag(0))
+		}
+	}
+}
+
+// BenchmarkInsertValues measures a prepared one-row INSERT.
+func BenchmarkInsertValues(b *testing.B) {
+	s := newTestSession(b)
+	runSession(s, "CREATE TABLE h (a int4, b int8, c varchar(22))", nil)
+	stmts, _ := parser.Parse("INSERT INTO h VALUES ($1, $2, $3)")
+	p, err := s.Prepare(stmts[0], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Execute(context.Background(), p, []types.Datum{int64(i), int64(i), "abc"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -13,5 +13,10 @@
 // given to Run. Tables are read through Scannable, which the catalog's
 // planner.Table values implement once storage exists.
 //
+// INSERT, UPDATE and DELETE run through Exec (dml.go) against tables that
+// implement Writable: every new row is computed and checked (NOT NULL)
+// before the first write, so that a failing statement changes nothing even
+// on the non-transactional stand-in storage.
+//
 // Casts, typmods, comparisons and text I/O are sql/types'.
 package eval

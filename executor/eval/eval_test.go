@@ -94,6 +94,9 @@ func runOurs(t testing.TB, sql string, declared []*types.T, paramText []string) 
 		t.Fatalf("%s: expected one planable statement", sql)
 	}
 	q, err := planner.Build(stmts[0].AST, declared, nil)
+	if err == nil {
+		err = planner.Fold(q)
+	}
 	if err != nil {
 		return errResult(err)
 	}

@@ -129,6 +129,9 @@ func runOursCat(t *testing.T, sql string, declared []*types.T, paramText []strin
 		return errResult(err)
 	}
 	q, err := planner.Build(stmts[0].AST, declared, cat)
+	if err == nil {
+		err = planner.Fold(q)
+	}
 	if err != nil {
 		return errResult(err)
 	}

@@ -199,7 +199,9 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 
 	p := parserPool.Get().(*tparser.Parser)
 	stmts, _, err := p.ParseSQL(text)
-	parserPool.Put(p)
+	// The returned slice is the parser's own buffer: the parser goes back
+	// to the pool only once the statement has been taken out of it.
+	defer parserPool.Put(p)
 	if err != nil {
 		return mapTiDBError(src, text, spans, toks, term, err)
 	}
