@@ -937,7 +937,7 @@ func (b *binder) opPos(right ast.Node, op string, whole ast.Node) int {
 		i--
 	}
 	if i >= len(op) && strings.EqualFold(b.sql[i-len(op):i], op) {
-		return i-len(op) + 1
+		return i - len(op) + 1
 	}
 	if i >= 1 {
 		// "!=" spelled for "<>", "^" etc.: take the last non-blank run.
