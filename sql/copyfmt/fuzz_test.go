@@ -124,6 +124,12 @@ func FuzzParseOptions(f *testing.F) {
 		if o.Format != Binary && (o.Delimiter == 0 || o.Delimiter == '\n' || o.Delimiter == '\r') {
 			t.Fatalf("accepted delimiter %q", o.Delimiter)
 		}
+		if o.Format == Text && strings.Contains(o.Null, `\.`) {
+			// PostgreSQL writes such a null marker verbatim and then reads
+			// "\." as the end-of-copy marker: its own output does not read
+			// back either, so there is no round trip to check.
+			return
+		}
 		rows := [][][]byte{{[]byte("a"), nil, []byte("x\ty,z\"\\|'")}, {[]byte(""), []byte("\n\r"), []byte(`\.`)}}
 		e := NewEncoder(o)
 		e.SetColumns([]string{"c1", "c2", "c3"})
