@@ -124,10 +124,11 @@ func FuzzParseOptions(f *testing.F) {
 		if o.Format != Binary && (o.Delimiter == 0 || o.Delimiter == '\n' || o.Delimiter == '\r') {
 			t.Fatalf("accepted delimiter %q", o.Delimiter)
 		}
-		if o.Format == Text && strings.Contains(o.Null, `\.`) {
-			// PostgreSQL writes such a null marker verbatim and then reads
-			// "\." as the end-of-copy marker: its own output does not read
-			// back either, so there is no round trip to check.
+		if o.Format == Text && (strings.Contains(o.Null, `\.`) || strings.HasSuffix(o.Null, `\`)) {
+			// PostgreSQL writes the null marker verbatim; one containing
+			// "\." reads back as the end-of-copy marker and one ending in a
+			// backslash escapes the delimiter after it. Its own output does
+			// not read back then either, so there is no round trip to check.
 			return
 		}
 		rows := [][][]byte{{[]byte("a"), nil, []byte("x\ty,z\"\\|'")}, {[]byte(""), []byte("\n\r"), []byte(`\.`)}}
