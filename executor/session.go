@@ -10,6 +10,7 @@ package executor
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -498,31 +499,9 @@ func (r *Result) Tag(rows int64) string {
 	case "":
 		return r.tag
 	case "INSERT":
-		return "INSERT 0 " + itoa(rows)
+		return "INSERT 0 " + strconv.FormatInt(rows, 10)
 	}
-	return r.verb + " " + itoa(rows)
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return r.verb + " " + strconv.FormatInt(rows, 10)
 }
 
 // Rows is a stream of result rows; Next returns io.EOF after the last.
@@ -622,7 +601,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 		if verb == "INSERT" {
 			verb = "INSERT 0"
 		}
-		return tagOnly(verb + " " + itoa(n)), nil
+		return tagOnly(verb + " " + strconv.FormatInt(n, 10)), nil
 	}
 	rows, err := runQuery(ctx, p.query, params, s)
 	if err != nil {

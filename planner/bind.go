@@ -516,19 +516,7 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		}
 		return scan, sc, nil
 	case *ast.SelectStmt, *ast.SetOprStmt:
-		sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params}
-		var (
-			n    Node
-			cols []Column
-			err  error
-		)
-		if sel, ok := src.(*ast.SelectStmt); ok {
-			n, cols, err = sub.buildSelect(sel)
-		} else {
-			n, cols, err = sub.buildSetOpr(src.(*ast.SetOprStmt))
-		}
-		b.params = sub.params
-		b.unresolved = append(b.unresolved, sub.unresolved...)
+		n, cols, err := b.buildNested(src.(ast.ResultSetNode), false, "FROM item")
 		if err != nil {
 			return nil, nil, err
 		}

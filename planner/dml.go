@@ -334,23 +334,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 // (p_resolve_unknowns off) it leaves unknown literals in the select list
 // unresolved, so that they take the target column's type.
 func (b *binder) buildInsertSelect(q ast.ResultSetNode) (Node, []Column, error) {
-	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: true}
-	var (
-		n    Node
-		cols []Column
-		err  error
-	)
-	switch x := q.(type) {
-	case *ast.SelectStmt:
-		n, cols, err = sub.buildSelect(x)
-	case *ast.SetOprStmt:
-		n, cols, err = sub.buildSetOpr(x)
-	default:
-		err = pgerror.New(pgerror.FeatureNotSupported, "INSERT from %T is not supported", q)
-	}
-	b.params = sub.params
-	b.unresolved = append(b.unresolved, sub.unresolved...)
-	return n, cols, err
+	return b.buildNested(q, true, "INSERT from")
 }
 
 // selectField returns the i-th select-list expression of a plain SELECT,

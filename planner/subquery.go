@@ -35,7 +35,15 @@ func (e *SubPlan) Type() *types.T { return e.T }
 // buildSubquery plans the query of a subquery expression with its own
 // scope (outer references are not supported yet).
 func (b *binder) buildSubquery(q ast.ResultSetNode) (Node, []Column, error) {
-	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params}
+	return b.buildNested(q, false, "subquery")
+}
+
+// buildNested plans a query nested in this one (a subquery expression, a
+// derived table, INSERT's SELECT) with a binder of its own that shares the
+// statement's parameters. keepUnknown leaves unknown literals unresolved so
+// that the context (INSERT's target columns) types them.
+func (b *binder) buildNested(q ast.ResultSetNode, keepUnknown bool, what string) (Node, []Column, error) {
+	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: keepUnknown}
 	var (
 		n    Node
 		cols []Column
@@ -47,7 +55,7 @@ func (b *binder) buildSubquery(q ast.ResultSetNode) (Node, []Column, error) {
 	case *ast.SetOprStmt:
 		n, cols, err = sub.buildSetOpr(x)
 	default:
-		err = pgerror.New(pgerror.FeatureNotSupported, "subquery %T is not supported", q)
+		err = pgerror.New(pgerror.FeatureNotSupported, "%s %T is not supported", what, q)
 	}
 	b.params = sub.params
 	b.unresolved = append(b.unresolved, sub.unresolved...)

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strconv"
 	"strings"
 
 	tparser "github.com/pingcap/tidb/pkg/parser"
@@ -212,7 +213,7 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 		if r.afterString(i) {
 			return 0, r.syntaxErrAt(i)
 		}
-		r.addCastLiteral(i, i, quoteString(t.val), "bit("+itoa(len(t.val))+")")
+		r.addCastLiteral(i, i, quoteString(t.val), "bit("+strconv.Itoa(len(t.val))+")")
 		return i + 1, nil
 	case tkNumber:
 		r.addTok(i, t.val)
@@ -358,28 +359,6 @@ func (r *rewriter) regexOp(i int) (int, error) {
 		}
 	}
 	return i + 1, nil
-}
-
-func itoa(n int) string {
-	if n < 10 && n >= 0 {
-		return string(rune('0' + n))
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 // addCastLiteral emits CastFunc(lit, 'typ') for the typed literal starting
