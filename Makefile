@@ -25,7 +25,7 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzBuildRun \
 	./cmd/nqdb:FuzzParseSize
 
-.PHONY: all build run test unit vet fmt-check lint fuzz fuzz-short bench bench-wire clean deps
+.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire clean deps
 
 all: build
 
@@ -41,10 +41,15 @@ deps:
 
 # Everything CI checks: formatting, vet, all tests against real PostgreSQL 15
 # and real clients, and a short run of every fuzz target.
-test: fmt-check vet unit fuzz-short
+test: fmt-check vet unit race fuzz-short
 
 unit:
 	NQDB_REQUIRE_PG=1 $(GO) test -count=1 -timeout 20m $(PKGS)
+
+# The packages where goroutines meet (connections, cancel, shutdown, the
+# shared parser pool, concurrent table access) again under the race detector.
+race:
+	NQDB_REQUIRE_PG=1 $(GO) test -race -count=1 -timeout 20m ./server/... ./executor/... ./storage/... ./sql/parser/
 
 vet:
 	$(GO) vet $(PKGS)
