@@ -402,6 +402,9 @@ func (s *Session) StorePrepared(name string, p *Prepared) error {
 		return pgerror.New(pgerror.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
 	}
 	s.prepared[name] = p
+	if name != "" {
+		s.epoch++ // a cached EXECUTE of this name must see the new statement
+	}
 	return nil
 }
 
@@ -422,15 +425,24 @@ func (s *Session) Deallocate(name string) error {
 		return err
 	}
 	delete(s.prepared, name)
+	s.epoch++
 	return nil
 }
 
 // CloseStatement drops a prepared statement if it exists; Close messages
 // for unknown names are not an error in PostgreSQL.
-func (s *Session) CloseStatement(name string) { delete(s.prepared, name) }
+func (s *Session) CloseStatement(name string) {
+	if _, ok := s.prepared[name]; ok && name != "" {
+		s.epoch++
+	}
+	delete(s.prepared, name)
+}
 
 // DeallocateAll drops every prepared statement.
-func (s *Session) DeallocateAll() { s.prepared = nil }
+func (s *Session) DeallocateAll() {
+	s.prepared = nil
+	s.epoch++
+}
 
 // BeginStatement marks the start of a statement for statement_timestamp()
 // and opens an implicit transaction when none is open.
@@ -532,7 +544,8 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		}
 		p.Columns = cols
 		p.ParamTypes = declared
-		if len(p.ParamTypes) < stmt.NumParams {
+		// PREPARE's $n belong to the statement it prepares.
+		if _, isPrepare := stmt.Utility.(*parser.Prepare); !isPrepare && len(p.ParamTypes) < stmt.NumParams {
 			return nil, pgerror.New(pgerror.IndeterminateDatatype, "could not determine data type of parameter $%d", len(p.ParamTypes)+1)
 		}
 		return p, nil

@@ -43,8 +43,11 @@ func utilityColumns(u parser.Utility, s *Session) ([]planner.Column, error) {
 			return nil, err
 		}
 		return []planner.Column{textColumn(n.Name)}, nil
-	case *parser.Copy:
-		return nil, nil
+	case *parser.Execute:
+		// EXECUTE returns what its statement returns.
+		if p, err := s.LookupPrepared(n.Name); err == nil {
+			return p.Columns, nil
+		}
 	}
 	return nil, nil
 }
@@ -152,12 +155,18 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 	case *parser.Deallocate:
 		if n.All {
 			s.DeallocateAll()
-		} else if err := s.Deallocate(n.Name); err != nil {
+			return tagOnly("DEALLOCATE ALL"), nil
+		}
+		if err := s.Deallocate(n.Name); err != nil {
 			return nil, err
 		}
 		return tagOnly("DEALLOCATE"), nil
 	case *parser.Copy:
 		return s.execCopy(ctx, n, p.Stmt)
+	case *parser.Prepare:
+		return s.execPrepare(n, p.Stmt)
+	case *parser.Execute:
+		return s.execExecute(ctx, n)
 	case *parser.Vacuum:
 		if s.status != TxnIdle || s.implicit && s.multi {
 			return nil, pgerror.New(pgerror.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
@@ -188,8 +197,6 @@ func utilityName(u parser.Utility) string {
 		return "CREATE EXTENSION"
 	case *parser.CommentOn:
 		return "COMMENT"
-	case *parser.Prepare, *parser.Execute:
-		return "SQL-level PREPARE/EXECUTE"
 	}
 	return "this statement"
 }

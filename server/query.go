@@ -132,7 +132,7 @@ func (c *conn) finishSimple(query string, stmt *parser.Statement, err error) err
 // non-empty cacheAs stores a newly prepared statement under that text.
 func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs string) error {
 	c.sess.BeginStatement()
-	if stmt.NumParams > 0 {
+	if _, isPrepare := stmt.Utility.(*parser.Prepare); stmt.NumParams > 0 && !isPrepare {
 		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1).
 			WithPosition(firstParamPosition(stmt.Text))
 	}
