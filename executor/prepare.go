@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -21,6 +24,10 @@ func (s *Session) execPrepare(n *parser.Prepare, outer *parser.Statement) (*Resu
 			return nil, err
 		}
 		oids[i] = t.OID
+	}
+	if !preparable(n.Stmt) {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", firstWord(n.Stmt.Text)).
+			WithPosition(nestedStart(outer, n.Stmt))
 	}
 	p, err := s.Prepare(n.Stmt, oids)
 	if err != nil {
@@ -95,4 +102,36 @@ func (s *Session) evalArgs(ctx context.Context, args []string, ts []*types.T) ([
 		return nil, err
 	}
 	return append([]types.Datum(nil), row...), nil
+}
+
+// preparable reports whether PREPARE accepts stmt: as in PostgreSQL's
+// grammar, only SELECT, VALUES, INSERT, UPDATE and DELETE (which also rules
+// out PREPARE x AS EXECUTE x).
+func preparable(stmt *parser.Statement) bool {
+	if stmt.Utility != nil {
+		return false
+	}
+	switch stmt.AST.(type) {
+	case *ast.SelectStmt, *ast.SetOprStmt, *ast.InsertStmt, *ast.UpdateStmt, *ast.DeleteStmt:
+		return true
+	}
+	return false
+}
+
+// firstWord is the statement's first token, for the syntax error.
+func firstWord(text string) string {
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// nestedStart is the 1-based character position of inner in outer's text.
+func nestedStart(outer, inner *parser.Statement) int {
+	d := inner.Offset - outer.Offset
+	if d < 0 || d > len(outer.Text) {
+		return 0
+	}
+	return utf8.RuneCountInString(outer.Text[:d]) + 1
 }

@@ -79,7 +79,8 @@ type Session struct {
 	txnStart time.Time
 	stmtTime time.Time
 
-	fo types.FormatOpts
+	fo    types.FormatOpts
+	fmtTZ string // the TimeZone value fo.Loc was loaded for
 }
 
 type savepoint struct {
@@ -182,21 +183,19 @@ func (s *Session) ChangedSettings() [][2]string {
 func (s *Session) FormatOpts() *types.FormatOpts { return &s.fo }
 
 func (s *Session) refreshFormat() {
-	loc, err := LoadTimeZone(s.vals["timezone"])
-	if err != nil {
-		loc = time.UTC
+	// Time zones are loaded only when the setting changes: LoadLocation
+	// reads the zone database, and this runs at the end of every
+	// transaction.
+	if tz := s.vals["timezone"]; tz != s.fmtTZ || s.fo.Loc == nil {
+		loc, err := LoadTimeZone(tz)
+		if err != nil {
+			loc = time.UTC
+		}
+		s.fo.Loc, s.fmtTZ = loc, tz
 	}
-	s.fo.Loc = loc
-	efd := 1
-	if v, ok := s.vals["extra_float_digits"]; ok {
-		n := 0
-		for _, c := range strings.TrimPrefix(v, "-") {
-			n = n*10 + int(c-'0')
-		}
-		if strings.HasPrefix(v, "-") {
-			n = -n
-		}
-		efd = n
+	efd, err := strconv.Atoi(s.vals["extra_float_digits"])
+	if err != nil {
+		efd = 1
 	}
 	s.fo.ExtraFloatDigits = efd
 	// checkDateStyle normalises the value to "ISO, MDY|DMY|YMD".
@@ -271,7 +270,7 @@ func (s *Session) set(name, value string, local bool) (string, error) {
 	return value, nil
 }
 
-func (s *Session) resetSetting(name string) error {
+func (s *Session) resetSetting(name string, local bool) error {
 	lname := strings.ToLower(name)
 	d := lookupSetting(lname)
 	if d == nil {
@@ -292,7 +291,7 @@ func (s *Session) resetSetting(name string) error {
 	} else if sv, ok := s.cfg.Params[lname]; ok {
 		v = sv
 	}
-	_, err := s.set(lname, v, false)
+	_, err := s.set(lname, v, local)
 	return err
 }
 
@@ -373,6 +372,9 @@ func (s *Session) endTxn(commit bool) {
 			s.vals[k] = v
 		}
 	}
+	// Any value may have been restored: plans cached by text must not
+	// outlive the transaction's settings.
+	s.epoch++
 	s.txnVals, s.localVals, s.savepts = nil, nil, nil
 	s.inTxn = false
 	s.status, s.implicit = TxnIdle, false
@@ -488,6 +490,10 @@ type Prepared struct {
 	Columns []planner.Column
 	query   *planner.Query
 	folded  bool // planner.Fold has succeeded on query
+	// declared and catVersion let Plan re-prepare the statement after DDL,
+	// as PostgreSQL's plan cache revalidates: the plan points at tables.
+	declared   []uint32
+	catVersion uint64
 }
 
 // Result is what Execute returns: rows to drain (Rows non-nil) and the
@@ -525,7 +531,7 @@ type Rows interface {
 // Prepare analyses stmt. paramOIDs are the types the client declared (0 or
 // missing means infer).
 func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared, error) {
-	p := &Prepared{Stmt: stmt}
+	p := &Prepared{Stmt: stmt, declared: append([]uint32(nil), paramOIDs...), catVersion: s.engine.catalog.version.Load()}
 	declared := make([]*types.T, len(paramOIDs))
 	for i, oid := range paramOIDs {
 		if oid == 0 {
@@ -568,7 +574,20 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 // Bind: errors such as division by zero over constants surface here, before
 // any RowDescription. It is idempotent and cheap once done.
 func (s *Session) Plan(p *Prepared) error {
-	if p.query == nil || p.folded {
+	if p.query == nil {
+		return nil
+	}
+	if v := s.engine.catalog.version.Load(); v != p.catVersion {
+		np, err := s.Prepare(p.Stmt, p.declared)
+		if err != nil {
+			return err
+		}
+		if !sameShape(p, np) {
+			return pgerror.New(pgerror.FeatureNotSupported, "cached plan must not change result type")
+		}
+		p.query, p.folded, p.catVersion = np.query, false, np.catVersion
+	}
+	if p.folded {
 		return nil
 	}
 	if err := planner.Fold(p.query); err != nil {
@@ -576,6 +595,25 @@ func (s *Session) Plan(p *Prepared) error {
 	}
 	p.folded = true
 	return nil
+}
+
+// sameShape reports whether a re-prepared statement still has the result
+// columns and parameter types its clients were told about.
+func sameShape(a, b *Prepared) bool {
+	if len(a.Columns) != len(b.Columns) || len(a.ParamTypes) != len(b.ParamTypes) {
+		return false
+	}
+	for i := range a.Columns {
+		if a.Columns[i].Name != b.Columns[i].Name || a.Columns[i].Type.OID != b.Columns[i].Type.OID {
+			return false
+		}
+	}
+	for i := range a.ParamTypes {
+		if a.ParamTypes[i].OID != b.ParamTypes[i].OID {
+			return false
+		}
+	}
+	return true
 }
 
 // userPosition turns the position of a planner or evaluator error, a byte

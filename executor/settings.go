@@ -244,7 +244,7 @@ func checkIntRange(name string, lo, hi int) func(string) (string, error) {
 var durationUnits = []struct {
 	suffix string
 	ms     float64
-}{{"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}, {"us", 0.001}}
+}{{"ms", 1}, {"us", 0.001}, {"min", 60000}, {"s", 1000}, {"h", 3600000}, {"d", 86400000}} // longer suffixes first
 
 // ParseDurationSetting parses a timeout setting into a time.Duration.
 func ParseDurationSetting(v string) (time.Duration, bool) {

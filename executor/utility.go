@@ -80,12 +80,12 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		if n.All {
 			for _, name := range settingNames() {
 				if d := lookupSetting(name); !d.readOnly {
-					if err := s.resetSetting(name); err != nil {
+					if err := s.resetSetting(name, false); err != nil {
 						return nil, err
 					}
 				}
 			}
-		} else if err := s.resetSetting(n.Name); err != nil {
+		} else if err := s.resetSetting(n.Name, false); err != nil {
 			return nil, err
 		}
 		return tagOnly("RESET"), nil
@@ -141,12 +141,12 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 	case *parser.Discard:
 		what := strings.ToUpper(n.What)
 		if what == "ALL" {
-			if s.status != TxnIdle {
-				return nil, pgerror.New(pgerror.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
+			if err := s.preventInTxnBlock("DISCARD ALL"); err != nil {
+				return nil, err
 			}
 			for _, name := range settingNames() {
 				if d := lookupSetting(name); !d.readOnly {
-					_ = s.resetSetting(name)
+					_ = s.resetSetting(name, false)
 				}
 			}
 			s.DeallocateAll()
@@ -168,8 +168,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 	case *parser.Execute:
 		return s.execExecute(ctx, n)
 	case *parser.Vacuum:
-		if s.status != TxnIdle || s.implicit && s.multi {
-			return nil, pgerror.New(pgerror.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
+		if err := s.preventInTxnBlock("VACUUM"); err != nil {
+			return nil, err
 		}
 		// Nothing is kept that vacuum could reclaim until the storage
 		// engine lands; the command is accepted so that tools run.
@@ -182,6 +182,15 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return tagOnly("CHECKPOINT"), nil
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not supported yet", utilityName(u))
+}
+
+// preventInTxnBlock rejects cmd inside a transaction block, explicit or the
+// implicit one of a multi-statement Query, as PreventInTransactionBlock.
+func (s *Session) preventInTxnBlock(cmd string) error {
+	if s.status != TxnIdle || s.implicit && s.multi {
+		return pgerror.New(pgerror.ActiveSQLTransaction, "%s cannot run inside a transaction block", cmd)
+	}
+	return nil
 }
 
 // utilityName names a statement kind in "not supported" errors.
@@ -257,13 +266,7 @@ func boolSetting(b bool) string {
 func (s *Session) execSet(n *parser.Set) (*Result, error) {
 	res := tagOnly("SET")
 	if n.Default {
-		if n.Local {
-			if err := s.resetSetting(n.Name); err != nil {
-				return nil, err
-			}
-			return res, nil
-		}
-		return res, s.resetSetting(n.Name)
+		return res, s.resetSetting(n.Name, n.Local)
 	}
 	if n.Local && s.status == TxnIdle && !s.multi {
 		res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.NoActiveSQLTransaction,

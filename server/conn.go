@@ -90,6 +90,14 @@ func (s *Server) serveConn(nc net.Conn) {
 	_ = nc.SetDeadline(time.Time{})
 	c.rd = newMsgReader(c.nc)
 	defer s.unregister(c)
+	defer c.closeAllPortals()
+	defer func() {
+		// A bug must cost one connection, never the server.
+		if r := recover(); r != nil {
+			c.log.Error("panic in connection", zap.Any("panic", r), zap.Stack("stack"))
+			c.sendFatal(pgerror.Fatal(pgerror.InternalError, "internal error: %v", r))
+		}
+	}()
 	c.log.Debug("connection ready", zap.String("user", c.sess.User()))
 	if err := c.loop(); err != nil && !errors.Is(err, io.EOF) && !isClosed(err) {
 		c.log.Debug("connection ended", zap.Error(err))
@@ -252,9 +260,7 @@ func (c *conn) loop() error {
 			}
 			return err
 		}
-		if !c.setBusy(true) {
-			return nil
-		}
+		c.setBusy(true)
 		err = c.dispatch(msg)
 		// The connection is idle only once ReadyForQuery went out: between
 		// Parse/Bind/Execute and their Sync a shutdown must wait, or the
@@ -323,6 +329,9 @@ func (c *conn) flush() error {
 func (c *conn) sendError(e *pgerror.Error) {
 	c.srv.Metrics.countError(e.Code)
 	c.be.Send(errorResponse(e))
+	// PostgreSQL flushes every error at once, so a client that pipelined
+	// Parse + Flush sees it without waiting for Sync.
+	_ = c.flush()
 }
 
 func (c *conn) sendNotice(e *pgerror.Error) {
@@ -364,25 +373,19 @@ func (c *conn) readyForQuery() error {
 	}
 	if c.sess.Status() == executor.TxnIdle {
 		// Portals live until the end of their transaction.
-		for k := range c.portals {
-			c.closePortal(k)
-		}
+		c.closeAllPortals()
 	}
 	c.be.Send(&pgproto3.ReadyForQuery{TxStatus: byte(c.sess.Status())})
 	return c.flush()
 }
 
-// setBusy marks the connection busy or idle; it returns false when the
-// server asked it to terminate while it was idle.
-func (c *conn) setBusy(b bool) bool {
+// setBusy marks the connection busy (a message is being handled) or idle.
+func (c *conn) setBusy(b bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.busy = b
-	return true
 }
 
-// takeTerminate reports whether shutdown asked the connection to end and
-// it is idle (the last ReadyForQuery went out).
 func (c *conn) takeTerminate() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -403,6 +406,13 @@ func (c *conn) terminateWhenIdle() {
 		_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 		_, _ = c.nc.Write(buf)
 		_ = c.nc.Close()
+	}
+}
+
+// closeAllPortals releases every portal's rows when the connection ends.
+func (c *conn) closeAllPortals() {
+	for name := range c.portals {
+		c.closePortal(name)
 	}
 }
 

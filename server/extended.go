@@ -1,6 +1,10 @@
 package server
 
 import (
+	"context"
+	"sync"
+	"time"
+
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/neuroquantumdb/nqdb/executor"
@@ -16,6 +20,7 @@ type portal struct {
 	params  []types.Datum
 	formats []int16
 	res     *executor.Result // non-nil while suspended
+	ctx     *portalContext   // what the portal's rows see as their context
 	sent    int64            // rows sent so far (for the final tag)
 	done    bool
 }
@@ -175,6 +180,11 @@ func (c *conn) handleDescribe(m *pgproto3.Describe) error {
 		if err != nil {
 			return c.extendedError(err)
 		}
+		if prep.Columns != nil {
+			if err := c.sess.CheckNotAborted(prep.Stmt); err != nil {
+				return c.extendedError(err)
+			}
+		}
 		oids := make([]uint32, len(prep.ParamTypes))
 		for i, t := range prep.ParamTypes {
 			oids[i] = t.OID
@@ -193,6 +203,9 @@ func (c *conn) handleDescribe(m *pgproto3.Describe) error {
 		if pt.prep.Columns == nil {
 			c.be.Send(&pgproto3.NoData{})
 		} else {
+			if err := c.sess.CheckNotAborted(pt.prep.Stmt); err != nil {
+				return c.extendedError(err)
+			}
 			c.be.Send(rowDescription(pt.prep.Columns, pt.formats))
 		}
 	default:
@@ -215,8 +228,18 @@ func (c *conn) handleExecute(m *pgproto3.Execute) error {
 			return c.extendedError(pgerror.New(pgerror.InvalidParameterValue, "unsupported format code: %d", f))
 		}
 	}
+	if err := c.sess.CheckNotAborted(pt.prep.Stmt); err != nil {
+		return c.extendedError(err)
+	}
 	ctx, done := c.statementContext()
 	defer done()
+	// The portal's rows outlive this Execute: they see the context of
+	// whichever Execute is fetching them (cancel and statement_timeout
+	// apply per Execute message, as in PostgreSQL).
+	if pt.ctx == nil {
+		pt.ctx = &portalContext{}
+	}
+	pt.ctx.set(ctx)
 	res := pt.res
 	if res == nil {
 		if pt.done {
@@ -226,7 +249,7 @@ func (c *conn) handleExecute(m *pgproto3.Execute) error {
 		}
 		c.sess.BeginStatement()
 		var err error
-		res, err = c.sess.Execute(ctx, pt.prep, pt.params)
+		res, err = c.sess.Execute(pt.ctx, pt.prep, pt.params)
 		if err != nil {
 			return c.extendedError(ctxError(ctx, err))
 		}
@@ -265,3 +288,37 @@ func (c *conn) handleSync() error {
 	c.failedSinceSync = false
 	return c.readyForQuery()
 }
+
+// portalContext is a context.Context that forwards to the context of the
+// Execute currently fetching the portal's rows. Iterators capture their
+// context when the portal first runs; a suspended portal is resumed by a
+// later Execute with a context (cancel, statement_timeout) of its own.
+type portalContext struct {
+	mu  sync.Mutex
+	cur context.Context
+}
+
+func (p *portalContext) set(ctx context.Context) {
+	p.mu.Lock()
+	p.cur = ctx
+	p.mu.Unlock()
+}
+
+func (p *portalContext) get() context.Context {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cur
+}
+
+// Deadline implements context.Context.
+func (p *portalContext) Deadline() (time.Time, bool) { return p.get().Deadline() }
+
+// Done implements context.Context.
+func (p *portalContext) Done() <-chan struct{} { return p.get().Done() }
+
+// Err implements context.Context.
+func (p *portalContext) Err() error { return p.get().Err() }
+
+// Value implements context.Context (context.Cause finds the current
+// statement's cause through it).
+func (p *portalContext) Value(key any) any { return p.get().Value(key) }

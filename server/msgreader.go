@@ -114,17 +114,47 @@ func (m *msgReader) next() (pgproto3.FrontendMessage, error) {
 		return nil, errBadLength
 	}
 	n -= 4
-	if cap(m.body) < n {
-		m.body = make([]byte, n)
-	}
-	m.body = m.body[:n]
-	if _, err := io.ReadFull(m.r, m.body); err != nil {
+	if err := m.readBody(n); err != nil {
 		return nil, err
 	}
 	if err := msg.Decode(m.body); err != nil {
 		return nil, decodeError{typ, decodeErrorFor(typ, m.body)}
 	}
 	return msg, nil
+}
+
+// retainLimit is the largest body buffer kept between messages.
+const retainLimit = 1 << 20
+
+// readBody reads an n-byte body into m.body. Large bodies grow the buffer
+// as their bytes arrive rather than trusting the length up front, so a
+// client that announces 256 MB and sends nothing costs nothing; and a
+// buffer grown for one big message is not kept for the connection's life.
+func (m *msgReader) readBody(n int) error {
+	if cap(m.body) > retainLimit && n <= retainLimit {
+		m.body = nil
+	}
+	if n <= cap(m.body) || n <= retainLimit {
+		if cap(m.body) < n {
+			m.body = make([]byte, n)
+		}
+		m.body = m.body[:n]
+		_, err := io.ReadFull(m.r, m.body)
+		return err
+	}
+	m.body = m.body[:0]
+	for len(m.body) < n {
+		chunk := n - len(m.body)
+		if chunk > retainLimit {
+			chunk = retainLimit
+		}
+		start := len(m.body)
+		m.body = append(m.body, make([]byte, chunk)...)
+		if _, err := io.ReadFull(m.r, m.body[start:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeErrorFor words a decoding failure as PostgreSQL's pq_getmsg*

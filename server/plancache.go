@@ -24,12 +24,15 @@ type cachedPlan struct {
 	prep  *executor.Prepared
 }
 
-func (pc *planCache) makeKey(query string, oids []uint32) string {
+// makeKey builds the key of a query with declared parameter types in a
+// reused buffer; lookups index the map with string(pc.key), which does not
+// allocate.
+func (pc *planCache) makeKey(query string, oids []uint32) []byte {
 	pc.key = append(pc.key[:0], query...)
 	for _, o := range oids {
 		pc.key = binary.BigEndian.AppendUint32(append(pc.key, 0), o)
 	}
-	return string(pc.key)
+	return pc.key
 }
 
 func (pc *planCache) get(query string, oids []uint32, epoch uint64) *executor.Prepared {
@@ -41,7 +44,7 @@ func (pc *planCache) get(query string, oids []uint32, epoch uint64) *executor.Pr
 	if len(oids) == 0 {
 		e, ok = pc.entries[query]
 	} else {
-		e, ok = pc.entries[pc.makeKey(query, oids)]
+		e, ok = pc.entries[string(pc.makeKey(query, oids))]
 	}
 	if !ok || e.epoch != epoch {
 		return nil
@@ -55,7 +58,7 @@ func (pc *planCache) put(query string, oids []uint32, epoch uint64, p *executor.
 	}
 	key := query
 	if len(oids) > 0 {
-		key = pc.makeKey(query, oids)
+		key = string(pc.makeKey(query, oids))
 	}
 	pc.entries[key] = cachedPlan{epoch: epoch, prep: p}
 }

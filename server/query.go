@@ -131,6 +131,11 @@ func (c *conn) finishSimple(query string, stmt *parser.Statement, err error) err
 // p is the statement already prepared (from the plan cache) or nil; a
 // non-empty cacheAs stores a newly prepared statement under that text.
 func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs string) error {
+	// In a failed block only ROLLBACK and friends run; PostgreSQL says so
+	// before looking at anything else in the statement.
+	if err := c.sess.CheckNotAborted(stmt); err != nil {
+		return err
+	}
 	c.sess.BeginStatement()
 	if _, isPrepare := stmt.Utility.(*parser.Prepare); stmt.NumParams > 0 && !isPrepare {
 		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1).

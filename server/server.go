@@ -11,6 +11,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
@@ -199,14 +200,7 @@ func (s *Server) cancel(pid int32, key []byte) {
 	s.mu.Lock()
 	c := s.conns[pid]
 	s.mu.Unlock()
-	if c == nil || len(key) != len(c.secret) {
-		return
-	}
-	var diff byte
-	for i := range key {
-		diff |= key[i] ^ c.secret[i]
-	}
-	if diff != 0 {
+	if c == nil || subtle.ConstantTimeCompare(key, c.secret) != 1 {
 		return
 	}
 	c.cancelStatement()

@@ -16,3 +16,18 @@ select * from pt order by a;
 deallocate all;
 execute ins(3, 'x');
 drop table pt;
+-- Prepared statements are re-planned after DDL; a changed result shape is an error.
+create table rv (a int, b text);
+insert into rv values (1, 'x');
+prepare r as select * from rv;
+execute r;
+drop table rv;
+create table rv (a int, b text);
+insert into rv values (2, 'y');
+execute r;
+drop table rv;
+create table rv (a int);
+execute r;
+drop table rv;
+prepare x as prepare y as select 1;
+prepare z as execute z;
