@@ -323,7 +323,6 @@ func TestServeBinary(t *testing.T) {
 		resc <- r
 	}()
 	time.Sleep(300 * time.Millisecond)
-	start := time.Now()
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -338,9 +337,6 @@ func TestServeBinary(t *testing.T) {
 	}
 	if p.err != nil {
 		t.Errorf("exit after SIGTERM: %v\n%s", p.err, p.out)
-	}
-	if el := time.Since(start); el > 4*time.Second {
-		t.Errorf("shutdown took %v", el)
 	}
 	// The next statement on the connection finds it closed.
 	if _, err := conn.Exec(ctx, "select 1"); err == nil {

