@@ -75,9 +75,14 @@ type Session struct {
 	prepared map[string]*Prepared // named prepared statements (protocol and SQL level)
 	// epoch changes whenever a setting does, so cached plans that may
 	// depend on settings (DateStyle, TimeZone, search_path) are not reused.
-	epoch    uint64
-	txnStart time.Time
-	stmtTime time.Time
+	epoch uint64
+	// reportedEpoch is the epoch when ChangedSettings last compared.
+	reportedEpoch uint64
+	// timeout caches statement_timeout parsed from timeoutText.
+	timeout     time.Duration
+	timeoutText string
+	txnStart    time.Time
+	stmtTime    time.Time
 
 	fo    types.FormatOpts
 	fmtTZ string // the TimeZone value fo.Loc was loaded for
@@ -169,6 +174,11 @@ func (s *Session) ReportedSettings() [][2]string {
 // since they were last reported (PostgreSQL sends ParameterStatus for them
 // before ReadyForQuery). It allocates nothing when nothing changed.
 func (s *Session) ChangedSettings() [][2]string {
+	// Every change of a value moves the epoch: nothing to compare otherwise.
+	if s.epoch == s.reportedEpoch {
+		return nil
+	}
+	s.reportedEpoch = s.epoch
 	var out [][2]string
 	for _, d := range reportedDefs {
 		if v := s.vals[d.key]; s.reported[d.name] != v {
@@ -336,8 +346,11 @@ func (s *Session) Database() string { return s.cfg.Database }
 
 // StatementTimeout returns statement_timeout as a duration (0 = none).
 func (s *Session) StatementTimeout() time.Duration {
-	d, _ := ParseDurationSetting(s.vals["statement_timeout"])
-	return d
+	if v := s.vals["statement_timeout"]; v != s.timeoutText {
+		s.timeout, _ = ParseDurationSetting(v)
+		s.timeoutText = v
+	}
+	return s.timeout
 }
 
 // beginTxn starts a transaction (explicit or implicit).
@@ -372,9 +385,12 @@ func (s *Session) endTxn(commit bool) {
 			s.vals[k] = v
 		}
 	}
-	// Any value may have been restored: plans cached by text must not
-	// outlive the transaction's settings.
-	s.epoch++
+	// Restored values (SET LOCAL, or a rolled-back SET) change what plans
+	// cached by text may depend on. Only then: the plan cache must survive
+	// the implicit transaction of every statement.
+	if len(s.localVals) > 0 || (!commit && s.txnVals != nil) {
+		s.epoch++
+	}
 	s.txnVals, s.localVals, s.savepts = nil, nil, nil
 	s.inTxn = false
 	s.status, s.implicit = TxnIdle, false

@@ -44,7 +44,10 @@ type aggIter struct {
 func (it *aggIter) next() ([]types.Datum, error) {
 	if !it.done {
 		it.done = true
-		if err := it.consume(); err != nil {
+		err := it.consume()
+		// All input is in the groups now (or an error ends the run).
+		it.in.close()
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -125,6 +128,11 @@ func (it *aggIter) consume() error {
 		it.groups = append(it.groups, &group{states: make([]aggState, len(it.n.Aggs))})
 	}
 	return nil
+}
+
+func (it *aggIter) close() {
+	it.in.close()
+	it.done, it.groups, it.i = true, nil, 0
 }
 
 // stepAgg adds one input row to an aggregate's state.

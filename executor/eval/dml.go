@@ -79,6 +79,7 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer it.close()
 	cols := n.Table.Columns()
 	var batch []storage.Row
 	for {
@@ -99,6 +100,9 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 			}
 		}
 	}
+	// Release the input (INSERT ... SELECT may scan the target itself)
+	// before writing.
+	it.close()
 	if len(batch) == 0 {
 		return 0, nil
 	}

@@ -13,6 +13,13 @@
 // given to Run. Tables are read through Scannable, which the catalog's
 // planner.Table values implement once storage exists.
 //
+// Every scan Rows a query opens is closed exactly once, as early as the
+// plan allows: at its end, when a LIMIT has its rows, when a Sort, Agg or
+// a join's inner side has read its input, when a subquery has its value,
+// and at the latest when the query's Rows end, fail or are closed (a
+// portal dropped while suspended). Storage iterators pin pages and hold
+// snapshots, so leaking one is not harmless (see the iterator type).
+//
 // INSERT, UPDATE and DELETE run through Exec (dml.go) against tables that
 // implement Writable: every new row is computed and checked (NOT NULL)
 // before the first write, so that a failing statement changes nothing even

@@ -328,6 +328,9 @@ func (c *evalCtx) subRows(x *planner.SubPlan) ([]types.Datum, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The subquery's value is taken once; its scans go as soon as the
+	// rows needed are read, whether or not it ran to its end.
+	defer it.close()
 	limit := -1
 	switch x.Kind {
 	case planner.SubScalar:

@@ -81,6 +81,10 @@ func EvalExpr(ctx context.Context, e planner.Expr, params []types.Datum, env Env
 	return c.eval(e)
 }
 
+// rows is what Run returns. It closes the operator tree at the end of the
+// stream, on the first error, or on Close, whichever comes first, and only
+// once: storage iterators underneath hold pins and snapshots, so they must
+// be released even when a client abandons a suspended portal.
 type rows struct {
 	it   iterator
 	c    *evalCtx
@@ -93,7 +97,7 @@ func (r *rows) Next() ([]types.Datum, error) {
 	}
 	row, err := r.it.next()
 	if err != nil {
-		r.done = true
+		r.Close()
 		if err != io.EOF {
 			err = mapCtxErr(err)
 		}
@@ -102,7 +106,12 @@ func (r *rows) Next() ([]types.Datum, error) {
 	return row, nil
 }
 
-func (r *rows) Close() { r.done = true }
+func (r *rows) Close() {
+	if !r.done {
+		r.done = true
+		r.it.close()
+	}
+}
 
 // mapCtxErr turns context errors into PostgreSQL's cancellation errors.
 func mapCtxErr(err error) error {
@@ -116,8 +125,19 @@ func mapCtxErr(err error) error {
 }
 
 // iterator is a plan operator at run time.
+//
+// close releases the operator and everything below it; it may be called
+// more than once and at any time; next after it returns io.EOF (every
+// operator keeps that so a closed input simply looks exhausted).
+// Operators also close their inputs themselves as soon as they no longer
+// need them (a Limit after its count, a Sort once it has read its input),
+// so storage is released before the consumer gets to Close. Leaves
+// (scanIter) make close idempotent, which makes repeated closes of inner
+// nodes harmless; an error does not close anything by itself, the owner
+// of the tree (rows, subRows, execInsert) closes it on every exit.
 type iterator interface {
 	next() ([]types.Datum, error)
+	close()
 }
 
 func (c *evalCtx) build(n planner.Node) (iterator, error) {
@@ -137,6 +157,11 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 		for i, in := range x.Inputs {
 			var err error
 			if its[i], err = c.build(in); err != nil {
+				// Nothing is opened until next, but close what was
+				// built anyway so that rule does not matter here.
+				for _, b := range its[:i] {
+					b.close()
+				}
 				return nil, err
 			}
 		}
@@ -152,6 +177,7 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 		}
 		r, err := c.build(x.Right)
 		if err != nil {
+			l.close()
 			return nil, err
 		}
 		it := &joinIter{c: c, n: x, outer: l, inner: r, nl: len(x.Left.Output()), nr: len(x.Right.Output())}
@@ -222,6 +248,8 @@ func (it *resultIter) next() ([]types.Datum, error) {
 	return it.c.evalList(it.n.Exprs, nil)
 }
 
+func (it *resultIter) close() { it.done = true }
+
 type valuesIter struct {
 	c *evalCtx
 	n *planner.Values
@@ -235,6 +263,8 @@ func (it *valuesIter) next() ([]types.Datum, error) {
 	it.i++
 	return it.c.evalList(it.n.Rows[it.i-1], nil)
 }
+
+func (it *valuesIter) close() { it.i = len(it.n.Rows) }
 
 type filterIter struct {
 	c    *evalCtx
@@ -261,6 +291,8 @@ func (it *filterIter) next() ([]types.Datum, error) {
 	}
 }
 
+func (it *filterIter) close() { it.in.close() }
+
 type projectIter struct {
 	c     *evalCtx
 	in    iterator
@@ -274,6 +306,8 @@ func (it *projectIter) next() ([]types.Datum, error) {
 	}
 	return it.c.evalList(it.exprs, row)
 }
+
+func (it *projectIter) close() { it.in.close() }
 
 type limitIter struct {
 	c       *evalCtx
@@ -297,6 +331,10 @@ func (it *limitIter) next() ([]types.Datum, error) {
 				}
 				it.count = v.(int64)
 			}
+		}
+		if it.count == 0 {
+			it.in.close()
+			return nil, io.EOF
 		}
 		if it.n.Offset != nil {
 			v, err := it.c.eval(it.n.Offset)
@@ -324,9 +362,18 @@ func (it *limitIter) next() ([]types.Datum, error) {
 		return nil, err
 	}
 	if it.count > 0 {
-		it.count--
+		if it.count--; it.count == 0 {
+			// The row is the caller's (Rows.Next's contract), so the
+			// input can go before the consumer asks for the end.
+			it.in.close()
+		}
 	}
 	return row, nil
+}
+
+func (it *limitIter) close() {
+	it.count = 0
+	it.in.close()
 }
 
 type sortIter struct {
@@ -356,6 +403,7 @@ func (it *sortIter) next() ([]types.Datum, error) {
 				}
 			}
 		}
+		it.in.close()
 		out := it.n.Input.Output()
 		sort.SliceStable(it.rows, func(i, j int) bool {
 			a, b := it.rows[i], it.rows[j]
@@ -396,34 +444,53 @@ func (it *sortIter) next() ([]types.Datum, error) {
 	return it.rows[it.i-1], nil
 }
 
+func (it *sortIter) close() {
+	it.in.close()
+	it.sorted, it.rows, it.i = true, nil, 0
+}
+
 // scanIter opens the table on the first call so that building a plan
-// costs nothing until rows are wanted.
+// costs nothing until rows are wanted. It closes the table's Rows exactly
+// once: at their end, on an error, or on close.
 type scanIter struct {
-	c    *evalCtx
-	src  Scannable
-	rows Rows
-	n    int
+	c      *evalCtx
+	src    Scannable
+	rows   Rows
+	n      int
+	closed bool
 }
 
 func (it *scanIter) next() ([]types.Datum, error) {
+	if it.closed {
+		return nil, io.EOF
+	}
 	if it.rows == nil {
 		r, err := it.src.Scan(it.c.ctx)
 		if err != nil {
+			it.closed = true
 			return nil, err
 		}
 		it.rows = r
 	}
 	if it.n++; it.n%4096 == 0 {
 		if err := it.c.ctx.Err(); err != nil {
-			it.rows.Close()
+			it.close()
 			return nil, err
 		}
 	}
 	row, err := it.rows.Next()
 	if err != nil {
-		it.rows.Close()
+		it.close()
 	}
 	return row, err
+}
+
+func (it *scanIter) close() {
+	it.closed = true
+	if it.rows != nil {
+		it.rows.Close()
+		it.rows = nil
+	}
 }
 
 type appendIter struct {
@@ -435,12 +502,20 @@ func (it *appendIter) next() ([]types.Datum, error) {
 	for it.i < len(it.its) {
 		row, err := it.its[it.i].next()
 		if err == io.EOF {
+			it.its[it.i].close()
 			it.i++
 			continue
 		}
 		return row, err
 	}
 	return nil, io.EOF
+}
+
+func (it *appendIter) close() {
+	for _, in := range it.its[it.i:] {
+		in.close()
+	}
+	it.i = len(it.its)
 }
 
 // distinctIter passes each distinct row once. Rows are keyed by their
@@ -467,6 +542,11 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		it.seen[string(it.buf)] = struct{}{}
 		return row, nil
 	}
+}
+
+func (it *distinctIter) close() {
+	it.in.close()
+	it.seen = nil
 }
 
 // rowKey appends a key for row that is equal for rows that compare equal.
@@ -514,6 +594,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			}
 			it.innerRows = append(it.innerRows, row)
 		}
+		it.inner.close()
 	}
 	for {
 		if it.cur == nil {
@@ -553,6 +634,12 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			return it.combine(outerRow, nil), nil
 		}
 	}
+}
+
+func (it *joinIter) close() {
+	it.loaded, it.innerRows, it.cur = true, nil, nil
+	it.outer.close()
+	it.inner.close()
 }
 
 // combine concatenates an outer and an inner row (nil inner = NULLs) in
