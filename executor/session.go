@@ -420,9 +420,6 @@ func (s *Session) StorePrepared(name string, p *Prepared) error {
 		return pgerror.New(pgerror.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
 	}
 	s.prepared[name] = p
-	if name != "" {
-		s.epoch++ // a cached EXECUTE of this name must see the new statement
-	}
 	return nil
 }
 
@@ -443,24 +440,15 @@ func (s *Session) Deallocate(name string) error {
 		return err
 	}
 	delete(s.prepared, name)
-	s.epoch++
 	return nil
 }
 
 // CloseStatement drops a prepared statement if it exists; Close messages
 // for unknown names are not an error in PostgreSQL.
-func (s *Session) CloseStatement(name string) {
-	if _, ok := s.prepared[name]; ok && name != "" {
-		s.epoch++
-	}
-	delete(s.prepared, name)
-}
+func (s *Session) CloseStatement(name string) { delete(s.prepared, name) }
 
 // DeallocateAll drops every prepared statement.
-func (s *Session) DeallocateAll() {
-	s.prepared = nil
-	s.epoch++
-}
+func (s *Session) DeallocateAll() { s.prepared = nil }
 
 // BeginStatement marks the start of a statement for statement_timestamp()
 // and opens an implicit transaction when none is open.
@@ -495,6 +483,14 @@ func copyMap(m map[string]string) map[string]string {
 		c[k] = v
 	}
 	return c
+}
+
+// Cacheable reports whether p may be reused for the same query text later
+// in the session. EXECUTE may not: what it runs (and returns) depends on
+// the prepared statement of that name at the time it runs.
+func (p *Prepared) Cacheable() bool {
+	_, isExecute := p.Stmt.Utility.(*parser.Execute)
+	return !isExecute
 }
 
 // Prepared is an analysed statement: parameter types and result columns

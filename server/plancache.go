@@ -53,6 +53,9 @@ func (pc *planCache) get(query string, oids []uint32, epoch uint64) *executor.Pr
 }
 
 func (pc *planCache) put(query string, oids []uint32, epoch uint64, p *executor.Prepared) {
+	if !p.Cacheable() {
+		return
+	}
 	if pc.entries == nil || len(pc.entries) >= planCacheSize {
 		pc.entries = make(map[string]cachedPlan, planCacheSize)
 	}
