@@ -718,22 +718,7 @@ func (p *uparser) reset() (Utility, error) {
 	if p.accept("all") {
 		return &Reset{All: true}, p.expectEnd()
 	}
-	if p.peek().is("time") && p.at(p.i+1).is("zone") {
-		p.i += 2
-		return &Reset{Name: "timezone"}, p.expectEnd()
-	}
-	if p.peek().is("session") && p.at(p.i+1).is("authorization") {
-		p.i += 2
-		return &Reset{Name: "session_authorization"}, p.expectEnd()
-	}
-	if p.peek().is("transaction") && p.at(p.i+1).is("isolation") {
-		p.i += 2
-		if err := p.expect("level"); err != nil {
-			return nil, err
-		}
-		return &Reset{Name: "transaction_isolation"}, p.expectEnd()
-	}
-	n, err := p.settingName()
+	n, err := p.showResetName()
 	if err != nil {
 		return nil, err
 	}
@@ -744,26 +729,32 @@ func (p *uparser) show() (Utility, error) {
 	if p.accept("all") {
 		return &Show{All: true}, p.expectEnd()
 	}
-	if p.peek().is("time") && p.at(p.i+1).is("zone") {
-		p.i += 2
-		return &Show{Name: "timezone"}, p.expectEnd()
-	}
-	if p.peek().is("transaction") && p.at(p.i+1).is("isolation") {
-		p.i += 2
-		if err := p.expect("level"); err != nil {
-			return nil, err
-		}
-		return &Show{Name: "transaction_isolation"}, p.expectEnd()
-	}
-	if p.peek().is("session") && p.at(p.i+1).is("authorization") {
-		p.i += 2
-		return &Show{Name: "session_authorization"}, p.expectEnd()
-	}
-	n, err := p.settingName()
+	n, err := p.showResetName()
 	if err != nil {
 		return nil, err
 	}
 	return &Show{Name: n}, p.expectEnd()
+}
+
+// showResetName reads the parameter of SHOW or RESET: a setting name, or
+// one of the SQL-standard spellings TIME ZONE, SESSION AUTHORIZATION and
+// TRANSACTION ISOLATION LEVEL.
+func (p *uparser) showResetName() (string, error) {
+	switch {
+	case p.peek().is("time") && p.at(p.i+1).is("zone"):
+		p.i += 2
+		return "timezone", nil
+	case p.peek().is("session") && p.at(p.i+1).is("authorization"):
+		p.i += 2
+		return "session_authorization", nil
+	case p.peek().is("transaction") && p.at(p.i+1).is("isolation"):
+		p.i += 2
+		if err := p.expect("level"); err != nil {
+			return "", err
+		}
+		return "transaction_isolation", nil
+	}
+	return p.settingName()
 }
 
 // tableList reads an optional comma-separated list of qualified names,
