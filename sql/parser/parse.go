@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	tparser "github.com/pingcap/tidb/pkg/parser"
@@ -116,14 +115,22 @@ type Utility interface{ utility() }
 // "x" is an identifier, || concatenates, backslashes are literal.
 const sqlMode = mysql.ModeANSIQuotes | mysql.ModePipesAsConcat | mysql.ModeNoBackslashEscapes
 
-// parserPool holds TiDB parsers: one is not safe for concurrent use, and
-// making one costs more than parsing a short statement.
-var parserPool = sync.Pool{New: func() any {
+// newTiDBParser returns a TiDB parser set up for our rewritten text.
+//
+// Every parse gets a parser of its own, though making one costs more than
+// parsing a short statement: a TiDB parser keeps references to the nodes
+// of its previous parse on its value stack, and its next parse writes text
+// offsets into some of them (yySetOffset on stale stack entries). A pooled
+// parser would thus write into ASTs that sessions and the plan cache still
+// hold, racing with their readers. The plan cache keeps repeated
+// statements from being parsed at all, which recovers the cost where it
+// matters.
+func newTiDBParser() *tparser.Parser {
 	p := tparser.New()
 	p.SetSQLMode(sqlMode)
 	p.EnableWindowFunc(true)
 	return p
-}}
+}
 
 // Parse splits a query string into statements and parses each. Errors are
 // *pgerror.Error; syntax errors carry the 1-based character position in sql
@@ -197,11 +204,7 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 	st.Rewritten = text
 	st.spans = spans
 
-	p := parserPool.Get().(*tparser.Parser)
-	stmts, _, err := p.ParseSQL(text)
-	// The returned slice is the parser's own buffer: the parser goes back
-	// to the pool only once the statement has been taken out of it.
-	defer parserPool.Put(p)
+	stmts, _, err := newTiDBParser().ParseSQL(text)
 	if err != nil {
 		return mapTiDBError(src, text, spans, toks, term, err)
 	}
