@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"io"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -16,7 +17,10 @@ import (
 )
 
 // VersionString is what version() returns.
-var VersionString = "PostgreSQL " + ServerVersion + " on nqdb, compiled by Go, 64-bit"
+// It keeps PostgreSQL's shape ("PostgreSQL 15.18 ... on <platform>,
+// compiled by <compiler>, 64-bit") because tools parse it.
+var VersionString = "PostgreSQL " + ServerVersion + " on " + runtime.GOARCH + "-" + runtime.GOOS +
+	", compiled by " + runtime.Version() + ", 64-bit"
 
 func init() { eval.VersionString = VersionString }
 
