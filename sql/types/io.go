@@ -1,6 +1,7 @@
 package types
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -80,7 +81,14 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 			return append(buf, 't')
 		}
 		return append(buf, 'f')
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc:
+	case OidRegtype:
+		// regtypeout: the type's format_type() name, or the number for a
+		// type nqdb does not know.
+		if rt := ByOID(OID(d.(int64))); rt != nil {
+			return append(buf, rt.SQLName...)
+		}
+		return appendInt(buf, d.(int64))
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegproc:
 		return appendInt(buf, d.(int64))
 	case OidFloat4:
 		return appendFloat(buf, d.(float64), 32, optsOrDefault(o).ExtraFloatDigits)
@@ -144,7 +152,9 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 		return parseInt(s, 32, "integer")
 	case OidInt8:
 		return parseInt(s, 64, "bigint")
-	case OidOid, OidRegclass, OidRegtype, OidRegproc:
+	case OidRegtype:
+		return parseRegtype(s)
+	case OidOid, OidRegclass, OidRegproc:
 		return parseOid(s)
 	case OidFloat4:
 		return parseFloat(s, 32)
@@ -247,4 +257,18 @@ func trimSpace(s string) string {
 		j--
 	}
 	return s[i:j]
+}
+
+// parseRegtype is regtypein: a numeric OID, or a type name as SQL writes it
+// ("integer", "character varying(10)", "pg_catalog.text", "int4[]").
+func parseRegtype(s string) (Datum, error) {
+	t := strings.TrimSpace(s)
+	if t != "" && t[0] >= '0' && t[0] <= '9' {
+		return parseOid(s)
+	}
+	typ, _, err := ParseTypeName(t)
+	if err != nil {
+		return nil, err
+	}
+	return int64(typ.OID), nil
 }
