@@ -8,6 +8,7 @@
 package pgoracle
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Server is a running PostgreSQL instance.
@@ -174,4 +177,17 @@ func StopShared() {
 	if shared != nil {
 		shared.Stop()
 	}
+}
+
+// Connect opens a pgconn connection to the Shared server as postgres and
+// closes it when the test ends.
+func Connect(tb testing.TB) *pgconn.PgConn {
+	tb.Helper()
+	srv := Shared(tb)
+	conn, err := pgconn.Connect(context.Background(), srv.DSN())
+	if err != nil {
+		tb.Fatalf("connecting to the PostgreSQL oracle: %v", err)
+	}
+	tb.Cleanup(func() { _ = conn.Close(context.Background()) })
+	return conn
 }

@@ -48,13 +48,8 @@ func TestStringContinuationAgainstPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL")
 	}
-	srv := pgoracle.Shared(t)
 	ctx := context.Background()
-	conn, err := pgconn.Connect(ctx, srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgoracle.Connect(t)
 	for _, q := range continuationCases {
 		res, pgErrAny := conn.Exec(ctx, q).ReadAll()
 		sts, ourErr := Parse(q)

@@ -50,13 +50,8 @@ func TestCopyOptionPositionAgainstPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL")
 	}
-	srv := pgoracle.Shared(t)
 	ctx := context.Background()
-	conn, err := pgconn.Connect(ctx, srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgoracle.Connect(t)
 	for _, q := range copyPositionCases {
 		_, pgErrAny := conn.Exec(ctx, q).ReadAll()
 		var pgErr *pgconn.PgError

@@ -31,13 +31,8 @@ func TestSyntaxErrorsAgainstPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := pgoracle.Shared(t)
 	ctx := context.Background()
-	conn, err := pgconn.Connect(ctx, srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgoracle.Connect(t)
 	for _, q := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		if strings.HasPrefix(q, "#") {
 			continue

@@ -94,13 +94,8 @@ func TestPositionAgainstPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs PostgreSQL")
 	}
-	srv := pgoracle.Shared(t)
 	ctx := context.Background()
-	conn, err := pgconn.Connect(ctx, srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgoracle.Connect(t)
 	if _, err := conn.Exec(ctx, `create temp table t (a int, b text, "Mixed" int)`).ReadAll(); err != nil {
 		t.Fatal(err)
 	}
