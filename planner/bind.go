@@ -677,6 +677,20 @@ func isConcatOp(x *ast.FuncCallExpr) bool {
 		x.OriginTextPosition() == x.Args[0].OriginTextPosition()
 }
 
+// bindPair binds the two operands of a binary construct, left first (so
+// that errors come in the order PostgreSQL reports them).
+func (b *binder) bindPair(l, r ast.ExprNode) (Expr, Expr, error) {
+	le, err := b.bindExpr(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	re, err := b.bindExpr(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return le, re, nil
+}
+
 // bindExpr binds one expression.
 func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 	switch x := n.(type) {
@@ -727,11 +741,7 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 	case *ast.AggregateFuncExpr:
 		return b.bindAggregate(strings.ToLower(x.F), x.Args, x.Distinct, strings.EqualFold(x.F, "count") && b.isCountStar(x), x)
 	case *ast.PatternRegexpExpr:
-		l, err := b.bindExpr(x.Expr)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.bindExpr(x.Pattern)
+		l, r, err := b.bindPair(x.Expr, x.Pattern)
 		if err != nil {
 			return nil, err
 		}
@@ -872,11 +882,7 @@ func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
 	}
 	if x.Op == opcode.NullEQ {
 		// sql/parser's spelling of IS NOT DISTINCT FROM.
-		l, err := b.bindExpr(x.L)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.bindExpr(x.R)
+		l, r, err := b.bindPair(x.L, x.R)
 		if err != nil {
 			return nil, err
 		}
@@ -901,11 +907,7 @@ func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
 	if !ok {
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", x.Op.String()).WithPosition(pos(x))
 	}
-	l, err := b.bindExpr(x.L)
-	if err != nil {
-		return nil, err
-	}
-	r, err := b.bindExpr(x.R)
+	l, r, err := b.bindPair(x.L, x.R)
 	if err != nil {
 		return nil, err
 	}
@@ -1063,11 +1065,7 @@ func negateConst(c *Const) *Const {
 
 func (b *binder) bindBetween(x *ast.BetweenExpr) (Expr, error) {
 	// PostgreSQL rewrites a BETWEEN b AND c into a >= b AND a <= c.
-	e, err := b.bindExpr(x.Expr)
-	if err != nil {
-		return nil, err
-	}
-	lo, err := b.bindExpr(x.Left)
+	e, lo, err := b.bindPair(x.Expr, x.Left)
 	if err != nil {
 		return nil, err
 	}
@@ -1159,11 +1157,7 @@ func (b *binder) bindLike(x *ast.PatternLikeOrIlikeExpr) (Expr, error) {
 	if x.Not {
 		name = "!" + name
 	}
-	e, err := b.bindExpr(x.Expr)
-	if err != nil {
-		return nil, err
-	}
-	p, err := b.bindExpr(x.Pattern)
+	e, p, err := b.bindPair(x.Expr, x.Pattern)
 	if err != nil {
 		return nil, err
 	}

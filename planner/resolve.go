@@ -334,11 +334,7 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		return nil, pgerror.New(pgerror.UndefinedSchema, "schema \"%s\" does not exist", x.Schema.O).WithPosition(pos(x))
 	}
 	if isConcatOp(x) {
-		l, err := b.bindExpr(x.Args[0])
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.bindExpr(x.Args[1])
+		l, r, err := b.bindPair(x.Args[0], x.Args[1])
 		if err != nil {
 			return nil, err
 		}
