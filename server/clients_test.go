@@ -571,7 +571,23 @@ func TestGracefulShutdown(t *testing.T) {
 			resc := make(chan error, 1)
 			var v int
 			go func() { resc <- conn.QueryRow(ctx, "select 5 from pg_sleep(0.4)").Scan(&v) }()
-			time.Sleep(150 * time.Millisecond)
+			// Shut down only once the statement is running: busy for a
+			// while, not just the sub-millisecond Parse/Describe/Sync that
+			// extended modes send first.
+			var busySince time.Time
+			for {
+				if ctx.Err() != nil {
+					t.Fatal("the statement never started")
+				}
+				if ts.BusyConnections() == 0 {
+					busySince = time.Time{}
+				} else if busySince.IsZero() {
+					busySince = time.Now()
+				} else if time.Since(busySince) > 50*time.Millisecond {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
 			sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
 			if err := ts.Shutdown(sctx); err != nil {

@@ -193,6 +193,22 @@ func (s *Server) unregister(c *conn) {
 	s.mu.Unlock()
 }
 
+// BusyConnections counts the connections handling a message (a statement,
+// or an extended-protocol sequence up to its Sync) right now.
+func (s *Server) BusyConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		c.mu.Lock()
+		if c.busy {
+			n++
+		}
+		c.mu.Unlock()
+	}
+	return n
+}
+
 // cancel handles a CancelRequest: it cancels the running statement of the
 // backend with that pid if the secret key matches, and nothing otherwise
 // (PostgreSQL never tells the sender whether it worked).
