@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/neuroquantumdb/nqdb/executor"
@@ -87,6 +88,9 @@ func New(cfg Config, engine *executor.Engine) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, engine: engine, conns: map[int32]*conn{},
 		shutdown: make(chan struct{}), Metrics: NewMetrics()}
+	s.Metrics.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "nqdb_busy_connections", Help: "Connections handling a statement right now.",
+	}, func() float64 { return float64(s.BusyConnections()) }))
 	if cfg.Password != "" {
 		c, err := auth.NewCredentials("postgres", cfg.Password)
 		if err != nil {

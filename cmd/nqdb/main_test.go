@@ -322,7 +322,23 @@ func TestServeBinary(t *testing.T) {
 		r.err = conn.QueryRow(ctx, "select 5 from pg_sleep(1)").Scan(&r.v)
 		resc <- r
 	}()
-	time.Sleep(300 * time.Millisecond)
+	// Signal only once the statement runs: busy for a while, not just the
+	// short Parse/Describe/Sync that pgx sends first.
+	var busySince time.Time
+	for {
+		if ctx.Err() != nil {
+			t.Fatal("the statement never started")
+		}
+		_, m := httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", httpPort))
+		if !strings.Contains(m, "nqdb_busy_connections 1") {
+			busySince = time.Time{}
+		} else if busySince.IsZero() {
+			busySince = time.Now()
+		} else if time.Since(busySince) > 50*time.Millisecond {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
