@@ -83,9 +83,9 @@ func (r result) String() string {
 	return fmt.Sprintf("cols=%v oids=%v rows=%v", r.names, r.oids, r.rows)
 }
 
-// runOurs plans and runs sql with optional declared parameter types and
-// text parameter values.
-func runOurs(t testing.TB, sql string, declared []*types.T, paramText []string) result {
+// runOurs plans and runs sql (over cat, which may be nil) with optional
+// declared parameter types and text parameter values.
+func runOurs(t testing.TB, sql string, declared []*types.T, paramText []string, cat planner.Catalog) result {
 	stmts, err := parser.Parse(sql)
 	if err != nil {
 		return errResult(err)
@@ -93,7 +93,7 @@ func runOurs(t testing.TB, sql string, declared []*types.T, paramText []string) 
 	if len(stmts) != 1 || stmts[0].AST == nil {
 		t.Fatalf("%s: expected one planable statement", sql)
 	}
-	q, err := planner.Build(stmts[0].AST, declared, nil)
+	q, err := planner.Build(stmts[0].AST, declared, cat)
 	if err == nil {
 		err = planner.Fold(q)
 	}
@@ -285,7 +285,7 @@ func TestOracleCorpus(t *testing.T) {
 	fails := 0
 	for _, c := range cases {
 		want := runPG(t, conn, c.sql, c.declared, c.params)
-		got := runOurs(t, c.sql, c.declared, c.params)
+		got := runOurs(t, c.sql, c.declared, c.params, nil)
 		if c.onlyTypes {
 			want.rows, got.rows = nil, nil
 		}
@@ -401,7 +401,7 @@ func TestSessionFunctions(t *testing.T) {
 		{"SELECT current_database()", "postgres"},
 		{"SELECT now() = current_timestamp", "t"},
 	} {
-		got := runOurs(t, c.sql, nil, nil)
+		got := runOurs(t, c.sql, nil, nil, nil)
 		if got.code != "" || len(got.rows) != 1 || got.rows[0][0] != c.want {
 			t.Errorf("%s: got %v, want %s", c.sql, got, c.want)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
-	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -116,62 +115,9 @@ INSERT INTO emp VALUES (1, 'ann', 1, 100.50, NULL), (2, 'bob', 1, 90, 1), (3, 'c
 			paramText = []string{"75", "95"}
 		}
 		want := runPG(t, conn, sql, declared, paramText)
-		got := runOursCat(t, sql, declared, paramText, cat)
+		got := runOurs(t, sql, declared, paramText, cat)
 		if !sameResult(want, got) {
 			t.Errorf("%s\n  pg:   %v params=%v\n  ours: %v params=%v", sql, want, want.params, got, got.params)
 		}
-	}
-}
-
-func runOursCat(t *testing.T, sql string, declared []*types.T, paramText []string, cat planner.Catalog) result {
-	stmts, err := parser.Parse(sql)
-	if err != nil {
-		return errResult(err)
-	}
-	q, err := planner.Build(stmts[0].AST, declared, cat)
-	if err == nil {
-		err = planner.Fold(q)
-	}
-	if err != nil {
-		return errResult(err)
-	}
-	var res result
-	for _, pt := range q.ParamTypes {
-		res.params = append(res.params, pt.OID)
-	}
-	params := make([]types.Datum, len(q.ParamTypes))
-	for i := range params {
-		if i < len(paramText) {
-			if params[i], err = types.ParseText(q.ParamTypes[i], paramText[i], nil); err != nil {
-				return errResult(err)
-			}
-		}
-	}
-	for _, c := range q.Columns {
-		res.names = append(res.names, c.Name)
-		res.oids = append(res.oids, c.Type.OID)
-	}
-	rows, err := eval.Run(context.Background(), q, params, newTestEnv())
-	if err != nil {
-		return errResult(err)
-	}
-	defer rows.Close()
-	for {
-		row, err := rows.Next()
-		if err == io.EOF {
-			return res
-		}
-		if err != nil {
-			return errResult(err)
-		}
-		var out []string
-		for i, v := range row {
-			if v == nil {
-				out = append(out, "NULL")
-			} else {
-				out = append(out, string(types.AppendText(nil, q.Columns[i].Type, v, nil)))
-			}
-		}
-		res.rows = append(res.rows, out)
 	}
 }
