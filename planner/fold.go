@@ -294,15 +294,8 @@ func foldCase(x *Case) (Expr, error) {
 			if c.Val != true {
 				continue
 			}
-			r, err := fold(w.Result)
-			if err != nil {
-				return nil, err
-			}
-			if len(out.Whens) == 0 {
-				return r, nil
-			}
-			out.Else = r
-			return out, nil
+			// An always-true arm ends the CASE: it becomes the ELSE.
+			return foldCaseEnd(out, w.Result)
 		}
 		r, err := fold(w.Result)
 		if err != nil {
@@ -310,14 +303,20 @@ func foldCase(x *Case) (Expr, error) {
 		}
 		out.Whens = append(out.Whens, When{Cond: cond, Result: r})
 	}
-	els, err := fold(x.Else)
+	return foldCaseEnd(out, x.Else)
+}
+
+// foldCaseEnd folds the ELSE of a CASE whose remaining arms are out.Whens;
+// with no arms left the CASE is just its ELSE.
+func foldCaseEnd(out *Case, els Expr) (Expr, error) {
+	e, err := fold(els)
 	if err != nil {
 		return nil, err
 	}
 	if len(out.Whens) == 0 {
-		return els, nil
+		return e, nil
 	}
-	out.Else = els
+	out.Else = e
 	return out, nil
 }
 

@@ -175,19 +175,9 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var done int64
-	for _, ch := range changes {
-		switch err := rel.Update(c.ctx, ch.id, ch.row); {
-		case err == nil:
-			done++
-		case errors.Is(err, storage.ErrRowNotFound):
-			// Deleted or truncated meanwhile: PostgreSQL skips such rows
-			// under READ COMMITTED too.
-		default:
-			return done, err
-		}
-	}
-	return done, nil
+	return applyEach(len(changes), func(i int) error {
+		return rel.Update(c.ctx, changes[i].id, changes[i].row)
+	})
 }
 
 func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
@@ -208,9 +198,16 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return applyEach(len(ids), func(i int) error { return rel.Delete(c.ctx, ids[i]) })
+}
+
+// applyEach applies op to n collected rows and counts those changed. A row
+// deleted or truncated meanwhile (ErrRowNotFound) is skipped, as
+// PostgreSQL skips such rows under READ COMMITTED.
+func applyEach(n int, op func(i int) error) (int64, error) {
 	var done int64
-	for _, id := range ids {
-		switch err := rel.Delete(c.ctx, id); {
+	for i := 0; i < n; i++ {
+		switch err := op(i); {
 		case err == nil:
 			done++
 		case errors.Is(err, storage.ErrRowNotFound):
