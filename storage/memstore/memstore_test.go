@@ -197,12 +197,18 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
-func BenchmarkScan(b *testing.B) {
-	ctx := context.Background()
+// benchTable returns a table of n two-column rows.
+func benchTable(ctx context.Context, n int) *Table {
 	tb := New()
-	for i := 0; i < 100000; i++ {
+	for i := 0; i < n; i++ {
 		_ = tb.Insert(ctx, storage.Row{i, "x"})
 	}
+	return tb
+}
+
+func BenchmarkScan(b *testing.B) {
+	ctx := context.Background()
+	tb := benchTable(ctx, 100000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		it, _ := tb.Scan(ctx)
@@ -219,10 +225,7 @@ func BenchmarkScan(b *testing.B) {
 // one update (which copies a chunk the scan shared).
 func BenchmarkScanUpdate(b *testing.B) {
 	ctx := context.Background()
-	tb := New()
-	for i := 0; i < 100000; i++ {
-		_ = tb.Insert(ctx, storage.Row{i, "x"})
-	}
+	tb := benchTable(ctx, 100000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		it, _ := tb.Scan(ctx)
