@@ -2,79 +2,261 @@ package executor
 
 import (
 	"context"
-	"io"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
-	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/codec"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 	"github.com/neuroquantumdb/nqdb/storage"
-	"github.com/neuroquantumdb/nqdb/storage/memstore"
 )
 
 // firstUserOID is where PostgreSQL starts OIDs for user objects.
 const firstUserOID = 16384
 
-// tableDef is one table of the catalog.
+// tableDef is one table of the catalog: its description and the storage
+// tree that holds its rows, clustered on the primary key (or on a hidden
+// row id when it has none). A tableDef is immutable once published; DDL
+// makes a new one.
 type tableDef struct {
-	oid  uint32
-	name string
-	cols []planner.Column
-	rel  storage.Relation
-	// writeMu serialises UPDATE and DELETE (see eval.Writable.LockWrites).
-	writeMu sync.Mutex
+	oid    uint32
+	schema string
+	name   string
+	cols   []planner.Column
+	types  []*types.T
+	// pk lists the primary key's attribute indexes; nil = hidden row id.
+	pk     []int
+	pkName string
+	tree   storage.TreeID
+	// rowid hands out hidden row ids; shared by every def of one tree.
+	rowid *atomic.Int64
 }
 
-var (
-	_ planner.Table  = (*tableDef)(nil)
-	_ eval.Scannable = (*tableDef)(nil)
-	_ eval.Writable  = (*tableDef)(nil)
-)
+var _ planner.Table = (*tableDef)(nil)
 
-// LockWrites implements eval.Writable.
-func (t *tableDef) LockWrites() func() {
-	t.writeMu.Lock()
-	return t.writeMu.Unlock
+func (t *tableDef) OID() uint32               { return t.oid }
+func (t *tableDef) Name() string              { return t.name }
+func (t *tableDef) Columns() []planner.Column { return t.cols }
+
+// qualified is the catalog's map key for a table.
+func qualified(schema, name string) string {
+	if schema == "" {
+		schema = "public"
+	}
+	return schema + "." + name
 }
 
-func (t *tableDef) OID() uint32                { return t.oid }
-func (t *tableDef) Name() string               { return t.name }
-func (t *tableDef) Columns() []planner.Column  { return t.cols }
-func (t *tableDef) Relation() storage.Relation { return t.rel }
+// tableRecord is a table's catalog row as stored in storage.CatalogTree.
+// JSON: the catalog is small and read once at start-up, and a readable
+// format makes a damaged catalog diagnosable.
+type tableRecord struct {
+	OID    uint32      `json:"oid"`
+	Schema string      `json:"schema"`
+	Name   string      `json:"name"`
+	Tree   uint32      `json:"tree"`
+	Cols   []colRecord `json:"cols"`
+	PK     []int       `json:"pk,omitempty"`
+	PKName string      `json:"pk_name,omitempty"`
+}
 
-// memCatalog is the catalog of the in-memory stand-in: tables in the
-// public schema only, not transactional. The storage issue replaces it with
-// a catalog stored in the engine itself.
-type memCatalog struct {
-	// version counts DDL; plans cached by text are valid for one version.
+type colRecord struct {
+	Name    string `json:"name"`
+	Type    uint32 `json:"type"`
+	Typmod  int32  `json:"typmod"`
+	NotNull bool   `json:"not_null,omitempty"`
+}
+
+func (t *tableDef) record() tableRecord {
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName}
+	for _, c := range t.cols {
+		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull})
+	}
+	return r
+}
+
+func catalogKey(oid uint32) []byte { return binary.BigEndian.AppendUint32(nil, oid) }
+
+// newTableDef builds a def and fills in the derived fields.
+func newTableDef(oid uint32, schema, name string, cols []planner.Column, pk []int, pkName string, tree storage.TreeID) *tableDef {
+	t := &tableDef{oid: oid, schema: schema, name: name, pk: pk, pkName: pkName, tree: tree}
+	t.cols = make([]planner.Column, len(cols))
+	t.types = make([]*types.T, len(cols))
+	for i, c := range cols {
+		c.TableOID, c.AttNum = oid, int16(i+1)
+		t.cols[i] = c
+		t.types[i] = c.Type
+	}
+	return t
+}
+
+func defFromRecord(r tableRecord) (*tableDef, error) {
+	cols := make([]planner.Column, len(r.Cols))
+	for i, c := range r.Cols {
+		typ := types.ByOID(types.OID(c.Type))
+		if typ == nil {
+			return nil, fmt.Errorf("catalog: table %s.%s column %s has unknown type %d", r.Schema, r.Name, c.Name, c.Type)
+		}
+		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull}
+	}
+	return newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree)), nil
+}
+
+// catalog is the committed catalog, cached in memory from
+// storage.CatalogTree. Transactions see their own uncommitted DDL through
+// the session's overlay (see txnCatalog) and publish it here at commit.
+type catalog struct {
+	// version counts committed DDL; plans cached by text are valid for
+	// one version.
 	version atomic.Uint64
 	mu      sync.RWMutex
-	tables  map[string]*tableDef
-	nextOID uint32
+	byName  map[string]*tableDef
+	byOID   map[uint32]*tableDef
+	nextOID atomic.Uint32
+	// rowids holds each tree's hidden row id counter.
+	rowids map[storage.TreeID]*atomic.Int64
 }
 
-func newMemCatalog() *memCatalog {
-	return &memCatalog{tables: map[string]*tableDef{}, nextOID: firstUserOID}
+// loadCatalog reads the catalog tree.
+func loadCatalog(st *storage.Engine) (*catalog, error) {
+	c := &catalog{byName: map[string]*tableDef{}, byOID: map[uint32]*tableDef{}, rowids: map[storage.TreeID]*atomic.Int64{}}
+	c.nextOID.Store(firstUserOID)
+	txn := st.Begin(storage.ReadCommitted)
+	defer txn.Rollback()
+	it, err := txn.Scan(context.Background(), storage.CatalogTree, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for it.Next() {
+		var r tableRecord
+		if err := json.Unmarshal(it.Value(), &r); err != nil {
+			return nil, fmt.Errorf("catalog: entry %x: %w", it.Key(), err)
+		}
+		t, err := defFromRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		c.put(t)
+		if r.OID >= c.nextOID.Load() {
+			c.nextOID.Store(r.OID + 1)
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	// Hidden row ids continue after the largest one stored.
+	for _, t := range c.byOID {
+		if t.pk != nil {
+			continue
+		}
+		k, ok, err := txn.LastKey(t.tree)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			_, v, _, err := codec.DecodeNext(k)
+			if err != nil {
+				return nil, fmt.Errorf("catalog: table %s: bad row id key: %w", t.name, err)
+			}
+			if id, isInt := v.(int64); isInt {
+				t.rowid.Store(id)
+			}
+		}
+	}
+	return c, nil
 }
 
-// LookupTable implements planner.Catalog.
-func (c *memCatalog) LookupTable(schema, name string) (planner.Table, error) {
-	t, err := c.lookup(schema, name)
+// put publishes t (the lock must be held, or the catalog not yet shared).
+func (c *catalog) put(t *tableDef) {
+	if old := c.byOID[t.oid]; old != nil && old.name != t.name {
+		delete(c.byName, qualified(old.schema, old.name))
+	}
+	c.byName[qualified(t.schema, t.name)] = t
+	c.byOID[t.oid] = t
+	t.rowid = c.rowids[t.tree]
+	if t.rowid == nil {
+		t.rowid = new(atomic.Int64)
+		c.rowids[t.tree] = t.rowid
+	}
+}
+
+func (c *catalog) remove(oid uint32) {
+	if old := c.byOID[oid]; old != nil {
+		delete(c.byName, qualified(old.schema, old.name))
+		delete(c.byOID, oid)
+	}
+}
+
+func (c *catalog) lookupName(key string) *tableDef {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byName[key]
+}
+
+func (c *catalog) lookupOID(oid uint32) *tableDef {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byOID[oid]
+}
+
+// rowidCounter returns the counter for a tree (a new tree starts at 0).
+func (c *catalog) rowidCounter(tree storage.TreeID) *atomic.Int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.rowids[tree]
+	if r == nil {
+		r = new(atomic.Int64)
+		c.rowids[tree] = r
+	}
+	return r
+}
+
+// txnCatalog is a transaction's uncommitted DDL: tables created, changed
+// or dropped (nil) by OID, published to the catalog at commit.
+type txnCatalog struct {
+	byOID map[uint32]*tableDef
+	// dropped remembers the names of dropped tables so lookups miss them.
+	names map[string]uint32
+}
+
+func (tc *txnCatalog) set(oid uint32, t *tableDef, oldName string) {
+	if tc.byOID == nil {
+		tc.byOID, tc.names = map[uint32]*tableDef{}, map[string]uint32{}
+	}
+	tc.byOID[oid] = t
+	if oldName != "" {
+		tc.names[oldName] = oid
+	}
+	if t != nil {
+		tc.names[qualified(t.schema, t.name)] = oid
+	}
+}
+
+// LookupTable implements planner.Catalog for the session: its own DDL
+// first, then the committed catalog.
+func (s *Session) LookupTable(schema, name string) (planner.Table, error) {
+	t, err := s.lookup(schema, name)
 	if err != nil {
 		return nil, err
 	}
 	return t, nil
 }
 
-func (c *memCatalog) lookup(schema, name string) (*tableDef, error) {
+func (s *Session) lookup(schema, name string) (*tableDef, error) {
 	if schema == "" || schema == "public" {
-		c.mu.RLock()
-		t := c.tables[name]
-		c.mu.RUnlock()
-		if t != nil {
-			return t, nil
+		key := qualified(schema, name)
+		if oid, ok := s.ddl.names[key]; ok {
+			if t := s.ddl.byOID[oid]; t != nil && qualified(t.schema, t.name) == key {
+				return t, nil
+			}
+		} else if t := s.engine.catalog.lookupName(key); t != nil {
+			if _, changed := s.ddl.byOID[t.oid]; !changed {
+				return t, nil
+			}
 		}
 	}
 	if schema != "" {
@@ -83,55 +265,66 @@ func (c *memCatalog) lookup(schema, name string) (*tableDef, error) {
 	return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
 }
 
-// create adds a table; it reports 42P07 when the name is taken.
-func (c *memCatalog) create(schema, name string, cols []planner.Column, ifNotExists bool) (*tableDef, bool, error) {
-	if schema != "" && schema != "public" {
-		return nil, false, pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+// current returns the def of oid as the session sees it now (nil when
+// dropped): DDL that committed after a statement was planned, such as a
+// TRUNCATE that moved the table to a new tree, is taken into account.
+func (s *Session) current(oid uint32) *tableDef {
+	if t, ok := s.ddl.byOID[oid]; ok {
+		return t
 	}
-	seen := map[string]bool{}
-	for _, col := range cols {
-		if seen[col.Name] {
-			return nil, false, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", col.Name)
-		}
-		seen[col.Name] = true
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t := c.tables[name]; t != nil {
-		if ifNotExists {
-			return t, false, nil
-		}
-		return nil, false, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
-	}
-	t := &tableDef{oid: c.nextOID, name: name, rel: memstore.New()}
-	c.nextOID++
-	t.cols = make([]planner.Column, len(cols))
-	for i, col := range cols {
-		col.TableOID = t.oid
-		col.AttNum = int16(i + 1)
-		t.cols[i] = col
-	}
-	c.tables[name] = t
-	c.version.Add(1)
-	return t, true, nil
+	return s.engine.catalog.lookupOID(oid)
 }
 
-// drop removes a table; missing tables are 42P01 unless ifExists.
-func (c *memCatalog) drop(schema, name string, ifExists bool) (bool, error) {
+// writeDef stores t's catalog row in the transaction and makes it the
+// session's view of the table.
+func (s *Session) writeDef(t *tableDef, oldName string) error {
+	tx, err := s.storageTxn()
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(t.record())
+	if err != nil {
+		return err
+	}
+	if err := tx.Put(storage.CatalogTree, catalogKey(t.oid), b); err != nil {
+		return err
+	}
+	s.ddl.set(t.oid, t, oldName)
+	s.catEpoch++
+	return nil
+}
+
+// dropDef deletes t's catalog row in the transaction.
+func (s *Session) dropDef(t *tableDef) error {
+	tx, err := s.storageTxn()
+	if err != nil {
+		return err
+	}
+	if err := tx.Delete(storage.CatalogTree, catalogKey(t.oid)); err != nil {
+		return err
+	}
+	tx.DropTree(t.tree)
+	s.ddl.set(t.oid, nil, qualified(t.schema, t.name))
+	s.catEpoch++
+	return nil
+}
+
+// publishDDL makes a committed transaction's DDL visible to everyone.
+func (e *Engine) publishDDL(tc *txnCatalog) {
+	if len(tc.byOID) == 0 {
+		return
+	}
+	c := e.catalog
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if (schema == "" || schema == "public") && c.tables[name] != nil {
-		delete(c.tables, name)
-		c.version.Add(1)
-		return true, nil
+	for oid, t := range tc.byOID {
+		if t == nil {
+			c.remove(oid)
+			continue
+		}
+		c.put(t)
 	}
-	if ifExists {
-		return false, nil
-	}
-	if schema != "" {
-		return false, pgerror.New(pgerror.UndefinedTable, "table \"%s.%s\" does not exist", schema, name)
-	}
-	return false, pgerror.New(pgerror.UndefinedTable, "table \"%s\" does not exist", name)
+	c.mu.Unlock()
+	c.version.Add(1)
 }
 
 // columnIndexes maps COPY/INSERT column names to attribute positions; an
@@ -165,28 +358,3 @@ func columnIndexes(t *tableDef, names []string) ([]int, error) {
 	}
 	return idx, nil
 }
-
-// Scan implements eval.Scannable: a full scan in attribute order. Rows are
-// copied because eval's consumers may keep and modify them.
-func (t *tableDef) Scan(ctx context.Context) (eval.Rows, error) {
-	it, err := t.rel.Scan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &scanRows{it: it}, nil
-}
-
-type scanRows struct{ it storage.Iterator }
-
-func (r *scanRows) Next() ([]types.Datum, error) {
-	row, ok := r.it.Next()
-	if !ok {
-		if err := r.it.Err(); err != nil {
-			return nil, err
-		}
-		return nil, io.EOF
-	}
-	return append([]types.Datum(nil), row...), nil
-}
-
-func (r *scanRows) Close() { r.it.Close() }

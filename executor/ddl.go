@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"io"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -10,22 +11,22 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
+	"github.com/neuroquantumdb/nqdb/storage/lock"
 )
 
 // isDDL reports whether the executor runs stmt itself rather than through
 // the planner.
 func isDDL(n ast.StmtNode) bool {
 	switch n.(type) {
-	case *ast.CreateTableStmt, *ast.DropTableStmt:
+	case *ast.CreateTableStmt, *ast.DropTableStmt, *ast.AlterTableStmt:
 		return true
 	}
 	return false
 }
 
-// execDDL runs CREATE TABLE and DROP TABLE against the in-memory catalog.
-// Column types come from the parser's side map (the TiDB AST only holds
-// MySQL placeholders); constraints other than the column list are not kept
-// by the stand-in.
+// execDDL runs CREATE TABLE, DROP TABLE and ALTER TABLE ... ADD PRIMARY
+// KEY inside the session's transaction. Column types come from the
+// parser's side map (the TiDB AST only holds MySQL placeholders).
 func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result, error) {
 	switch n := stmt.AST.(type) {
 	case *ast.CreateTableStmt:
@@ -55,19 +56,35 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			cols = append(cols, col)
 		}
 		// PRIMARY KEY (a, b) makes its columns NOT NULL, as in PostgreSQL.
+		var pkNames []string
+		for _, cd := range n.Cols {
+			for _, opt := range cd.Options {
+				if opt.Tp == ast.ColumnOptionPrimaryKey {
+					pkNames = append(pkNames, cd.Name.Name.O)
+				}
+			}
+		}
 		for _, c := range n.Constraints {
 			if c.Tp != ast.ConstraintPrimaryKey {
 				continue
 			}
+			if len(pkNames) > 0 {
+				return nil, pgerror.New(pgerror.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", n.Table.Name.O)
+			}
 			for _, k := range c.Keys {
-				for i := range cols {
-					if k.Column != nil && cols[i].Name == k.Column.Name.O {
-						cols[i].NotNull = true
-					}
+				if k.Column != nil {
+					pkNames = append(pkNames, k.Column.Name.O)
 				}
 			}
 		}
-		_, created, err := s.engine.catalog.create(n.Table.Schema.O, n.Table.Name.O, cols, n.IfNotExists)
+		pk, err := pkIndexes(cols, pkNames)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range pk {
+			cols[i].NotNull = true
+		}
+		created, err := s.createTable(ctx, n.Table.Schema.O, n.Table.Name.O, cols, pk, n.IfNotExists)
 		if err != nil {
 			return nil, err
 		}
@@ -85,14 +102,14 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 		// PostgreSQL checks every name before dropping any.
 		if !n.IfExists {
 			for _, t := range n.Tables {
-				if _, err := s.engine.catalog.lookup(t.Schema.O, t.Name.O); err != nil {
+				if _, err := s.lookup(t.Schema.O, t.Name.O); err != nil {
 					pe := pgerror.From(err)
 					return nil, pgerror.New(pe.Code, "%s", strings.Replace(pe.Message, "relation", "table", 1))
 				}
 			}
 		}
 		for _, t := range n.Tables {
-			dropped, err := s.engine.catalog.drop(t.Schema.O, t.Name.O, n.IfExists)
+			dropped, err := s.dropTable(ctx, t.Schema.O, t.Name.O, n.IfExists)
 			if err != nil {
 				return nil, err
 			}
@@ -101,23 +118,28 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			}
 		}
 		return res, nil
+	case *ast.AlterTableStmt:
+		return s.execAlter(ctx, n)
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "statement not supported")
 }
 
-// execTruncate empties tables (TRUNCATE a, b).
+// execTruncate empties tables (TRUNCATE a, b): each gets a new, empty
+// tree, as PostgreSQL gives it a new relfilenode; the old tree is dropped
+// at commit. Rows loaded into the new tree in the same transaction (COPY
+// ... FREEZE after TRUNCATE in pgbench -i) skip the log.
 func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result, error) {
 	defs := make([]*tableDef, 0, len(n.Tables))
 	for _, name := range n.Tables {
 		schema, tbl := splitQualified(name)
-		t, err := s.engine.catalog.lookup(schema, tbl)
+		t, err := s.lookup(schema, tbl)
 		if err != nil {
 			return nil, err
 		}
 		defs = append(defs, t)
 	}
 	for _, t := range defs {
-		if err := t.rel.Truncate(ctx); err != nil {
+		if _, err := s.replaceTree(ctx, t, t.pk, t.pkName); err != nil {
 			return nil, err
 		}
 	}
@@ -130,4 +152,203 @@ func splitQualified(name string) (string, string) {
 		return name[:i], name[i+1:]
 	}
 	return "", name
+}
+
+// pkIndexes resolves primary key column names.
+func pkIndexes(cols []planner.Column, names []string) ([]int, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	pk := make([]int, len(names))
+	for i, name := range names {
+		pk[i] = -1
+		for j, c := range cols {
+			if c.Name == name {
+				pk[i] = j
+			}
+		}
+		if pk[i] < 0 {
+			return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" named in key does not exist", name)
+		}
+		for _, prev := range pk[:i] {
+			if prev == pk[i] {
+				return nil, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" appears twice in primary key constraint", name)
+			}
+		}
+	}
+	return pk, nil
+}
+
+// lockTable takes a table's lock exclusively, as PostgreSQL's DDL takes
+// ACCESS EXCLUSIVE, and returns its current def.
+func (s *Session) lockTable(ctx context.Context, t *tableDef) (*tableDef, error) {
+	tx, err := s.storageTxn()
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.LockObject(ctx, tableLockName(t.oid), lock.Exclusive); err != nil {
+		return nil, storageError(err)
+	}
+	cur := s.current(t.oid)
+	if cur == nil {
+		return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", t.name)
+	}
+	return cur, nil
+}
+
+// createTable adds a table in the transaction; created is false when it
+// exists and ifNotExists is set.
+func (s *Session) createTable(ctx context.Context, schema, name string, cols []planner.Column, pk []int, ifNotExists bool) (bool, error) {
+	if schema != "" && schema != "public" {
+		return false, pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+	}
+	seen := map[string]bool{}
+	for _, col := range cols {
+		if seen[col.Name] {
+			return false, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", col.Name)
+		}
+		seen[col.Name] = true
+	}
+	tx, err := s.storageTxn()
+	if err != nil {
+		return false, err
+	}
+	// Two sessions creating the same name wait for each other, as on
+	// PostgreSQL's unique index over pg_class names.
+	if err := tx.LockObject(ctx, "name:"+qualified(schema, name), lock.Exclusive); err != nil {
+		return false, storageError(err)
+	}
+	if _, err := s.lookup(schema, name); err == nil {
+		if ifNotExists {
+			return false, nil
+		}
+		return false, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
+	}
+	tree, err := tx.CreateTree()
+	if err != nil {
+		return false, storageError(err)
+	}
+	oid := s.engine.catalog.nextOID.Add(1) - 1
+	pkName := ""
+	if pk != nil {
+		pkName = name + "_pkey"
+	}
+	t := newTableDef(oid, "public", name, cols, pk, pkName, tree)
+	t.rowid = s.engine.catalog.rowidCounter(tree)
+	return true, s.writeDef(t, "")
+}
+
+// dropTable drops a table in the transaction.
+func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists bool) (bool, error) {
+	t, err := s.lookup(schema, name)
+	if err != nil {
+		if ifExists {
+			return false, nil
+		}
+		pe := pgerror.From(err)
+		return false, pgerror.New(pe.Code, "%s", strings.Replace(pe.Message, "relation", "table", 1))
+	}
+	if t, err = s.lockTable(ctx, t); err != nil {
+		return false, err
+	}
+	return true, s.dropDef(t)
+}
+
+// replaceTree gives t a new empty tree (dropping the old one at commit)
+// with the given primary key, and returns the new def.
+func (s *Session) replaceTree(ctx context.Context, t *tableDef, pk []int, pkName string) (*tableDef, error) {
+	t, err := s.lockTable(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	tx := s.tx
+	tree, err := tx.CreateTree()
+	if err != nil {
+		return nil, storageError(err)
+	}
+	tx.DropTree(t.tree)
+	nt := newTableDef(t.oid, t.schema, t.name, t.cols, pk, pkName, tree)
+	nt.rowid = s.engine.catalog.rowidCounter(tree)
+	return nt, s.writeDef(nt, "")
+}
+
+// execAlter runs ALTER TABLE t ADD PRIMARY KEY (cols) (what pgbench -i
+// sends): the rows are checked (NOT NULL, unique) and rebuilt into a new
+// tree clustered on the key.
+func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt) (*Result, error) {
+	t, err := s.lookup(n.Table.Schema.O, n.Table.Name.O)
+	if err != nil {
+		return nil, err
+	}
+	for _, spec := range n.Specs {
+		if spec.Tp != ast.AlterTableAddConstraint || spec.Constraint == nil || spec.Constraint.Tp != ast.ConstraintPrimaryKey {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE supports only ADD PRIMARY KEY so far")
+		}
+		if t.pk != nil {
+			return nil, pgerror.New(pgerror.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.name)
+		}
+		var names []string
+		for _, k := range spec.Constraint.Keys {
+			if k.Column != nil {
+				names = append(names, k.Column.Name.O)
+			}
+		}
+		pk, err := pkIndexes(t.cols, names)
+		if err != nil {
+			return nil, err
+		}
+		if t, err = s.addPrimaryKey(ctx, t, pk); err != nil {
+			return nil, err
+		}
+	}
+	return tagOnly("ALTER TABLE"), nil
+}
+
+// addPrimaryKey rebuilds t clustered on pk.
+func (s *Session) addPrimaryKey(ctx context.Context, t *tableDef, pk []int) (*tableDef, error) {
+	old, err := s.lockTable(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	oldAcc := &tableAccess{s: s, t: old, tx: s.tx}
+	rows, err := oldAcc.Scan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols := append([]planner.Column(nil), old.cols...)
+	for _, i := range pk {
+		cols[i].NotNull = true
+	}
+	nt, err := s.replaceTree(ctx, old, pk, old.name+"_pkey")
+	if err != nil {
+		return nil, err
+	}
+	nt.cols = cols
+	for i := range nt.cols {
+		nt.cols[i].TableOID = nt.oid
+	}
+	acc := &tableAccess{s: s, t: nt, tx: s.tx}
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range pk {
+			if row[i] == nil {
+				return nil, pgerror.New(pgerror.NotNullViolation, "column \"%s\" of relation \"%s\" contains null values", cols[i].Name, t.name)
+			}
+		}
+		if err := acc.insertOne(ctx, row); err != nil {
+			if pe := pgerror.From(err); pe.Code == pgerror.UniqueViolation {
+				return nil, pgerror.New(pgerror.UniqueViolation, "could not create unique index \"%s\"", nt.pkName).
+					WithDetail("%s", strings.Replace(pe.Detail, "already exists.", "is duplicated.", 1))
+			}
+			return nil, err
+		}
+	}
+	return nt, s.writeDef(nt, "")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // TxnStatus is the transaction indicator of ReadyForQuery.
@@ -31,14 +32,33 @@ const (
 	TxnFailed TxnStatus = 'E' // in a failed transaction block
 )
 
-// Engine is the state shared by every session of one server: the catalog
-// and, once the storage issue lands, the storage engine.
+// Engine is the state shared by every session of one server: the storage
+// engine and the catalog kept in it.
 type Engine struct {
-	catalog *memCatalog
+	store   *storage.Engine
+	catalog *catalog
 }
 
-// NewEngine returns an engine with an empty catalog.
-func NewEngine() *Engine { return &Engine{catalog: newMemCatalog()} }
+// OpenEngine opens (creating if needed) the database described by opts,
+// recovering it after a crash.
+func OpenEngine(opts storage.Options) (*Engine, error) {
+	st, err := storage.Open(opts)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := loadCatalog(st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &Engine{store: st, catalog: cat}, nil
+}
+
+// Storage is the storage engine (for metrics and tests).
+func (e *Engine) Storage() *storage.Engine { return e.store }
+
+// Close checkpoints and closes the database. Sessions must have ended.
+func (e *Engine) Close() error { return e.store.Close() }
 
 // Config describes a new session.
 type Config struct {
@@ -86,11 +106,51 @@ type Session struct {
 
 	fo    types.FormatOpts
 	fmtTZ string // the TimeZone value fo.Loc was loaded for
+
+	// tx is the storage transaction, opened by the first statement that
+	// touches data (so SET and SHOW cost nothing); ddl is its
+	// uncommitted DDL; catEpoch changes with every DDL of the session so
+	// that plans made before it are not reused.
+	tx       *storage.Txn
+	ddl      txnCatalog
+	catEpoch uint64
 }
 
 type savepoint struct {
 	name string
 	vals map[string]string
+	mark int // storage.Txn savepoint mark (0 when no data was touched yet)
+	ddl  txnCatalog
+}
+
+// storageTxn returns the transaction's storage transaction, opening it
+// (and taking its snapshot) on first use.
+func (s *Session) storageTxn() (*storage.Txn, error) {
+	if s.tx != nil {
+		return s.tx, nil
+	}
+	iso := storage.ReadCommitted
+	switch s.vals["transaction_isolation"] {
+	case "repeatable read":
+		iso = storage.RepeatableRead
+	case "serializable":
+		iso = storage.Serializable
+	}
+	s.tx = s.engine.store.Begin(iso)
+	s.tx.SyncCommit = s.vals["synchronous_commit"] != "off"
+	return s.tx, nil
+}
+
+// copyDDL snapshots the DDL overlay for a savepoint.
+func (tc txnCatalog) clone() txnCatalog {
+	c := txnCatalog{}
+	for oid, t := range tc.byOID {
+		c.set(oid, t, "")
+	}
+	for k, v := range tc.names {
+		c.names[k] = v
+	}
+	return c
 }
 
 // NewSession creates a session. Startup parameters that name known
@@ -374,8 +434,29 @@ func (s *Session) snapshotForTxn() {
 	}
 }
 
-// endTxn finishes the current transaction, keeping or undoing its SETs.
-func (s *Session) endTxn(commit bool) {
+// endTxn finishes the current transaction, keeping or undoing its SETs,
+// and commits or rolls back its storage transaction. A failed commit is
+// returned (the transaction is then rolled back, SETs included).
+func (s *Session) endTxn(commit bool) error {
+	var err error
+	if s.tx != nil {
+		if commit {
+			err = storageError(s.tx.Commit(context.Background()))
+		} else {
+			s.tx.Rollback()
+		}
+		s.tx = nil
+	}
+	if err != nil {
+		commit = false
+	}
+	if len(s.ddl.byOID) > 0 {
+		if commit {
+			s.engine.publishDDL(&s.ddl)
+		}
+		s.catEpoch++
+	}
+	s.ddl = txnCatalog{}
 	if !commit && s.txnVals != nil {
 		s.vals = s.txnVals
 		s.epoch++
@@ -396,13 +477,28 @@ func (s *Session) endTxn(commit bool) {
 	s.status, s.implicit = TxnIdle, false
 	s.txnStart = time.Time{}
 	s.refreshFormat()
+	return err
+}
+
+// Close rolls back an open transaction (the connection ended).
+func (s *Session) Close() {
+	if s.tx != nil {
+		s.tx.Rollback()
+		s.tx = nil
+	}
+}
+
+// catVersion identifies the catalog a plan was made under: the committed
+// catalog's version and the session's own DDL.
+func (s *Session) catVersion() uint64 {
+	return s.engine.catalog.version.Load()<<24 ^ s.catEpoch
 }
 
 // PlanEpoch identifies the catalog and settings a plan was made under: a
 // prepared statement cached by query text may be reused while it is
 // unchanged.
 func (s *Session) PlanEpoch() uint64 {
-	return s.engine.catalog.version.Load()<<32 ^ s.epoch
+	return s.catVersion()<<20 ^ s.epoch
 }
 
 // BeginMessage tells the session that a simple Query message with n
@@ -457,15 +553,31 @@ func (s *Session) BeginStatement() {
 	if s.status == TxnIdle && !s.implicit {
 		s.beginTxn(true)
 	}
+	if s.tx != nil {
+		s.tx.NewSnapshot()
+	}
 }
 
 // FinishImplicit ends an implicit transaction, as PostgreSQL does at the
 // end of a simple Query message or at Sync: committed if no statement
-// failed, rolled back otherwise. Explicit blocks are left alone.
-func (s *Session) FinishImplicit(failed bool) {
+// failed, rolled back otherwise. Explicit blocks are left alone. A failed
+// commit (a serialization failure, an I/O error) is returned for the
+// client.
+func (s *Session) FinishImplicit(failed bool) error {
 	if s.implicit {
-		s.endTxn(!failed)
+		return s.endTxn(!failed)
 	}
+	return nil
+}
+
+// CommitSingle commits the implicit transaction of a Query message that
+// holds one statement, before its CommandComplete: PostgreSQL reports a
+// failed commit instead of the command's tag.
+func (s *Session) CommitSingle() error {
+	if s.implicit && !s.multi {
+		return s.endTxn(true)
+	}
+	return nil
 }
 
 // Fail records that a statement failed: an explicit block becomes failed
@@ -543,7 +655,7 @@ type Rows interface {
 // Prepare analyses stmt. paramOIDs are the types the client declared (0 or
 // missing means infer).
 func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared, error) {
-	p := &Prepared{Stmt: stmt, declared: append([]uint32(nil), paramOIDs...), catVersion: s.engine.catalog.version.Load()}
+	p := &Prepared{Stmt: stmt, declared: append([]uint32(nil), paramOIDs...), catVersion: s.catVersion()}
 	declared := make([]*types.T, len(paramOIDs))
 	for i, oid := range paramOIDs {
 		if oid == 0 {
@@ -572,7 +684,7 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	q, err := planner.BuildWith(stmt.AST, declared, s.engine.catalog, &s.fo)
+	q, err := planner.BuildWith(stmt.AST, declared, s, &s.fo)
 	if err != nil {
 		return nil, userPosition(err, stmt)
 	}
@@ -589,7 +701,7 @@ func (s *Session) Plan(p *Prepared) error {
 	if p.query == nil {
 		return nil
 	}
-	if v := s.engine.catalog.version.Load(); v != p.catVersion {
+	if v := s.catVersion(); v != p.catVersion {
 		np, err := s.Prepare(p.Stmt, p.declared)
 		if err != nil {
 			return err

@@ -13,7 +13,6 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
-	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // VersionString is what version() returns.
@@ -115,14 +114,18 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		}
 		return res, nil
 	case *parser.Commit:
-		return s.finishBlock(true), nil
+		return s.finishBlock(true)
 	case *parser.Rollback:
-		return s.finishBlock(false), nil
+		return s.finishBlock(false)
 	case *parser.Savepoint:
 		if s.status == TxnIdle {
 			return nil, pgerror.New(pgerror.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
-		s.savepts = append(s.savepts, savepoint{name: n.Name, vals: copyMap(s.vals)})
+		sp := savepoint{name: n.Name, vals: copyMap(s.vals), ddl: s.ddl.clone()}
+		if s.tx != nil {
+			sp.mark = s.tx.Savepoint()
+		}
+		s.savepts = append(s.savepts, sp)
 		return tagOnly("SAVEPOINT"), nil
 	case *parser.Release:
 		i, err := s.findSavepoint(n.Name, "RELEASE SAVEPOINT")
@@ -135,6 +138,15 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		i, err := s.findSavepoint(n.Name, "ROLLBACK TO SAVEPOINT")
 		if err != nil {
 			return nil, err
+		}
+		if s.tx != nil {
+			if err := s.tx.RollbackTo(s.savepts[i].mark); err != nil {
+				return nil, storageError(err)
+			}
+		}
+		if len(s.ddl.byOID) > 0 {
+			s.ddl = s.savepts[i].ddl.clone()
+			s.catEpoch++
 		}
 		s.vals = copyMap(s.savepts[i].vals)
 		s.epoch++
@@ -227,26 +239,30 @@ func (s *Session) findSavepoint(name, cmd string) (int, error) {
 }
 
 // finishBlock carries out COMMIT (commit=true) or ROLLBACK.
-func (s *Session) finishBlock(commit bool) *Result {
+func (s *Session) finishBlock(commit bool) (*Result, error) {
 	tag := "COMMIT"
 	if !commit {
 		tag = "ROLLBACK"
 	}
 	res := tagOnly(tag)
+	var err error
 	switch s.status {
 	case TxnIdle:
 		res.Notices = append(res.Notices, pgerror.WarningNotice(pgerror.NoActiveSQLTransaction,
 			"there is no transaction in progress"))
 		if s.implicit {
-			s.endTxn(commit)
+			err = s.endTxn(commit)
 		}
 	case TxnFailed:
-		s.endTxn(false)
+		err = s.endTxn(false)
 		res.tag = "ROLLBACK"
 	default:
-		s.endTxn(commit)
+		err = s.endTxn(commit)
 	}
-	return res
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (s *Session) applyTxnModes(m parser.TxnModes) error {
@@ -434,7 +450,7 @@ func (s *Session) execCopy(ctx context.Context, n *parser.Copy, outer *parser.St
 
 // copyTable runs COPY between a table and the client.
 func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Options) (*Result, error) {
-	t, err := s.engine.catalog.lookup(n.Schema, n.Table)
+	t, err := s.lookup(n.Schema, n.Table)
 	if err != nil {
 		return nil, err
 	}
@@ -452,14 +468,22 @@ func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Optio
 		return nil, err
 	}
 	if !n.From {
-		it, err := t.rel.Scan(ctx)
+		acc, _, err := s.Access(ctx, t, false)
+		if err != nil {
+			return nil, err
+		}
+		it, err := acc.Scan(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return &Result{CopyOut: &CopyOut{Options: o, Columns: cols, Rows: &projectRows{it: it, idx: idx}}}, nil
 	}
 	load := func(ctx context.Context, r io.Reader) (int64, error) {
-		return s.copyFrom(ctx, t, idx, cols, o, r)
+		acc, _, err := s.Access(ctx, t, true)
+		if err != nil {
+			return 0, err
+		}
+		return s.copyFrom(ctx, t, acc, idx, cols, o, r)
 	}
 	return &Result{CopyIn: &CopyIn{Options: o, Columns: cols, Load: load}}, nil
 }
@@ -469,7 +493,7 @@ const copyBatch = 1024
 
 // copyFrom decodes COPY data and inserts it into t. Columns not listed get
 // NULL (column defaults arrive with the storage issue).
-func (s *Session) copyFrom(ctx context.Context, t *tableDef, idx []int, cols []planner.Column,
+func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAccess, idx []int, cols []planner.Column,
 	o copyfmt.Options, r io.Reader) (int64, error) {
 	dec := copyfmt.NewDecoder(r, o)
 	names := make([]string, len(cols))
@@ -479,13 +503,13 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, idx []int, cols []p
 	dec.SetColumns(names)
 	binary := o.Format == copyfmt.Binary
 	var n int64
-	batch := make([]storage.Row, 0, copyBatch)
+	batch := make([][]types.Datum, 0, copyBatch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		err := t.rel.Insert(ctx, batch...)
-		batch = make([]storage.Row, 0, copyBatch)
+		err := acc.Insert(ctx, batch)
+		batch = batch[:0]
 		return err
 	}
 	for {
@@ -496,7 +520,7 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, idx []int, cols []p
 		if err != nil {
 			return n, withContext(err, dec.ErrorContext(t.name))
 		}
-		row := make(storage.Row, len(t.cols))
+		row := make([]types.Datum, len(t.cols))
 		for i, f := range fields {
 			if f == nil {
 				continue
@@ -543,20 +567,17 @@ func withContext(err error, where string) error {
 	return &pe
 }
 
-// projectRows adapts a storage iterator to Rows, picking columns idx.
+// projectRows adapts a table scan to Rows, picking columns idx.
 type projectRows struct {
-	it  storage.Iterator
+	it  eval.KeyedRows
 	idx []int
 	buf []types.Datum
 }
 
 func (p *projectRows) Next() ([]types.Datum, error) {
-	row, ok := p.it.Next()
-	if !ok {
-		if err := p.it.Err(); err != nil {
-			return nil, err
-		}
-		return nil, io.EOF
+	row, err := p.it.Next()
+	if err != nil {
+		return nil, err
 	}
 	if p.buf == nil {
 		p.buf = make([]types.Datum, len(p.idx))

@@ -40,6 +40,8 @@ type conn struct {
 	pid    int32
 	secret []byte
 	sess   *executor.Session
+	// inSimple is set while a simple Query statement runs (see commitSingle).
+	inSimple bool
 
 	portals map[string]*portal
 	plans   planCache
@@ -90,6 +92,7 @@ func (s *Server) serveConn(nc net.Conn) {
 	_ = nc.SetDeadline(time.Time{})
 	c.rd = newMsgReader(c.nc)
 	defer s.unregister(c)
+	defer c.closeSession()
 	defer c.closeAllPortals()
 	defer func() {
 		// A bug must cost one connection, never the server.
@@ -478,4 +481,12 @@ func ctxError(ctx context.Context, err error) error {
 		}
 	}
 	return err
+}
+
+// closeSession rolls back what the session left open (its transaction and
+// locks) when the connection ends, as a backend's exit does.
+func (c *conn) closeSession() {
+	if c.sess != nil {
+		c.sess.Close()
+	}
 }

@@ -88,6 +88,9 @@ func (c *conn) copyOut(ctx context.Context, co *executor.CopyOut) error {
 		c.be.Send(&pgproto3.CopyData{Data: t})
 	}
 	c.be.Send(&pgproto3.CopyDone{})
+	if err := c.commitSingle(); err != nil {
+		return err
+	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.FormatInt(n, 10))})
 	return nil
 }
@@ -116,6 +119,9 @@ func (c *conn) copyIn(ctx context.Context, ci *executor.CopyIn) error {
 	}
 	if err != nil {
 		return ctxError(ctx, err)
+	}
+	if err := c.commitSingle(); err != nil {
+		return err
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte("COPY " + strconv.FormatInt(n, 10))})
 	return nil

@@ -284,7 +284,9 @@ func (c *conn) closePortal(name string) {
 
 // handleSync ends an implicit transaction and reports readiness.
 func (c *conn) handleSync() error {
-	c.sess.FinishImplicit(c.failedSinceSync)
+	if err := c.sess.FinishImplicit(c.failedSinceSync); err != nil {
+		c.sendError(pgerror.From(err))
+	}
 	c.failedSinceSync = false
 	return c.readyForQuery()
 }

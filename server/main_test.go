@@ -14,6 +14,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/executor"
 	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
 	"github.com/neuroquantumdb/nqdb/server"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 func TestMain(m *testing.M) {
@@ -52,7 +53,11 @@ func startServer(tb testing.TB, cfg server.Config) *testServer {
 			cfg.Logger = zap.NewNop()
 		}
 	}
-	srv, err := server.New(cfg, executor.NewEngine())
+	engine, err := executor.OpenEngine(storage.Options{Dir: tb.TempDir(), BufferPool: 8 << 20})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := server.New(cfg, engine)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,6 +73,9 @@ func startServer(tb testing.TB, cfg server.Config) *testServer {
 		_ = srv.Shutdown(ctx)
 		if err := <-errc; err != nil {
 			tb.Errorf("Serve: %v", err)
+		}
+		if err := engine.Close(); err != nil {
+			tb.Errorf("closing the engine: %v", err)
 		}
 	})
 	ta := addr.(*net.TCPAddr)

@@ -79,7 +79,9 @@ func (c *conn) simpleQuery(query string) error {
 			break
 		}
 	}
-	c.sess.FinishImplicit(failed)
+	if err := c.sess.FinishImplicit(failed); err != nil {
+		c.sendError(pgerror.From(err))
+	}
 	return c.readyForQuery()
 }
 
@@ -123,7 +125,9 @@ func (c *conn) finishSimple(query string, stmt *parser.Statement, err error) err
 		c.sendError(positionedError(err, query, stmt))
 		c.sess.Fail()
 	}
-	c.sess.FinishImplicit(err != nil)
+	if err := c.sess.FinishImplicit(err != nil); err != nil {
+		c.sendError(pgerror.From(err))
+	}
 	return c.readyForQuery()
 }
 
@@ -137,6 +141,8 @@ func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs s
 		return err
 	}
 	c.sess.BeginStatement()
+	c.inSimple = true
+	defer func() { c.inSimple = false }()
 	if _, isPrepare := stmt.Utility.(*parser.Prepare); stmt.NumParams > 0 && !isPrepare {
 		return pgerror.New(pgerror.UndefinedParameter, "there is no parameter $%d", 1).
 			WithPosition(firstParamPosition(stmt.Text))
@@ -178,6 +184,9 @@ func (c *conn) sendResult(ctx context.Context, res *executor.Result, formats []i
 		return c.copyIn(ctx, res.CopyIn)
 	}
 	if res.Rows == nil {
+		if err := c.commitSingle(); err != nil {
+			return err
+		}
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(0))})
 		return nil
 	}
@@ -226,6 +235,9 @@ func (c *conn) sendResult(ctx context.Context, res *executor.Result, formats []i
 		pt.res, pt.done = nil, true
 	}
 	// Like PostgreSQL, the tag counts the rows of this Execute only.
+	if err := c.commitSingle(); err != nil {
+		return err
+	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(int64(sentNow)))})
 	return nil
 }
@@ -305,4 +317,15 @@ func (e *rowEncoder) Encode(dst []byte) ([]byte, error) {
 	binary.BigEndian.PutUint32(dst[start+1:], uint32(len(dst)-start-1))
 	e.last = len(dst) - start
 	return dst, nil
+}
+
+// commitSingle commits the implicit transaction of a one-statement simple
+// Query before its CommandComplete, as PostgreSQL does, so that a failed
+// commit is reported instead of the tag (a client never sees a tag for
+// changes that were not made durable).
+func (c *conn) commitSingle() error {
+	if !c.inSimple {
+		return nil
+	}
+	return c.sess.CommitSingle()
 }

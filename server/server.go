@@ -80,7 +80,7 @@ func New(cfg Config, engine *executor.Engine) (*Server, error) {
 		return nil, fmt.Errorf("auth method %s needs a password (--password or NQDB_PASSWORD)", cfg.Auth)
 	}
 	if engine == nil {
-		engine = executor.NewEngine()
+		return nil, errors.New("server: no engine")
 	}
 	log := cfg.Logger
 	if log == nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/neuroquantumdb/nqdb/executor"
 	"github.com/neuroquantumdb/nqdb/server"
+	"github.com/neuroquantumdb/nqdb/storage"
 	"github.com/neuroquantumdb/nqdb/server/auth"
 )
 
@@ -174,10 +175,25 @@ func serve(args []string) error {
 	if err := os.MkdirAll(o.dataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
+	pool, err := parseSize(o.bufferPool)
+	if err != nil {
+		return err
+	}
+	opened := time.Now()
+	engine, err := executor.OpenEngine(storage.Options{Dir: o.dataDir, BufferPool: pool})
+	if err != nil {
+		return fmt.Errorf("opening data directory %s: %w", o.dataDir, err)
+	}
+	defer func() {
+		if err := engine.Close(); err != nil {
+			log.Error("closing the database", zap.Error(err))
+		}
+	}()
+	log.Info("database open", zap.String("data_dir", o.dataDir), zap.Duration("recovery", time.Since(opened)))
 	srv, err := server.New(server.Config{
 		Listen: o.listen, Auth: method, Password: o.password, TLSCert: o.tlsCert, TLSKey: o.tlsKey,
 		MaxConnections: o.maxConnections, Logger: log,
-	}, executor.NewEngine())
+	}, engine)
 	if err != nil {
 		return err
 	}

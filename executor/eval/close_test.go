@@ -12,8 +12,6 @@ import (
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
-	"github.com/neuroquantumdb/nqdb/storage"
-	"github.com/neuroquantumdb/nqdb/storage/memstore"
 )
 
 // scanCounter is shared by the counting tables of one test case: how many
@@ -76,9 +74,10 @@ func (r *countRows) Close() {
 	r.t.sc.open--
 }
 
-// sinkTable is an INSERT target.
+// sinkTable is an INSERT target; testEnv's Access gives it storage that
+// keeps the inserted rows in memory.
 type sinkTable struct {
-	rel *memstore.Table
+	rows [][]types.Datum
 }
 
 func (t *sinkTable) OID() uint32  { return 16390 }
@@ -86,8 +85,32 @@ func (t *sinkTable) Name() string { return "sink" }
 func (t *sinkTable) Columns() []planner.Column {
 	return []planner.Column{{Name: "id", Type: types.Int4, Typmod: -1, TableOID: 16390, AttNum: 1}}
 }
-func (t *sinkTable) Relation() storage.Relation { return t.rel }
-func (t *sinkTable) LockWrites() func()         { return func() {} }
+
+// Access implements eval.Store for the sink table only.
+func (e *testEnv) Access(ctx context.Context, t planner.Table, write bool) (eval.TableAccess, bool, error) {
+	s, ok := t.(*sinkTable)
+	if !ok {
+		return nil, false, nil
+	}
+	return sinkAccess{s}, true, nil
+}
+
+type sinkAccess struct{ t *sinkTable }
+
+func (a sinkAccess) Scan(context.Context) (eval.KeyedRows, error) {
+	return nil, errors.New("sink: not readable")
+}
+func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
+	a.t.rows = append(a.t.rows, rows...)
+	return nil
+}
+func (a sinkAccess) Lock(context.Context, string) ([]types.Datum, bool, bool, error) {
+	return nil, false, false, errors.New("sink: no locks")
+}
+func (a sinkAccess) Update(context.Context, string, []types.Datum) error {
+	return errors.New("sink: no updates")
+}
+func (a sinkAccess) Delete(context.Context, string) error { return errors.New("sink: no deletes") }
 
 type closeCatalog map[string]planner.Table
 
@@ -103,7 +126,7 @@ func newCloseCatalog(sc *scanCounter) closeCatalog {
 		"big":   &countTable{oid: 16386, name: "big", n: 10000, sc: sc},
 		"small": &countTable{oid: 16387, name: "small", n: 3, sc: sc},
 		"none":  &countTable{oid: 16388, name: "none", n: 0, sc: sc},
-		"sink":  &sinkTable{rel: memstore.New()},
+		"sink":  &sinkTable{},
 	}
 }
 

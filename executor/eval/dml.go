@@ -2,7 +2,6 @@ package eval
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -10,21 +9,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
-	"github.com/neuroquantumdb/nqdb/storage"
 )
-
-// Writable is what a planner.Table must also implement for INSERT, UPDATE
-// and DELETE to change it.
-type Writable interface {
-	// Relation is the table's stored data.
-	Relation() storage.Relation
-	// LockWrites serialises UPDATE and DELETE statements on the table
-	// until the returned function is called. The stand-in storage has no
-	// row locks, and without this two sessions running `UPDATE t SET n =
-	// n + 1` would lose updates; the storage issue replaces it with row
-	// locks.
-	LockWrites() (unlock func())
-}
 
 // Exec runs an INSERT, UPDATE or DELETE plan (q.IsDML()) with params and
 // returns the number of rows it inserted, updated or deleted.
@@ -62,16 +47,19 @@ func Exec(ctx context.Context, q *planner.Query, params []types.Datum, env Env) 
 	return n, nil
 }
 
-func writable(t planner.Table) (Writable, error) {
-	w, ok := t.(Writable)
-	if !ok {
-		return nil, pgerror.New(pgerror.WrongObjectType, "cannot change relation \"%s\"", t.Name())
+// access opens a DML statement's target table for writing.
+func (c *evalCtx) access(t planner.Table) (TableAccess, error) {
+	if st, ok := c.env.(Store); ok {
+		acc, ok, err := st.Access(c.ctx, t, true)
+		if err != nil || ok {
+			return acc, err
+		}
 	}
-	return w, nil
+	return nil, pgerror.New(pgerror.WrongObjectType, "cannot change relation \"%s\"", t.Name())
 }
 
 func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
-	w, err := writable(n.Table)
+	acc, err := c.access(n.Table)
 	if err != nil {
 		return 0, err
 	}
@@ -81,7 +69,7 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	}
 	defer it.close()
 	cols := n.Table.Columns()
-	var batch []storage.Row
+	var batch [][]types.Datum
 	for {
 		row, err := it.next()
 		if err == io.EOF {
@@ -106,114 +94,137 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	if len(batch) == 0 {
 		return 0, nil
 	}
-	if err := w.Relation().Insert(c.ctx, batch...); err != nil {
+	if err := acc.Insert(c.ctx, batch); err != nil {
 		return 0, err
 	}
 	return int64(len(batch)), nil
 }
 
-// change is one row an UPDATE or DELETE will write.
-type change struct {
-	id  storage.RowID
-	row storage.Row
+// match is one row an UPDATE or DELETE found.
+type match struct {
+	key string
+	row []types.Datum
 }
 
-// scanMatching calls f with the identity and values of every row of rel
-// for which where (nil = always) is true. Rows are storage's: f must not
-// keep or modify them.
-func (c *evalCtx) scanMatching(rel storage.Relation, where planner.Expr, f func(storage.RowID, []types.Datum) error) error {
-	it, err := rel.Scan(c.ctx)
+// scanMatching collects the key and values of every row of acc for which
+// where (nil = always) is true, as of the statement's snapshot: a
+// statement never sees its own changes.
+func (c *evalCtx) scanMatching(acc TableAccess, where planner.Expr) ([]match, error) {
+	rows, err := acc.Scan(c.ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer it.Close()
+	defer rows.Close()
+	var out []match
 	for {
-		row, ok := it.Next()
-		if !ok {
-			return it.Err()
+		row, err := rows.Next()
+		if err == io.EOF {
+			return out, nil
 		}
-		if where != nil {
-			c.row = row
-			v, err := c.eval(where)
-			c.row = nil
-			if err != nil {
-				return err
-			}
-			if v != true {
-				continue
-			}
+		if err != nil {
+			return nil, err
 		}
-		if err := f(it.ID(), row); err != nil {
-			return err
+		ok, err := c.matches(where, row)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, match{key: rows.Key(), row: row})
+			if len(out)%4096 == 0 {
+				if err := c.ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
+}
+
+func (c *evalCtx) matches(where planner.Expr, row []types.Datum) (bool, error) {
+	if where == nil {
+		return true, nil
+	}
+	c.row = row
+	v, err := c.eval(where)
+	c.row = nil
+	return v == true, err
+}
+
+// lockMatch takes m's row lock. When the row changed after the snapshot
+// (READ COMMITTED only: the other levels fail in Lock) the condition is
+// evaluated again on the newest version, which is then the one changed;
+// ok is false when the row is gone or no longer qualifies.
+func (c *evalCtx) lockMatch(acc TableAccess, where planner.Expr, m *match) (bool, error) {
+	latest, exists, changed, err := acc.Lock(c.ctx, m.key)
+	if err != nil || !changed {
+		return err == nil, err
+	}
+	if !exists {
+		return false, nil
+	}
+	ok, err := c.matches(where, latest)
+	if ok {
+		m.row = latest
+	}
+	return ok, err
 }
 
 func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
-	w, err := writable(n.Table)
+	acc, err := c.access(n.Table)
 	if err != nil {
 		return 0, err
 	}
-	defer w.LockWrites()()
 	cols := n.Table.Columns()
-	rel := w.Relation()
-	var changes []change
-	err = c.scanMatching(rel, n.Where, func(id storage.RowID, old []types.Datum) error {
-		row, err := c.evalList(n.Set, old)
+	ms, err := c.scanMatching(acc, n.Where)
+	if err != nil {
+		return 0, err
+	}
+	var done int64
+	for i := range ms {
+		m := &ms[i]
+		ok, err := c.lockMatch(acc, n.Where, m)
 		if err != nil {
-			return err
+			return done, err
+		}
+		if !ok {
+			continue
+		}
+		row, err := c.evalList(n.Set, m.row)
+		if err != nil {
+			return done, err
 		}
 		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
-			return err
+			return done, err
 		}
-		changes = append(changes, change{id: id, row: row})
-		if len(changes)%1024 == 0 {
-			return c.ctx.Err()
+		if err := acc.Update(c.ctx, m.key, row); err != nil {
+			return done, err
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
+		done++
 	}
-	return applyEach(len(changes), func(i int) error {
-		return rel.Update(c.ctx, changes[i].id, changes[i].row)
-	})
+	return done, nil
 }
 
 func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
-	w, err := writable(n.Table)
+	acc, err := c.access(n.Table)
 	if err != nil {
 		return 0, err
 	}
-	defer w.LockWrites()()
-	rel := w.Relation()
-	var ids []storage.RowID
-	err = c.scanMatching(rel, n.Where, func(id storage.RowID, _ []types.Datum) error {
-		ids = append(ids, id)
-		if len(ids)%4096 == 0 {
-			return c.ctx.Err()
-		}
-		return nil
-	})
+	ms, err := c.scanMatching(acc, n.Where)
 	if err != nil {
 		return 0, err
 	}
-	return applyEach(len(ids), func(i int) error { return rel.Delete(c.ctx, ids[i]) })
-}
-
-// applyEach applies op to n collected rows and counts those changed. A row
-// deleted or truncated meanwhile (ErrRowNotFound) is skipped, as
-// PostgreSQL skips such rows under READ COMMITTED.
-func applyEach(n int, op func(i int) error) (int64, error) {
 	var done int64
-	for i := 0; i < n; i++ {
-		switch err := op(i); {
-		case err == nil:
-			done++
-		case errors.Is(err, storage.ErrRowNotFound):
-		default:
+	for i := range ms {
+		ok, err := c.lockMatch(acc, n.Where, &ms[i])
+		if err != nil {
 			return done, err
 		}
+		if !ok {
+			continue
+		}
+		if err := acc.Delete(c.ctx, ms[i].key); err != nil {
+			return done, err
+		}
+		done++
 	}
 	return done, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/neuroquantumdb/nqdb/executor"
+	"github.com/neuroquantumdb/nqdb/storage"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
@@ -41,7 +42,7 @@ func (o dmlOutcome) String() string {
 // newTestSession returns a session over a fresh engine, as a connection
 // of user postgres would have.
 func newTestSession(t testing.TB) *executor.Session {
-	s, err := executor.NewSession(executor.NewEngine(), executor.Config{User: "postgres", Database: "postgres",
+	s, err := executor.NewSession(newTestEngine(t), executor.Config{User: "postgres", Database: "postgres",
 		Params: map[string]string{"TimeZone": "UTC"}})
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +234,7 @@ func TestOracleDML(t *testing.T) {
 // none may be lost, and scans running meanwhile must see consistent
 // snapshots (run with -race).
 func TestConcurrentUpdates(t *testing.T) {
-	e := executor.NewEngine()
+	e := newTestEngine(t)
 	mk := func() *executor.Session {
 		s, err := executor.NewSession(e, executor.Config{User: "postgres", Database: "postgres"})
 		if err != nil {
@@ -339,4 +340,19 @@ func BenchmarkInsertValues(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// newTestEngine opens a database in a fresh directory, closed when the test
+// ends.
+func newTestEngine(t testing.TB) *executor.Engine {
+	e, err := executor.OpenEngine(storage.Options{Dir: t.TempDir(), BufferPool: 4 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := e.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return e
 }

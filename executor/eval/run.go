@@ -38,10 +38,47 @@ type Env interface {
 	BackendPID() int32
 }
 
-// Scannable is what a planner.Table must also implement for eval to read
-// it: a full scan in attribute order. The storage layer provides it.
+// Scannable is a planner.Table that produces its own rows (a full scan
+// in attribute order), such as a table computed on the fly. Stored tables
+// are read through Store instead.
 type Scannable interface {
 	Scan(ctx context.Context) (Rows, error)
+}
+
+// Store is implemented by an Env that gives access to stored tables inside
+// its current transaction (the executor's Session).
+type Store interface {
+	// Access returns t's stored rows as the current statement sees them;
+	// ok is false when t is not a stored table. Access takes the table
+	// lock a statement needs (write true for INSERT, UPDATE and DELETE).
+	Access(ctx context.Context, t planner.Table, write bool) (acc TableAccess, ok bool, err error)
+}
+
+// TableAccess reads and writes one stored table inside one transaction.
+type TableAccess interface {
+	// Scan returns every row visible to the statement, each with its key.
+	Scan(ctx context.Context) (KeyedRows, error)
+	// Insert adds rows (23505 when a primary key exists already).
+	Insert(ctx context.Context, rows [][]types.Datum) error
+	// Lock takes the row lock of the row named key and reports its newest
+	// committed state: latest (nil when deleted since), and whether it
+	// changed after the statement's snapshot (then READ COMMITTED
+	// re-checks the statement's condition on latest, as PostgreSQL does;
+	// the stricter levels fail with 40001 instead).
+	Lock(ctx context.Context, key string) (latest []types.Datum, exists, changed bool, err error)
+	// Update replaces the locked row key with row (a new primary key
+	// moves it).
+	Update(ctx context.Context, key string, row []types.Datum) error
+	// Delete removes the locked row key.
+	Delete(ctx context.Context, key string) error
+}
+
+// KeyedRows is a scan whose rows carry the key that names them in
+// TableAccess's Lock, Update and Delete.
+type KeyedRows interface {
+	Rows
+	// Key names the row the last Next returned.
+	Key() string
 }
 
 // Rows is a stream of result rows.
@@ -147,11 +184,13 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 	case *planner.Values:
 		return &valuesIter{c: c, n: x}, nil
 	case *planner.Scan:
-		src, ok := x.Table.(Scannable)
-		if !ok {
-			return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
+		if src, ok := x.Table.(Scannable); ok {
+			return &scanIter{c: c, src: src}, nil
 		}
-		return &scanIter{c: c, src: src}, nil
+		if st, ok := c.env.(Store); ok {
+			return &scanIter{c: c, src: storedScan{st: st, t: x.Table}}, nil
+		}
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
 	case *planner.Append:
 		its := make([]iterator, len(x.Inputs))
 		for i, in := range x.Inputs {
@@ -447,6 +486,23 @@ func (it *sortIter) next() ([]types.Datum, error) {
 func (it *sortIter) close() {
 	it.in.close()
 	it.sorted, it.rows, it.i = true, nil, 0
+}
+
+// storedScan reads a stored table through the session's Store.
+type storedScan struct {
+	st Store
+	t  planner.Table
+}
+
+func (s storedScan) Scan(ctx context.Context) (Rows, error) {
+	acc, ok, err := s.st.Access(ctx, s.t, false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", s.t.Name())
+	}
+	return acc.Scan(ctx)
 }
 
 // scanIter opens the table on the first call so that building a plan

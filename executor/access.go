@@ -1,0 +1,270 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"syscall"
+
+	"github.com/neuroquantumdb/nqdb/codec"
+	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/executor/rowcodec"
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+	"github.com/neuroquantumdb/nqdb/storage"
+	"github.com/neuroquantumdb/nqdb/storage/btree"
+	"github.com/neuroquantumdb/nqdb/storage/bufpool"
+	"github.com/neuroquantumdb/nqdb/storage/lock"
+	"github.com/neuroquantumdb/nqdb/storage/pager"
+)
+
+// tableLockName names a table's object lock: statements share it, DDL
+// that replaces or drops the table's tree takes it exclusively.
+func tableLockName(oid uint32) string {
+	return "rel:" + string(catalogKey(oid))
+}
+
+// Access implements eval.Store: t's rows inside the session's
+// transaction, after the table lock that keeps DDL away.
+func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval.TableAccess, bool, error) {
+	def, ok := t.(*tableDef)
+	if !ok {
+		return nil, false, nil
+	}
+	tx, err := s.storageTxn()
+	if err != nil {
+		return nil, true, err
+	}
+	if err := tx.LockObject(ctx, tableLockName(def.oid), lock.Shared); err != nil {
+		return nil, true, storageError(err)
+	}
+	// The def the plan holds may predate DDL committed since (TRUNCATE
+	// gives the table a new tree).
+	cur := s.current(def.oid)
+	if cur == nil {
+		return nil, true, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", def.name)
+	}
+	return &tableAccess{s: s, t: cur, tx: tx}, true, nil
+}
+
+// tableAccess is eval.TableAccess over one table in one transaction.
+type tableAccess struct {
+	s   *Session
+	t   *tableDef
+	tx  *storage.Txn
+	buf []byte
+}
+
+var _ eval.TableAccess = (*tableAccess)(nil)
+
+// key encodes a row's storage key: its primary key, or a new hidden row
+// id (newID) when the table has none.
+func (a *tableAccess) key(row []types.Datum, newID bool) ([]byte, error) {
+	if a.t.pk == nil {
+		if !newID {
+			return nil, errors.New("executor: table without primary key has no key for a row")
+		}
+		return codec.AppendInt(nil, a.t.rowid.Add(1)), nil
+	}
+	vals := make([]types.Datum, len(a.t.pk))
+	kt := make([]*types.T, len(a.t.pk))
+	for i, j := range a.t.pk {
+		vals[i], kt[i] = row[j], a.t.types[j]
+	}
+	return rowcodec.EncodeKey(nil, kt, vals)
+}
+
+func (a *tableAccess) encode(row []types.Datum) ([]byte, error) {
+	return rowcodec.EncodeRow(nil, a.t.types, row)
+}
+
+// Insert implements eval.TableAccess.
+func (a *tableAccess) Insert(ctx context.Context, rows [][]types.Datum) error {
+	for i, row := range rows {
+		if i%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := a.insertOne(ctx, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *tableAccess) insertOne(ctx context.Context, row []types.Datum) error {
+	k, err := a.key(row, true)
+	if err != nil {
+		return err
+	}
+	v, err := a.encode(row)
+	if err != nil {
+		return err
+	}
+	if a.t.pk == nil {
+		return storageError(a.tx.Put(a.t.tree, k, v))
+	}
+	if err := a.tx.Insert(ctx, a.t.tree, k, v); err != nil {
+		if errors.Is(err, storage.ErrDuplicateKey) {
+			return a.duplicate(row)
+		}
+		return storageError(err)
+	}
+	return nil
+}
+
+// duplicate is PostgreSQL's unique violation for row's primary key.
+func (a *tableAccess) duplicate(row []types.Datum) error {
+	names := make([]string, len(a.t.pk))
+	vals := make([]string, len(a.t.pk))
+	for i, j := range a.t.pk {
+		names[i] = a.t.cols[j].Name
+		if row[j] == nil {
+			vals[i] = "null"
+		} else {
+			vals[i] = string(types.AppendText(nil, a.t.types[j], row[j], a.s.FormatOpts()))
+		}
+	}
+	return pgerror.New(pgerror.UniqueViolation, "duplicate key value violates unique constraint \"%s\"", a.t.pkName).
+		WithDetail("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", "))
+}
+
+// Scan implements eval.TableAccess.
+func (a *tableAccess) Scan(ctx context.Context) (eval.KeyedRows, error) {
+	it, err := a.tx.Scan(ctx, a.t.tree, nil, nil)
+	if err != nil {
+		return nil, storageError(err)
+	}
+	return &keyedRows{it: it, types: a.t.types}, nil
+}
+
+// Lock implements eval.TableAccess.
+func (a *tableAccess) Lock(ctx context.Context, key string) ([]types.Datum, bool, bool, error) {
+	v, exists, changed, err := a.tx.LockRow(ctx, a.t.tree, []byte(key), lock.Exclusive, lock.Block)
+	if err != nil {
+		return nil, false, false, storageError(err)
+	}
+	if !changed || !exists {
+		return nil, exists, changed, nil
+	}
+	row, err := rowcodec.DecodeRow(a.t.types, v, nil)
+	if err != nil {
+		return nil, false, false, err
+	}
+	return row, true, true, nil
+}
+
+// Update implements eval.TableAccess.
+func (a *tableAccess) Update(ctx context.Context, key string, row []types.Datum) error {
+	v, err := a.encode(row)
+	if err != nil {
+		return err
+	}
+	if a.t.pk != nil {
+		nk, err := a.key(row, false)
+		if err != nil {
+			return err
+		}
+		if string(nk) != key {
+			// The primary key changed: the row moves.
+			if err := a.tx.Delete(a.t.tree, []byte(key)); err != nil {
+				return storageError(err)
+			}
+			if err := a.tx.Insert(ctx, a.t.tree, nk, v); err != nil {
+				if errors.Is(err, storage.ErrDuplicateKey) {
+					return a.duplicate(row)
+				}
+				return storageError(err)
+			}
+			return nil
+		}
+	}
+	return storageError(a.tx.Put(a.t.tree, []byte(key), v))
+}
+
+// Delete implements eval.TableAccess.
+func (a *tableAccess) Delete(ctx context.Context, key string) error {
+	return storageError(a.tx.Delete(a.t.tree, []byte(key)))
+}
+
+// keyedRows decodes a storage scan.
+type keyedRows struct {
+	it    *storage.Iter
+	types []*types.T
+	key   string
+}
+
+func (r *keyedRows) Next() ([]types.Datum, error) {
+	if !r.it.Next() {
+		if err := r.it.Err(); err != nil {
+			return nil, storageError(err)
+		}
+		return nil, io.EOF
+	}
+	r.key = string(r.it.Key())
+	return rowcodec.DecodeRow(r.types, r.it.Value(), nil)
+}
+
+func (r *keyedRows) Key() string { return r.key }
+func (r *keyedRows) Close()      { r.it.Close() }
+
+// storageError maps the storage engine's errors to PostgreSQL's.
+func storageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgerror.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, storage.ErrConcurrentUpdate), errors.Is(err, storage.ErrConcurrentDelete),
+		errors.Is(err, storage.ErrSerialization):
+		e := pgerror.New(pgerror.SerializationFailure, "%s", err.Error())
+		if errors.Is(err, storage.ErrSerialization) {
+			e = e.WithDetail("Reason code: Canceled on identification as a pivot, during commit attempt.").
+				WithHint("The transaction might succeed if retried.")
+		}
+		return e
+	case errors.Is(err, lock.ErrDeadlock):
+		e := pgerror.New(pgerror.DeadlockDetected, "deadlock detected").WithHint("See server log for query details.")
+		var de interface{ Detail() string }
+		if errors.As(err, &de) {
+			e = e.WithDetail("%s", de.Detail())
+		}
+		return e
+	case errors.Is(err, lock.ErrNotAvailable):
+		return pgerror.New(pgerror.LockNotAvailable, "could not obtain lock on row in relation")
+	case errors.Is(err, storage.ErrSavepointDirect):
+		return pgerror.New(pgerror.FeatureNotSupported, "%s", err.Error())
+	case errors.Is(err, storage.ErrNoTree):
+		return pgerror.New(pgerror.UndefinedTable, "relation does not exist (dropped concurrently)")
+	}
+	return ioError(err)
+}
+
+// ioError maps an I/O failure: a full disk is 53100 as in PostgreSQL, a
+// page that fails its checksum XX001, anything else 58030. The engine
+// refuses writes after a failed log write or sync (storage.ErrBroken), so
+// nothing acknowledged can be lost behind the client's back.
+func ioError(err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return pgerror.New(pgerror.DiskFull, "could not write to file: No space left on device").
+			WithDetail("%s", err.Error())
+	case errors.Is(err, pager.ErrCorrupt):
+		return pgerror.New(pgerror.DataCorrupted, "%s", err.Error())
+	case errors.Is(err, bufpool.ErrPoolExhausted):
+		return pgerror.New(pgerror.OutOfMemory, "out of shared memory").WithDetail("%s", err.Error()).
+			WithHint("You might need to increase --buffer-pool.")
+	case errors.Is(err, btree.ErrKeyTooLarge):
+		return pgerror.New(pgerror.ProgramLimitExceeded, "index row size exceeds btree maximum, %d", btree.MaxKeySize).
+			WithHint("Values larger than 1/4 of a buffer page cannot be indexed.")
+	}
+	return pgerror.New(pgerror.IOError, "%s", err.Error())
+}

@@ -1,0 +1,34 @@
+// Package rowcodec turns rows of SQL datums (sql/types conventions) into
+// the byte strings the storage engine keeps, and back, and builds the
+// order-preserving index keys (package codec) for key columns.
+//
+// # Row format (version 1)
+//
+//	byte     format version (1)
+//	uvarint  number of columns n the row was written with
+//	bitmap   (n+7)/8 bytes; bit i%8 of byte i/8 set means column i is NULL
+//	values   one per non-NULL column, in column order
+//
+// Fixed-width types are stored little endian without a length: bool (1),
+// int2 (2), int4/oid/reg* (4), int8 (8), float4 (4, float32 bits), float8
+// (8), date (4), time/timestamp/timestamptz (8), interval (16: micros,
+// days, months) and uuid (16). Every other type is a uvarint length and
+// then the bytes: raw bytes for the string types, json(b) text and bytea
+// (their send format minus jsonb's version byte, so decoding needs no
+// parsing), and the type's binary send format (types.AppendBinary) for
+// numeric and arrays.
+//
+// Storing n lets a table grow columns (ALTER TABLE ADD COLUMN) without
+// rewriting rows: columns beyond n decode as NULL. A row with more
+// columns than the descriptor is corrupt, so a dropped column must stay
+// in the descriptor (with its type) for as long as old rows may hold it.
+//
+// # Keys
+//
+// EncodeKey writes each key column with codec, so that bytes.Compare on
+// two keys orders them as types.Compare does, column by column, NULLS
+// LAST. Text compares bytewise (C collation, as types.Compare does);
+// bpchar drops trailing spaces first; interval orders by its span with
+// months of 30 days, so '1 mon' and '30 days' give equal keys, as they are
+// equal in PostgreSQL.
+package rowcodec

@@ -1,0 +1,257 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+)
+
+// scanBatch is how many tree entries a scan reads per visit to the tree:
+// the tree latch is held only while a batch is read, so a long scan never
+// blocks commits for long (readers never block writers).
+const scanBatch = 256
+
+// Iter walks the keys of a tree in [lo, hi) in ascending order, as the
+// transaction sees them: its snapshot merged with its own writes.
+//
+// Contract: Next advances and reports whether there is an entry; Key and
+// Value are valid until the next call to Next and must not be modified;
+// after Next returns false, Err says whether the scan ended early. Close
+// must be called (it is safe to call twice). An Iter belongs to one
+// goroutine. Changes the transaction makes while iterating are not
+// guaranteed to be seen (SQL statements read before they write).
+type Iter struct {
+	t      *Txn
+	ctx    context.Context
+	id     TreeID
+	lo, hi []byte // hi nil = unbounded
+	from   []byte // next key to read from (inclusive)
+	buf    []kv
+	i      int
+	done   bool
+	err    error
+	k, v   []byte
+	n      int
+}
+
+type kv struct {
+	k, v []byte
+}
+
+// Scan starts an ascending scan of [lo, hi); nil bounds are open.
+func (t *Txn) Scan(ctx context.Context, id TreeID, lo, hi []byte) (*Iter, error) {
+	if t.done {
+		return nil, ErrTxnDone
+	}
+	if t.iso == Serializable {
+		t.noteRead(id)
+	}
+	t.e.mu.RLock()
+	_, err := t.tree(id)
+	t.e.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	return &Iter{t: t, ctx: ctx, id: id, lo: lo, hi: hi, from: lo}, nil
+}
+
+// Next advances to the next visible entry.
+func (it *Iter) Next() bool {
+	for {
+		if it.i < len(it.buf) {
+			it.k, it.v = it.buf[it.i].k, it.buf[it.i].v
+			it.i++
+			return true
+		}
+		if it.done || it.err != nil {
+			return false
+		}
+		if it.n++; it.n%16 == 0 {
+			if err := it.ctx.Err(); err != nil {
+				it.err = err
+				return false
+			}
+		}
+		it.fill()
+	}
+}
+
+// Key is the current entry's key.
+func (it *Iter) Key() []byte { return it.k }
+
+// Value is the current entry's value.
+func (it *Iter) Value() []byte { return it.v }
+
+// Err reports why the scan stopped early.
+func (it *Iter) Err() error { return it.err }
+
+// Close ends the scan.
+func (it *Iter) Close() { it.buf, it.done = nil, true }
+
+func (it *Iter) inRange(k []byte) bool { return it.hi == nil || bytes.Compare(k, it.hi) < 0 }
+
+// fill reads the next batch: up to scanBatch tree entries from it.from,
+// the history's deleted keys in the same key range, resolved against the
+// snapshot, then the transaction's own writes over that range.
+func (it *Iter) fill() {
+	it.buf, it.i = it.buf[:0], 0
+	t, e := it.t, it.t.e
+	var last []byte // last key covered by this batch (nil = to it.hi)
+	e.mu.RLock()
+	ts, err := t.tree(it.id)
+	if err != nil {
+		e.mu.RUnlock()
+		it.err = err
+		return
+	}
+	var tree []kv
+	c := ts.bt.Cursor()
+	ok := false
+	if it.from == nil {
+		ok = c.First()
+	} else {
+		ok = c.SeekGE(it.from)
+	}
+	for ok && len(tree) < scanBatch {
+		k := c.Key()
+		if !it.inRange(k) {
+			ok = false
+			break
+		}
+		v, verr := c.Value()
+		if verr != nil {
+			err = verr
+			break
+		}
+		tree = append(tree, kv{k: bytes.Clone(k), v: bytes.Clone(v)})
+		ok = c.Next()
+	}
+	if err == nil {
+		err = c.Err()
+	}
+	c.Close()
+	if err != nil {
+		e.mu.RUnlock()
+		it.err = err
+		return
+	}
+	exhausted := !ok || len(tree) < scanBatch
+	if !exhausted {
+		last = tree[len(tree)-1].k
+	}
+	merged := tree
+	if ts.pending == 0 {
+		// Resolve each tree entry against the snapshot, and add keys
+		// deleted after it.
+		merged = make([]kv, 0, len(tree))
+		var dels []kv
+		lo := string(it.from)
+		ts.deleted.AscendGreaterOrEqual(lo, func(k string) bool {
+			if last != nil && k > string(last) {
+				return false
+			}
+			if !it.inRange([]byte(k)) {
+				return false
+			}
+			if v, found := ts.visible(k, nil, false, t.snap); found {
+				dels = append(dels, kv{k: []byte(k), v: v})
+			}
+			return true
+		})
+		j := 0
+		for _, x := range tree {
+			for j < len(dels) && bytes.Compare(dels[j].k, x.k) < 0 {
+				merged = append(merged, dels[j])
+				j++
+			}
+			if v, found := ts.visible(string(x.k), x.v, true, t.snap); found {
+				merged = append(merged, kv{k: x.k, v: v})
+			}
+		}
+		merged = append(merged, dels[j:]...)
+	}
+	e.mu.RUnlock()
+
+	// Overlay the transaction's own writes in [from, last].
+	if w := t.writes[it.id]; w != nil && w.Len() > 0 {
+		var own []*wentry
+		visit := func(x *wentry) bool {
+			if last != nil && x.key > string(last) {
+				return false
+			}
+			if !it.inRange([]byte(x.key)) {
+				return false
+			}
+			own = append(own, x)
+			return true
+		}
+		if it.from == nil {
+			w.Ascend(visit)
+		} else {
+			w.AscendGreaterOrEqual(&wentry{key: string(it.from)}, visit)
+		}
+		if len(own) > 0 {
+			out := make([]kv, 0, len(merged)+len(own))
+			j := 0
+			for _, x := range merged {
+				for j < len(own) && own[j].key < string(x.k) {
+					if !own[j].del {
+						out = append(out, kv{k: []byte(own[j].key), v: own[j].val})
+					}
+					j++
+				}
+				if j < len(own) && own[j].key == string(x.k) {
+					if !own[j].del {
+						out = append(out, kv{k: x.k, v: own[j].val})
+					}
+					j++
+					continue
+				}
+				out = append(out, x)
+			}
+			for ; j < len(own); j++ {
+				if !own[j].del {
+					out = append(out, kv{k: []byte(own[j].key), v: own[j].val})
+				}
+			}
+			merged = out
+		}
+	}
+	it.buf = merged
+	if exhausted {
+		it.done = true
+	} else {
+		// Continue after last: the smallest key greater than it.
+		it.from = append(bytes.Clone(last), 0)
+	}
+}
+
+// LastKey returns the greatest key of the tree in the latest committed
+// state together with the transaction's own writes (used to continue
+// hidden row ids after a restart).
+func (t *Txn) LastKey(id TreeID) ([]byte, bool, error) {
+	e := t.e
+	e.mu.RLock()
+	ts, err := t.tree(id)
+	if err != nil {
+		e.mu.RUnlock()
+		return nil, false, err
+	}
+	c := ts.bt.Cursor()
+	var k []byte
+	found := c.Last()
+	if found {
+		k = bytes.Clone(c.Key())
+	}
+	err = c.Err()
+	c.Close()
+	e.mu.RUnlock()
+	if err != nil {
+		return nil, false, err
+	}
+	if w := t.writes[id]; w != nil {
+		if m, ok := w.Max(); ok && !m.del && (!found || m.key > string(k)) {
+			k, found = []byte(m.key), true
+		}
+	}
+	return k, found, nil
+}

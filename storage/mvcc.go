@@ -1,0 +1,132 @@
+package storage
+
+import (
+	gbtree "github.com/google/btree"
+
+	"github.com/neuroquantumdb/nqdb/storage/btree"
+)
+
+// version is one committed state of a key. The newest (the head of a
+// chain) is what the B+tree holds; older ones live only here, in memory,
+// for as long as some snapshot may still need them. They never need to
+// survive a crash: the snapshots that read them die with the process.
+type version struct {
+	ts   uint64 // commit timestamp; 0 = older than every snapshot
+	val  []byte
+	del  bool // the key did not exist in this state
+	prev *version
+}
+
+// treeState is one B+tree of the engine with its in-memory MVCC history.
+// All fields are guarded by Engine.mu.
+type treeState struct {
+	id TreeID
+	bt *btree.Tree
+	// pending is the transaction that created the tree and has not yet
+	// committed (0 once live). Only that transaction can see it, so its
+	// writes go straight into the tree ("direct" mode, PostgreSQL's
+	// skip-WAL optimisation for tables created or truncated in the same
+	// transaction); its commit forces a checkpoint first.
+	pending uint64
+	direct  bool
+	// vers holds the recent history of keys changed by commits that some
+	// active snapshot may not see; deleted indexes the keys whose newest
+	// state is "deleted" (absent from the B+tree) so that scans can find
+	// their older versions.
+	vers    map[string]*version
+	deleted *gbtree.BTreeG[string]
+	// lastWrite is the commit timestamp of the last commit that changed
+	// the tree (serializable validation).
+	lastWrite uint64
+}
+
+func newTreeState(id TreeID, bt *btree.Tree) *treeState {
+	return &treeState{id: id, bt: bt, vers: map[string]*version{}, deleted: gbtree.NewG(16, func(a, b string) bool { return a < b })}
+}
+
+// visible resolves what a snapshot sees of key, given what the B+tree
+// holds now (tv, found).
+func (ts *treeState) visible(key string, tv []byte, found bool, snap uint64) ([]byte, bool) {
+	v := ts.vers[key]
+	if v == nil || v.ts <= snap {
+		return tv, found
+	}
+	for v != nil && v.ts > snap {
+		v = v.prev
+	}
+	if v == nil {
+		// Trimmed by GC: nothing older than the oldest snapshot is kept,
+		// so this cannot happen for a registered snapshot.
+		return tv, found
+	}
+	return v.val, !v.del
+}
+
+// headTS is the commit timestamp of key's newest state as far as the
+// history knows (0 when it is older than every active snapshot).
+func (ts *treeState) headTS(key string) uint64 {
+	if v := ts.vers[key]; v != nil {
+		return v.ts
+	}
+	return 0
+}
+
+// record adds a new head for key committed at cts; old is the state the
+// tree held before (oldFound false = absent).
+func (ts *treeState) record(key string, cts uint64, val []byte, del bool, old []byte, oldFound bool) {
+	prev := ts.vers[key]
+	if prev == nil {
+		prev = &version{ts: 0, val: old, del: !oldFound}
+	}
+	ts.vers[key] = &version{ts: cts, val: val, del: del, prev: prev}
+	if del {
+		ts.deleted.ReplaceOrInsert(key)
+	} else if prev.del {
+		ts.deleted.Delete(key)
+	}
+}
+
+// gcItem names a key changed at ts, queued in commit order so that GC can
+// drop history as the oldest snapshot advances.
+type gcItem struct {
+	tree TreeID
+	key  string
+	ts   uint64
+}
+
+// gc drops history no active snapshot can need: oldest is the oldest
+// active snapshot (or the visible timestamp when there is none). Called
+// with e.mu held for writing.
+func (e *Engine) gc(oldest uint64) {
+	n := 0
+	for n < len(e.gcq) && e.gcq[n].ts <= oldest {
+		it := e.gcq[n]
+		n++
+		ts := e.trees[it.tree]
+		if ts == nil {
+			continue
+		}
+		v := ts.vers[it.key]
+		if v == nil {
+			continue
+		}
+		if v.ts <= oldest {
+			delete(ts.vers, it.key)
+			if v.del {
+				ts.deleted.Delete(it.key)
+			}
+			continue
+		}
+		// Keep the newest version the oldest snapshot sees; cut below it.
+		for v.prev != nil && v.prev.ts > oldest {
+			v = v.prev
+		}
+		if v.prev != nil {
+			v.prev.prev = nil
+		}
+	}
+	if n > 0 {
+		copy(e.gcq, e.gcq[n:])
+		e.gcq = e.gcq[:len(e.gcq)-n]
+	}
+}
