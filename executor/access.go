@@ -268,3 +268,54 @@ func ioError(err error) error {
 	}
 	return pgerror.New(pgerror.IOError, "%s", err.Error())
 }
+
+// PrimaryKey implements planner.KeyedTable.
+func (t *tableDef) PrimaryKey() []int { return t.pk }
+
+// Lookup implements eval.TableAccess: a point read by primary key.
+func (a *tableAccess) Lookup(ctx context.Context, key []types.Datum) (eval.KeyedRows, error) {
+	if a.t.pk == nil || len(key) != len(a.t.pk) {
+		return a.Scan(ctx)
+	}
+	r := &lookupRows{types: a.t.types}
+	for _, v := range key {
+		if v == nil {
+			return r, nil // = NULL matches nothing
+		}
+	}
+	kt := make([]*types.T, len(a.t.pk))
+	for i, j := range a.t.pk {
+		kt[i] = a.t.types[j]
+	}
+	k, err := rowcodec.EncodeKey(nil, kt, key)
+	if err != nil {
+		return nil, err
+	}
+	v, found, err := a.tx.Get(a.t.tree, k)
+	if err != nil {
+		return nil, storageError(err)
+	}
+	if found {
+		r.key, r.val = string(k), v
+	}
+	return r, nil
+}
+
+// lookupRows yields the one row a Lookup found, if any.
+type lookupRows struct {
+	types []*types.T
+	key   string
+	val   []byte
+	done  bool
+}
+
+func (r *lookupRows) Next() ([]types.Datum, error) {
+	if r.done || r.val == nil {
+		return nil, io.EOF
+	}
+	r.done = true
+	return rowcodec.DecodeRow(r.types, r.val, nil)
+}
+
+func (r *lookupRows) Key() string { return r.key }
+func (r *lookupRows) Close()      { r.done = true }

@@ -65,6 +65,7 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 			cols[i].Type = outputType(root, i)
 		}
 	}
+	useKeys(root)
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root}, nil
 }
 

@@ -26,12 +26,16 @@ type Update struct {
 	Table Table
 	Where Expr
 	Set   []Expr
+	// Key, when set, pins the primary key (see useKeys).
+	Key []Expr
 }
 
 // Delete removes the rows of Table for which Where (nil = always) is true.
 type Delete struct {
 	Table Table
 	Where Expr
+	// Key, when set, pins the primary key (see useKeys).
+	Key []Expr
 }
 
 // Output implements Node: DML without RETURNING produces no rows.

@@ -72,6 +72,9 @@ type Values struct {
 type Scan struct {
 	Table Table
 	Types []*types.T
+	// Key, when set, holds one value per primary key column: the scan
+	// reads only the row with that key (see useKeys).
+	Key []Expr
 }
 
 // Output implements Node.

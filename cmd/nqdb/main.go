@@ -25,8 +25,8 @@ import (
 
 	"github.com/neuroquantumdb/nqdb/executor"
 	"github.com/neuroquantumdb/nqdb/server"
-	"github.com/neuroquantumdb/nqdb/storage"
 	"github.com/neuroquantumdb/nqdb/server/auth"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

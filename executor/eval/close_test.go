@@ -100,6 +100,9 @@ type sinkAccess struct{ t *sinkTable }
 func (a sinkAccess) Scan(context.Context) (eval.KeyedRows, error) {
 	return nil, errors.New("sink: not readable")
 }
+func (a sinkAccess) Lookup(context.Context, []types.Datum) (eval.KeyedRows, error) {
+	return nil, errors.New("sink: not readable")
+}
 func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
 	a.t.rows = append(a.t.rows, rows...)
 	return nil

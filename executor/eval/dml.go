@@ -109,8 +109,8 @@ type match struct {
 // scanMatching collects the key and values of every row of acc for which
 // where (nil = always) is true, as of the statement's snapshot: a
 // statement never sees its own changes.
-func (c *evalCtx) scanMatching(acc TableAccess, where planner.Expr) ([]match, error) {
-	rows, err := acc.Scan(c.ctx)
+func (c *evalCtx) scanMatching(acc TableAccess, where planner.Expr, key []planner.Expr) ([]match, error) {
+	rows, err := c.openRows(acc, key)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		return 0, err
 	}
 	cols := n.Table.Columns()
-	ms, err := c.scanMatching(acc, n.Where)
+	ms, err := c.scanMatching(acc, n.Where, n.Key)
 	if err != nil {
 		return 0, err
 	}
@@ -208,7 +208,7 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ms, err := c.scanMatching(acc, n.Where)
+	ms, err := c.scanMatching(acc, n.Where, n.Key)
 	if err != nil {
 		return 0, err
 	}

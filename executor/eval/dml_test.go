@@ -14,10 +14,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/neuroquantumdb/nqdb/executor"
-	"github.com/neuroquantumdb/nqdb/storage"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // dmlOutcome is what one statement of the DML script produced.

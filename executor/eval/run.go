@@ -58,6 +58,9 @@ type Store interface {
 type TableAccess interface {
 	// Scan returns every row visible to the statement, each with its key.
 	Scan(ctx context.Context) (KeyedRows, error)
+	// Lookup returns the row whose primary key equals key (one value per
+	// key column), if visible: a point read instead of a scan.
+	Lookup(ctx context.Context, key []types.Datum) (KeyedRows, error)
 	// Insert adds rows (23505 when a primary key exists already).
 	Insert(ctx context.Context, rows [][]types.Datum) error
 	// Lock takes the row lock of the row named key and reports its newest
@@ -188,7 +191,7 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return &scanIter{c: c, src: src}, nil
 		}
 		if st, ok := c.env.(Store); ok {
-			return &scanIter{c: c, src: storedScan{st: st, t: x.Table}}, nil
+			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key}}, nil
 		}
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
 	case *planner.Append:
@@ -488,10 +491,13 @@ func (it *sortIter) close() {
 	it.sorted, it.rows, it.i = true, nil, 0
 }
 
-// storedScan reads a stored table through the session's Store.
+// storedScan reads a stored table through the session's Store: the row
+// with primary key key when set, else everything.
 type storedScan struct {
-	st Store
-	t  planner.Table
+	c   *evalCtx
+	st  Store
+	t   planner.Table
+	key []planner.Expr
 }
 
 func (s storedScan) Scan(ctx context.Context) (Rows, error) {
@@ -502,7 +508,26 @@ func (s storedScan) Scan(ctx context.Context) (Rows, error) {
 	if !ok {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", s.t.Name())
 	}
-	return acc.Scan(ctx)
+	return s.c.openRows(acc, s.key)
+}
+
+// openRows starts a lookup of key (when set) or a full scan of acc.
+func (c *evalCtx) openRows(acc TableAccess, key []planner.Expr) (KeyedRows, error) {
+	if key == nil {
+		return acc.Scan(c.ctx)
+	}
+	vals := make([]types.Datum, len(key))
+	saved := c.row
+	c.row = nil
+	defer func() { c.row = saved }()
+	for i, e := range key {
+		v, err := c.eval(e)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return acc.Lookup(c.ctx, vals)
 }
 
 // scanIter opens the table on the first call so that building a plan

@@ -454,3 +454,52 @@ func TestSequentialFill(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentReaders runs Gets and cursor walks from several goroutines
+// on one tree with a small pool (so reads evict each other's pages).
+func TestConcurrentReaders(t *testing.T) {
+	e := newEnv(t, 64)
+	const n = 20000
+	for i := 0; i < n; i++ {
+		k := fmt.Appendf(nil, "%06d", i)
+		if err := e.tree.Put(k, bytes.Repeat(k, 1+i%20)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.checkpoint()
+	errc := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			rng := rand.New(rand.NewSource(int64(g)))
+			c := e.tree.Cursor()
+			defer c.Close()
+			for it := 0; it < 2000; it++ {
+				i := rng.Intn(n)
+				k := fmt.Appendf(nil, "%06d", i)
+				v, found, err := e.tree.Get(k)
+				if err != nil || !found || !bytes.Equal(v, bytes.Repeat(k, 1+i%20)) {
+					errc <- fmt.Errorf("Get(%s): %v %v", k, found, err)
+					return
+				}
+				j := i
+				for ok := c.SeekGE(k); ok && j < i+5; ok = c.Next() {
+					if want := fmt.Sprintf("%06d", j); string(c.Key()) != want {
+						errc <- fmt.Errorf("cursor at %q, want %q", c.Key(), want)
+						return
+					}
+					j++
+				}
+				if c.Err() != nil {
+					errc <- c.Err()
+					return
+				}
+			}
+			errc <- nil
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -35,6 +35,9 @@ const (
 	HeaderSize = 8
 	// MaxRecordSize is the largest payload Append accepts.
 	MaxRecordSize = 1 << 30
+	// BufferLimit is how many appended bytes may wait for a flush before
+	// Append writes them out itself (PostgreSQL's default wal_buffers).
+	BufferLimit = 16 << 20
 
 	lenFlag = 1 << 31
 	// maxSpares is how many recycled or preallocated segments are kept
@@ -144,8 +147,10 @@ type Log struct {
 }
 
 // Append adds rec to the log and returns the LSN of its end. It copies rec
-// and does no I/O; the record is durable once Flush(end) returns (or soon
-// after, via the background writer).
+// and does no I/O unless more than BufferLimit bytes wait for a flush; the
+// record is durable once Flush(end) returns (or soon after, via the
+// background writer). An error means the log is closed or broken (and the
+// record is not durable).
 func (l *Log) Append(rec []byte) (end LSN, err error) {
 	if len(rec) > MaxRecordSize {
 		return 0, fmt.Errorf("%w: %d bytes (max %d)", ErrRecordTooLarge, len(rec), MaxRecordSize)
@@ -184,7 +189,22 @@ func (l *Log) Append(rec []byte) (end LSN, err error) {
 	l.stats.Appends++
 	l.stats.AppendedBytes += uint64(len(rec))
 	end = l.end
+	// Backpressure: appenders faster than the disk would grow the buffer
+	// without bound, so past BufferLimit the appender writes the buffer
+	// out itself (or waits for the running flush), as a PostgreSQL backend
+	// does when wal_buffers are full.
+	for len(l.buf) >= BufferLimit && l.err == nil {
+		if l.flushing {
+			l.cond.Wait()
+			continue
+		}
+		l.flushBatchLocked()
+	}
+	err = l.err
 	l.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
 	return end, nil
 }
 
