@@ -25,9 +25,18 @@ FUZZ_TARGETS := \
 	./sql/copyfmt:FuzzParseOptions \
 	./planner:FuzzBuild \
 	./executor/eval:FuzzBuildRun \
-	./cmd/nqdb:FuzzParseSize
+	./cmd/nqdb:FuzzParseSize \
+	./storage/pager:FuzzOpenPage \
+	./storage/btree:FuzzTree \
+	./storage/btree:FuzzValidateNode \
+	./storage/wal:FuzzReplay \
+	./storage/lock:FuzzLockOps \
+	./storage/vfs:FuzzMemFile \
+	./codec:FuzzDecode \
+	./codec:FuzzOrder \
+	./executor/rowcodec:FuzzDecodeRow
 
-.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire clean deps
+.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench clean deps
 
 all: build
 
@@ -87,6 +96,11 @@ bench:
 # pgbench SELECT 1 with 8 clients in each protocol mode; prints ratios.
 bench-wire:
 	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -run 'TestWireRatios|TestPgbenchRatios' -v ./server
+
+# The storage scoreboard: pgbench -i, tpcb-like and select-only at scale 10
+# against a durable PostgreSQL 15 in the same run (ratios printed).
+bench-pgbench:
+	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -timeout 30m -run 'TestPgbenchStorage' -v ./server
 
 clean:
 	rm -rf bin nqdb-data

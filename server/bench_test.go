@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"testing"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -176,4 +177,74 @@ func TestPgbenchRatios(t *testing.T) {
 		fmt.Fprintf(w, "-M %s\t%.0f\t%.0f\t%.2f\t\n", mode, a, b, a/b)
 	}
 	w.Flush()
+}
+
+// TestPgbenchStorage is the storage scoreboard: `pgbench -i -s N`, then
+// tpcb-like and select-only (-M prepared and simple, -c 8 -j 2) against
+// nqdb and a durable PostgreSQL 15 (fsync, synchronous_commit and
+// full_page_writes on: the same durability as nqdb) in one run, printing
+// ratios. NQDB_BENCH=1 runs it (make bench-pgbench); NQDB_BENCH_SCALE
+// (default 10) and NQDB_BENCH_SECS (default 10) size it.
+func TestPgbenchStorage(t *testing.T) {
+	if os.Getenv("NQDB_BENCH") != "1" {
+		t.Skip("set NQDB_BENCH=1 to run the pgbench comparison")
+	}
+	pgbench, err := exec.LookPath("pgbench")
+	if err != nil {
+		t.Skip("pgbench not installed")
+	}
+	secs := envOr("NQDB_BENCH_SECS", "10")
+	scale := envOr("NQDB_BENCH_SCALE", "10")
+	nq := startServer(t, server.Config{MaxConnections: 200})
+	pg, err := pgoracle.Start("fsync = on", "synchronous_commit = on", "full_page_writes = on", "shared_buffers = 128MB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Stop()
+	tpsRe := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	failRe := regexp.MustCompile(`number of failed transactions: ([0-9]+)`)
+	bench := func(host string, port int, args ...string) ([]byte, time.Duration) {
+		args = append(args, "-h", host, "-p", strconv.Itoa(port), "-U", "postgres", "postgres")
+		start := time.Now()
+		out, err := exec.Command(pgbench, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("pgbench %v on %s:%d: %v\n%s", args, host, port, err, out)
+		}
+		return out, time.Since(start)
+	}
+	tps := func(out []byte) float64 {
+		if m := failRe.FindSubmatch(out); m == nil || string(m[1]) != "0" {
+			t.Errorf("failed transactions:\n%s", out)
+		}
+		m := tpsRe.FindSubmatch(out)
+		if m == nil {
+			t.Fatalf("no tps in pgbench output:\n%s", out)
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		return v
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "pgbench scale %s, -c 8 -j 2, %ss\tnqdb\tpostgres\tnqdb/postgres\t\n", scale, secs)
+	_, a := bench(nq.Host, nq.Port, "-i", "-q", "-s", scale)
+	_, b := bench(pg.Host, pg.Port, "-i", "-q", "-s", scale)
+	fmt.Fprintf(w, "pgbench -i (seconds, lower is better)\t%.2f\t%.2f\t%.2f\t\n", a.Seconds(), b.Seconds(), a.Seconds()/b.Seconds())
+	for _, c := range []struct{ name, mode, builtin string }{
+		{"tpcb-like -M prepared", "prepared", "tpcb-like"},
+		{"select-only -M prepared", "prepared", "select-only"},
+		{"select-only -M simple", "simple", "select-only"},
+	} {
+		x := tps(first(bench(nq.Host, nq.Port, "-b", c.builtin, "-M", c.mode, "-c", "8", "-j", "2", "-T", secs)))
+		y := tps(first(bench(pg.Host, pg.Port, "-b", c.builtin, "-M", c.mode, "-c", "8", "-j", "2", "-T", secs)))
+		fmt.Fprintf(w, "%s (tps)\t%.0f\t%.0f\t%.2f\t\n", c.name, x, y, x/y)
+	}
+	w.Flush()
+}
+
+func first[A, B any](a A, _ B) A { return a }
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }

@@ -88,6 +88,7 @@ func New(cfg Config, engine *executor.Engine) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, engine: engine, conns: map[int32]*conn{},
 		shutdown: make(chan struct{}), Metrics: NewMetrics()}
+	s.Metrics.Registry.MustRegister(newStorageCollector(engine.Storage()))
 	s.Metrics.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "nqdb_busy_connections", Help: "Connections handling a statement right now.",
 	}, func() float64 { return float64(s.BusyConnections()) }))

@@ -68,12 +68,12 @@ const maxJumps = 64
 // there is no cycle (or r got the lock meanwhile). Caller holds m.detMu.
 func (m *Manager) detect(r *waiter) error {
 	var cycle []WaitEdge
-	for range maxJumps {
+	for jumps := 0; ; jumps++ {
 		cycle = m.findCycle(r)
 		if cycle == nil {
 			return nil
 		}
-		if !m.jumpQueue(cycle) {
+		if jumps == maxJumps || !m.jumpQueue(cycle) {
 			break
 		}
 	}

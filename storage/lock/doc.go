@@ -31,6 +31,12 @@
 // ReleaseAll walks the held list and needs no hashing: it keeps pointers
 // to the entries, which stay valid while they have a holder.
 //
+// Mutex order: the detector mutex, then one key shard, then one
+// transaction shard. A grant to a waiter records the key on the waiter's
+// transaction inside the key shard's critical section, so a granted lock
+// is always on its transaction's list, even before the waiting goroutine
+// runs.
+//
 // # Deadlock detection
 //
 // A request that must wait puts itself in the key's queue and then, under

@@ -44,8 +44,8 @@ func (md *model) release(txn TxnID, keys []string) {
 
 type stressConfig struct {
 	workers, txnsPerWorker, keys, locksPerTxn int
-	sorted                                     bool // lock keys in key order, one mode per key: deadlock-free
-	cancelSome                                 bool // give some requests a short deadline
+	sorted                                    bool // lock keys in key order, one mode per key: deadlock-free
+	cancelSome                                bool // give some requests a short deadline
 }
 
 // runStress runs workers that each finish txnsPerWorker transactions,

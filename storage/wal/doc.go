@@ -41,7 +41,10 @@
 // # Group commit
 //
 // Append copies the framed record into an in-memory buffer under a mutex
-// and returns the record's end LSN; it does no I/O. Flush(lsn) returns when
+// and returns the record's end LSN; it does no I/O unless BufferLimit
+// bytes (16 MiB, PostgreSQL's wal_buffers) wait for a flush, in which case
+// it writes them out itself, so a fast appender cannot outrun the disk
+// without bound. Flush(lsn) returns when
 // everything up to lsn is durable: if a flush is running it waits for it
 // (sync.Cond); otherwise it becomes the leader: it takes the whole buffer,
 // writes it with one pwrite per touched segment, syncs once per touched

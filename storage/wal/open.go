@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -33,8 +34,19 @@ func Open(fsys vfs.FS, dir string, from LSN, opts Options, fn func(lsn LSN, rec 
 	if opts.WriterDelay == 0 {
 		opts.WriterDelay = DefaultWriterDelay
 	}
-	if err := fsys.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("wal: create directory: %w", err)
+	existed, err := fsys.Exists(dir)
+	if err != nil {
+		return nil, fmt.Errorf("wal: stat directory: %w", err)
+	}
+	if !existed {
+		if err := fsys.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("wal: create directory: %w", err)
+		}
+		// The new directory's own entry must be durable too, or a crash
+		// could lose the whole log.
+		if err := fsys.SyncDir(filepath.Dir(filepath.Clean(dir))); err != nil {
+			return nil, fmt.Errorf("wal: sync parent directory: %w", err)
+		}
 	}
 	names, err := fsys.ReadDir(dir)
 	if err != nil {

@@ -486,3 +486,23 @@ func TestCloseTwiceAndRecycleAfterClose(t *testing.T) {
 		t.Fatalf("Recycle after Close: %v", err)
 	}
 }
+
+// TestBackpressure: without any Flush, an appender that gets BufferLimit
+// ahead of the disk writes the buffer out itself.
+func TestBackpressure(t *testing.T) {
+	fs := vfs.NewMem()
+	l, _ := open(t, fs, 0, Options{SegmentSize: 4 << 20, WriterDelay: -1})
+	rec := payload(0, 1<<20)
+	for l.FlushedLSN() == 0 {
+		if l.EndLSN() > 2*BufferLimit {
+			t.Fatalf("%v appended and nothing flushed", l.EndLSN())
+		}
+		if _, err := l.Append(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.EndLSN() < BufferLimit {
+		t.Fatalf("flushed at %v, before the buffer limit", l.EndLSN())
+	}
+	mustClose(t, l)
+}

@@ -45,7 +45,7 @@ const (
 	maxSpares = 2
 	// maxKeptBuffer caps the append buffer kept for reuse after a flush,
 	// so that one huge record does not pin its memory forever.
-	maxKeptBuffer = 4 << 20
+	maxKeptBuffer = BufferLimit
 )
 
 var (
@@ -215,7 +215,9 @@ func (l *Log) growBuf(n int) {
 		l.buf, l.spareBuf = l.spareBuf[:0], nil
 		return
 	}
-	nb := make([]byte, len(l.buf), max(2*cap(l.buf), len(l.buf)+n, 64<<10))
+	// Doubling, but not past BufferLimit (where Append flushes anyway)
+	// unless one record needs more.
+	nb := make([]byte, len(l.buf), max(min(2*cap(l.buf), BufferLimit), len(l.buf)+n, 64<<10))
 	copy(nb, l.buf)
 	l.buf = nb
 }

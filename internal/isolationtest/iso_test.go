@@ -1,0 +1,140 @@
+package isolationtest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"go.uber.org/zap"
+
+	"github.com/neuroquantumdb/nqdb/executor"
+	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
+	"github.com/neuroquantumdb/nqdb/server"
+	"github.com/neuroquantumdb/nqdb/storage"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgoracle.StopShared()
+	os.Exit(code)
+}
+
+// startNQDB starts an in-process nqdb on a loopback port with a fresh data
+// directory and returns its DSN; it stops at the end of the test.
+func startNQDB(tb testing.TB) string {
+	tb.Helper()
+	engine, err := executor.OpenEngine(storage.Options{Dir: tb.TempDir(), BufferPool: 8 << 20})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", Logger: zap.NewNop()}, engine)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr, err := srv.Listen()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve() }()
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		if err := <-errc; err != nil {
+			tb.Errorf("Serve: %v", err)
+		}
+		if err := engine.Close(); err != nil {
+			tb.Errorf("closing the engine: %v", err)
+		}
+	})
+	ta := addr.(*net.TCPAddr)
+	return fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", net.JoinHostPort(ta.IP.String(), fmt.Sprint(ta.Port)))
+}
+
+var dbSeq atomic.Int64
+
+// pgDatabase creates a fresh PostgreSQL database for one spec and level,
+// so that specs may run in parallel, and returns its DSN.
+func pgDatabase(t *testing.T) string {
+	t.Helper()
+	srv := pgoracle.Shared(t)
+	ctx := context.Background()
+	admin, err := pgconn.Connect(ctx, srv.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("iso_%d_%d", os.Getpid(), dbSeq.Add(1))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name).ReadAll(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgconn.Connect(context.Background(), srv.DSN())
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		c.Exec(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)").ReadAll()
+	})
+	return strings.Replace(srv.DSN(), "/postgres?", "/"+name+"?", 1)
+}
+
+// TestIsolation runs every testdata/*.spec at each of its levels against
+// PostgreSQL and nqdb and compares the records.
+func TestIsolation(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.spec"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no specs: %v", err)
+	}
+	pgoracle.Shared(t) // start it once, before the parallel subtests
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := parseSpec(string(text))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		base := strings.TrimSuffix(filepath.Base(file), ".spec")
+		for _, level := range sp.levels {
+			t.Run(base+"/"+strings.ReplaceAll(level, " ", "_"), func(t *testing.T) {
+				t.Parallel()
+				runSpec(t, sp, level)
+			})
+		}
+	}
+}
+
+func runSpec(t *testing.T, sp *spec, level string) {
+	pg := target{name: "postgres", dsn: pgDatabase(t), pg: true}
+	ours := target{name: "nqdb", dsn: startNQDB(t)}
+	ctx := context.Background()
+	for _, perm := range sp.permutations {
+		pname := strings.Join(perm, " ")
+		want, err := runPermutation(ctx, pg, sp, level, perm)
+		if err != nil {
+			t.Fatalf("permutation %s: %v", pname, err)
+		}
+		got, err := runPermutation(ctx, ours, sp, level, perm)
+		if err != nil {
+			t.Errorf("permutation %s: %v\n%s", pname, err, render(want, got))
+			continue
+		}
+		if d := compare(level, want, got); d != "" {
+			t.Errorf("permutation %s: %s\n%s", pname, d, render(want, got))
+		} else if extra40001(want, got) {
+			t.Logf("permutation %s: nqdb raised 40001 where PostgreSQL did not (allowed at SERIALIZABLE)\n%s", pname, render(want, got))
+		} else if testing.Verbose() {
+			t.Logf("permutation %s\n%s", pname, render(want, got))
+		}
+	}
+}
