@@ -586,6 +586,14 @@ func (s *Session) CommitSingle() error {
 func (s *Session) Fail() {
 	if s.status == TxnBlock {
 		s.status = TxnFailed
+		// PostgreSQL aborts the transaction at the error, releasing its
+		// locks at once (a deadlock victim unblocks the other side); the
+		// block only waits for ROLLBACK. With savepoints the outer part
+		// must survive for ROLLBACK TO, so it is kept until then.
+		if s.tx != nil && len(s.savepts) == 0 {
+			s.tx.Rollback()
+			s.tx = nil
+		}
 	}
 }
 
@@ -765,6 +773,11 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 		return s.execDDL(ctx, p.Stmt)
 	}
 	if err := s.Plan(p); err != nil {
+		return nil, err
+	}
+	// The transaction's snapshot is taken by its first query, whatever it
+	// reads, as PostgreSQL's is (it matters under REPEATABLE READ).
+	if _, err := s.storageTxn(); err != nil {
 		return nil, err
 	}
 	if p.query.IsDML() {

@@ -286,6 +286,10 @@ func (e *Engine) Checkpoint() error {
 	for id, ts := range e.trees {
 		p.trees = append(p.trees, ckptTree{id: id, root: uint64(ts.bt.Root()), pending: ts.pending != 0})
 	}
+	// Commits run GC only while they hold the latch, so history that the
+	// last snapshots to end were pinning would otherwise stay until the
+	// next commit.
+	e.gc(e.oldestSnapshot())
 	e.mu.Unlock()
 	e.commitMu.Unlock()
 	sort.Slice(p.trees, func(i, j int) bool { return p.trees[i].id < p.trees[j].id })

@@ -306,6 +306,9 @@ func (t *Txn) Insert(ctx context.Context, id TreeID, key, val []byte) error {
 		t.setWrite(id, key, val, false)
 		return nil
 	}
+	if err := t.checkReads(); err != nil {
+		return err
+	}
 	if err := t.e.locks.Lock(ctx, lock.TxnID(t.id), rowLockKey(id, key), lock.Exclusive, lock.Block); err != nil {
 		return err
 	}
@@ -317,6 +320,23 @@ func (t *Txn) Insert(ctx context.Context, id TreeID, key, val []byte) error {
 		return ErrDuplicateKey
 	}
 	t.setWrite(id, key, val, false)
+	return nil
+}
+
+// checkReads is SERIALIZABLE's early validation: a transaction about to
+// write fails at once (as PostgreSQL fails the write) when a tree it read
+// was changed by a commit after its snapshot, instead of at COMMIT.
+func (t *Txn) checkReads() error {
+	if t.iso != Serializable || len(t.reads) == 0 {
+		return nil
+	}
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	for id := range t.reads {
+		if ts := t.e.trees[id]; ts != nil && ts.lastWrite > t.snap {
+			return ErrSerialization
+		}
+	}
 	return nil
 }
 
@@ -360,6 +380,11 @@ func (t *Txn) LockRow(ctx context.Context, id TreeID, key []byte, mode lock.Mode
 	if t.IsDirect(id) {
 		v, found, err := t.Get(id, key)
 		return v, found, false, err
+	}
+	if mode == lock.Exclusive {
+		if err := t.checkReads(); err != nil {
+			return nil, false, false, err
+		}
 	}
 	if err := t.e.locks.Lock(ctx, lock.TxnID(t.id), rowLockKey(id, key), mode, wait); err != nil {
 		return nil, false, false, err
@@ -522,6 +547,15 @@ func (t *Txn) Commit(ctx context.Context) error {
 	}
 	err = e.publish(cts)
 	t.finish()
+	// This commit's own history was pinned by its own snapshot during
+	// apply; when no other snapshot needs it, drop it now rather than at
+	// the next commit (a bulk load would otherwise keep a copy of every
+	// row in memory until then).
+	if err == nil && e.oldestSnapshot() >= cts {
+		e.mu.Lock()
+		e.gc(e.oldestSnapshot())
+		e.mu.Unlock()
+	}
 	e.commits.Add(1)
 	e.maybeCheckpoint()
 	return err

@@ -69,6 +69,8 @@ type ledger struct {
 	acks   atomic.Int64 // acknowledged commits, all rounds
 	errs   atomic.Int64 // statement errors other than the kill's
 	errMsg atomic.Pointer[string]
+	// checkpoints completed, summed over the server processes
+	checkpoints atomic.Int64
 
 	batchMu sync.Mutex
 	batches map[int64]*batchRec
@@ -189,9 +191,9 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	t.Logf("survived %d/%d crashes (after-commits %d, checkpoint %d, copy %d); %d commits acknowledged, "+
 		"%d in doubt at the kill, %d acknowledged synchronous_commit=off commits lost; "+
-		"restart to first connection: median %v, max %v; %d unexpected statement errors",
+		"restart to first connection: median %v, max %v; %d checkpoints completed; %d unexpected statement errors",
 		survived, rounds, byMode[killAfterCommits], byMode[killCheckpoint], byMode[killCopy],
-		l.acks.Load(), inDoubt, lostAsync, med.Round(time.Millisecond), max.Round(time.Millisecond), l.errs.Load())
+		l.acks.Load(), inDoubt, lostAsync, med.Round(time.Millisecond), max.Round(time.Millisecond), l.checkpoints.Load(), l.errs.Load())
 	if p := l.errMsg.Load(); p != nil {
 		t.Logf("first unexpected statement error: %s", *p)
 	}
@@ -329,6 +331,11 @@ func runLoadAndKill(t *testing.T, srv *Server, l *ledger, mode killMode, delay t
 	if srv.Exited() {
 		wg.Wait()
 		t.Fatalf("nqdb died on its own under load (%v):\n%s", mode, srv.Output())
+	}
+	// Checkpoints since this start: shows that the checkpoint rounds do
+	// kill while checkpoints happen.
+	if n, err := srv.Metric("nqdb_checkpoints_total"); err == nil {
+		l.checkpoints.Add(int64(n))
 	}
 	if err := srv.Kill(); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +47,8 @@ type Server struct {
 	Dir  string // the data directory
 	Host string
 	Port int
+	// HTTPPort serves /health and /metrics.
+	HTTPPort int
 	// Started is how long the process took from exec to accepting a
 	// connection (recovery included).
 	Started time.Duration
@@ -98,9 +101,14 @@ func start(bin, dataDir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Bin: bin, Dir: dataDir, Host: "127.0.0.1", Port: port, out: &syncBuffer{}, done: make(chan struct{})}
+	httpPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Bin: bin, Dir: dataDir, Host: "127.0.0.1", Port: port, HTTPPort: httpPort,
+		out: &syncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve", "--listen", net.JoinHostPort(s.Host, strconv.Itoa(port)),
-		"--data-dir", dataDir, "--log-level", "warn", "--http", "")
+		"--data-dir", dataDir, "--log-level", "warn", "--http", net.JoinHostPort(s.Host, strconv.Itoa(httpPort)))
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out
 	t0 := time.Now()
@@ -146,6 +154,26 @@ func freePort() (int, error) {
 // DSN is a libpq URL for database postgres as user postgres.
 func (s *Server) DSN() string {
 	return fmt.Sprintf("postgres://postgres@%s:%d/postgres?sslmode=disable", s.Host, s.Port)
+}
+
+// Metric reads one unlabelled sample from the server's /metrics.
+func (s *Server) Metric(name string) (float64, error) {
+	c := http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Get(fmt.Sprintf("http://%s/metrics", net.JoinHostPort(s.Host, strconv.Itoa(s.HTTPPort))))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	return 0, fmt.Errorf("metric %s not in /metrics", name)
 }
 
 // Output is what the process wrote to stdout and stderr so far.

@@ -75,11 +75,14 @@ func TestCheckpointUnderLoad(t *testing.T) {
 	}
 
 	stop := make(chan struct{})
+	var running atomic.Int32
 	var wg sync.WaitGroup
 	for g := range writers {
 		wg.Add(1)
+		running.Add(1)
 		go func() {
 			defer wg.Done()
+			defer running.Add(-1)
 			rng := rand.New(rand.NewSource(int64(g)))
 			for {
 				select {
@@ -98,7 +101,7 @@ func TestCheckpointUnderLoad(t *testing.T) {
 	var last []byte
 	for range checkpoints {
 		// Let the writers work between cuts.
-		for start := changes.Load(); changes.Load() < start+300; {
+		for start := changes.Load(); changes.Load() < start+300 && running.Load() == writers; {
 			runtime.Gosched()
 		}
 		cut.Lock()

@@ -1,6 +1,7 @@
 package bufpool
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -303,62 +304,60 @@ func (bp *Pool) Free(f *Frame) error {
 // order. Pages of an epoch that has ended are never changed in place
 // (copy-on-write), so this runs while writers go on; flushing the current
 // epoch (FlushAll) needs writers quiesced.
+//
+// Frames are marked one at a time while written, so a flush never makes
+// more than one frame unevictable.
 func (bp *Pool) FlushUpTo(epoch uint64) error {
 	bp.flushMu.Lock()
 	defer bp.flushMu.Unlock()
 	type job struct {
-		f   *Frame
-		gen uint32
+		f  *Frame
+		no pager.PageNo
 	}
 	var jobs []job
 	bp.mu.Lock()
-	for {
-		// A frame being written by an eviction or a Free must finish
-		// first: when FlushUpTo returns, its pages must be written.
-		busy := false
-		jobs = jobs[:0]
-		for i := range bp.frames {
-			f := &bp.frames[i]
-			if f.list != listFree && f.dirty && !f.loading && pager.Epoch(f.data) <= epoch {
-				if f.busy {
-					busy = true
-					break
-				}
-				jobs = append(jobs, job{f, f.dirtyGen})
-			}
+	for i := range bp.frames {
+		f := &bp.frames[i]
+		if f.list != listFree && f.dirty && !f.loading && pager.Epoch(f.data) <= epoch {
+			jobs = append(jobs, job{f, f.no})
 		}
-		if !busy {
-			break
-		}
-		bp.cond.Wait()
-	}
-	for _, j := range jobs {
-		// Not a pin: a concurrent Free by the page's owner must not see
-		// a second pin and fail. Eviction skips flushing frames, Free
-		// waits for them.
-		j.f.flushing++
 	}
 	bp.mu.Unlock()
-	slices.SortFunc(jobs, func(a, b job) int { return int(a.f.no) - int(b.f.no) })
+	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(a.no, b.no) })
 
-	var firstErr error
 	for _, j := range jobs {
-		var err error
-		if firstErr == nil {
-			err = bp.writeFrame(j.f)
-		}
+		f := j.f
 		bp.mu.Lock()
-		if firstErr == nil && err == nil && j.f.dirtyGen == j.gen {
-			j.f.dirty = false
+		// An eviction or a Free writing the frame must finish first:
+		// when FlushUpTo returns, the page must be written.
+		for f.busy {
+			bp.cond.Wait()
 		}
-		j.f.flushing--
+		// Evicted meanwhile (and so written), or freed, or flushed?
+		if f.no != j.no || f.list == listFree || !f.dirty || f.loading || pager.Epoch(f.data) > epoch {
+			bp.mu.Unlock()
+			continue
+		}
+		// Not a pin: a concurrent Free by the page's owner must not see a
+		// second pin and fail. Eviction skips flushing frames, Free waits.
+		f.flushing++
+		gen := f.dirtyGen
+		bp.mu.Unlock()
+
+		err := bp.writeFrame(f)
+
+		bp.mu.Lock()
+		if err == nil && f.dirtyGen == gen {
+			f.dirty = false
+		}
+		f.flushing--
 		bp.cond.Broadcast()
 		bp.mu.Unlock()
-		if err != nil && firstErr == nil {
-			firstErr = err
+		if err != nil {
+			return err
 		}
 	}
-	return firstErr
+	return nil
 }
 
 // FlushAll writes every dirty frame. Writers must be quiesced.
@@ -421,6 +420,7 @@ func (bp *Pool) unlinkLocked(f *Frame) {
 // page number remembered in A1out; else the LRU end of Am). If the victim is
 // dirty it writes it, with bp.mu released, and returns (nil, nil): the
 // caller must look its page up again, since the world changed meanwhile.
+// The same if it had to wait for a frame that is being read or written.
 func (bp *Pool) reclaimLocked() (*Frame, error) {
 	if n := len(bp.free); n > 0 {
 		f := bp.free[n-1]
@@ -438,6 +438,12 @@ func (bp *Pool) reclaimLocked() (*Frame, error) {
 		victim = lastUnpinned(&bp.a1in)
 	}
 	if victim == nil {
+		if bp.transientLocked() {
+			// Some frame is only being read or written: wait for it
+			// rather than fail.
+			bp.cond.Wait()
+			return nil, nil
+		}
 		return nil, ErrPoolExhausted
 	}
 	if victim.dirty {
@@ -462,6 +468,18 @@ func (bp *Pool) reclaimLocked() (*Frame, error) {
 	bp.unlinkLocked(victim)
 	bp.evictions++
 	return victim, nil
+}
+
+// transientLocked reports whether some unpinned-by-users frame is busy only
+// for the moment (loading, being written, being flushed).
+func (bp *Pool) transientLocked() bool {
+	for i := range bp.frames {
+		f := &bp.frames[i]
+		if f.flushing > 0 || f.busy || (f.loading && f.pins == 1) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastUnpinned returns the least recent frame of l that can be evicted.
