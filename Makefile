@@ -34,9 +34,10 @@ FUZZ_TARGETS := \
 	./storage/vfs:FuzzMemFile \
 	./codec:FuzzDecode \
 	./codec:FuzzOrder \
-	./executor/rowcodec:FuzzDecodeRow
+	./executor/rowcodec:FuzzDecodeRow \
+	./internal/crashtest:FuzzParsePgbench
 
-.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench clean deps
+.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps
 
 all: build
 
@@ -96,6 +97,11 @@ bench:
 # pgbench SELECT 1 with 8 clients in each protocol mode; prints ratios.
 bench-wire:
 	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -run 'TestWireRatios|TestPgbenchRatios' -v ./server
+
+# kill -9 crash rounds against the real binary under load, checkpoints and
+# COPY (`make unit` runs 5 of them), plus the pgbench end-to-end runs.
+crash-test:
+	NQDB_REQUIRE_PG=1 NQDB_CRASH_ROUNDS=200 $(GO) test -count=1 -timeout 60m -v -run 'TestCrashRecovery|TestPgbench' ./internal/crashtest
 
 # The storage scoreboard: pgbench -i, tpcb-like and select-only at scale 10
 # against a durable PostgreSQL 15 in the same run (ratios printed).

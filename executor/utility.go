@@ -195,6 +195,9 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 	case *parser.Truncate:
 		return s.execTruncate(ctx, n)
 	case *parser.Checkpoint:
+		if err := s.engine.store.Checkpoint(); err != nil {
+			return nil, storageError(err)
+		}
 		return tagOnly("CHECKPOINT"), nil
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not supported yet", utilityName(u))

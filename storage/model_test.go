@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/neuroquantumdb/nqdb/storage"
@@ -146,14 +147,16 @@ type savepoint struct {
 // exactly the committed state (commits with SyncCommit off may be lost,
 // in commit order).
 func TestModel(t *testing.T) {
-	seeds, txns := 4, 300
+	seeds, txns := 4, 800
 	if testing.Short() {
-		seeds, txns = 2, 150
+		seeds, txns = 2, 300
 	}
 	if longRun() {
-		seeds, txns = 40, 1500
+		seeds, txns = 20, 3000
 	}
-	for seed := range seeds {
+	// NQDB_SEED shifts the seeds, to explore beyond the fixed ones.
+	first, _ := strconv.Atoi(os.Getenv("NQDB_SEED"))
+	for seed := first; seed < first+seeds; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { runModel(t, int64(seed), txns) })
 	}
 }
@@ -175,6 +178,7 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 	var async []state
 	var everDropped []storage.TreeID
 	keySpace := 50 + rng.Intn(300)
+	crashes := 0
 
 	for n := range ntxn {
 		tx := e.Begin(storage.Isolation(rng.Intn(2)))
@@ -210,12 +214,14 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				}
 				m.view[id][key] = v
 				m.wrote(isDirect)
+				t.Logf("txn %d put %.8s len %d tree %d direct %v", n, key, len(v), id, isDirect)
 			case r < 50: // Delete
 				if err := tx.Delete(id, []byte(key)); err != nil {
 					t.Fatalf("txn %d: Delete: %v", n, err)
 				}
 				delete(m.view[id], key)
 				m.wrote(isDirect)
+				t.Logf("txn %d del %.8s tree %d direct %v", n, key, id, isDirect)
 			case r < 60: // Insert
 				v := randVal(rng)
 				_, exists := m.view[id][key]
@@ -231,6 +237,7 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				}
 				m.view[id][key] = v
 				m.wrote(isDirect)
+				t.Logf("txn %d insert %.8s tree %d direct %v", n, key, id, isDirect)
 			case r < 75: // Get
 				v, ok, err := tx.Get(id, []byte(key))
 				if err != nil {
@@ -276,6 +283,7 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 						t.Fatalf("txn %d: RollbackTo after direct write: %v, want ErrSavepointDirect", n, err)
 					}
 					tx.Rollback()
+					t.Logf("txn %d rollback (savepoint) created %v", n, m.created)
 					aborted = true
 					break
 				}
@@ -299,14 +307,17 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 					t.Fatalf("txn %d: new tree %d is not direct", n, nid)
 				}
 				m.view[nid] = map[string]string{}
+				t.Logf("txn %d create %d", n, nid)
 				m.created = append(m.created, nid)
 				m.direct[nid] = true
 			case r < 94: // DropTree
 				if id == storage.CatalogTree || len(ids) < 2 {
 					break
 				}
+				if os.Getenv("NODROP") != "" { break }
 				tx.DropTree(id)
 				m.dropped[id] = true
+				t.Logf("txn %d drop %d", n, id)
 			default: // bulk load into a tree created here
 				if !isDirect {
 					break
@@ -324,12 +335,14 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 		}
 		if !aborted {
 			if rng.Intn(8) == 0 {
+				t.Logf("txn %d rollback created %v", n, m.created)
 				tx.Rollback()
 			} else {
-				tx.SyncCommit = rng.Intn(5) != 0
+				tx.SyncCommit = rng.Intn(5) != 0 || os.Getenv("ALLSYNC") != ""
 				if err := tx.Commit(ctx); err != nil {
 					t.Fatalf("txn %d: Commit: %v", n, err)
 				}
+				t.Logf("txn %d committed sync=%v created %v dropped %v", n, tx.SyncCommit, m.created, m.dropped)
 				for id := range m.dropped {
 					delete(m.view, id)
 					everDropped = append(everDropped, id)
@@ -342,8 +355,8 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 			}
 		}
 		// Now and then: compare everything, checkpoint, or pull the plug.
-		switch rng.Intn(40) {
-		case 0, 1:
+		switch rng.Intn(100) {
+		case 0, 1, 2:
 			want := committed
 			if len(async) > 0 {
 				want = async[len(async)-1]
@@ -351,12 +364,26 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 			if d := diffState(t, e, want, everDropped); d != "" {
 				t.Fatalf("after txn %d: %s", n, d)
 			}
-		case 2:
+		case 3, 4:
+			t.Logf("checkpoint")
 			if err := e.Checkpoint(); err != nil {
 				t.Fatalf("Checkpoint: %v", err)
 			}
-		case 3, 4:
+		case 5:
+			t.Logf("crash; stats %+v", e.Stats())
+			{
+				want := committed
+				if len(async) > 0 {
+					want = async[len(async)-1]
+				}
+				if d := diffState(t, e, want, everDropped); d != "" {
+					t.Fatalf("before crash at %d: %s", n, d)
+				}
+			}
 			crashed := fs.Crash(rng)
+			if os.Getenv("CRASHNIL") != "" {
+				crashed = fs.Crash(nil)
+			}
 			e.Close()
 			fs = crashed
 			e, err = storage.Open(smallOpts(fs))
@@ -382,12 +409,15 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				t.Fatalf("after crash at txn %d: recovered state matches no allowed state: %v", n, diffs)
 			}
 			committed, async = candidates[match], nil
+			crashes++
 		}
 	}
 	final := committed
 	if len(async) > 0 {
 		final = async[len(async)-1]
 	}
+	st := e.Stats()
+	t.Logf("%d crashes; last run: %d commits, %d checkpoints, pool %+v", crashes, st.Commits, st.Checkpoints, st.Pool)
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -447,4 +477,13 @@ func checkScan(t *testing.T, tx *storage.Txn, id storage.TreeID, lo, hi []byte, 
 	if i != len(want) {
 		t.Fatalf("Scan(%d, %.20q, %.20q): %d keys, want %d (next missing %.40q)", id, lo, hi, i, len(want), want[i])
 	}
+}
+
+// FuzzModel runs a short random model test (transactions, checkpoints,
+// crashes) from a fuzzed seed.
+func FuzzModel(f *testing.F) {
+	for s := range int64(4) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) { runModel(t, seed, 40) })
 }

@@ -157,7 +157,12 @@ func TestCrashRecovery(t *testing.T) {
 				t.Log("nqdb has no check subcommand: skipping the consistency check")
 				checked = false
 			case err != nil:
-				t.Fatalf("round %d (%v): %v (the data directory as the kill left it is in %s)", round, mode, err, snap)
+				// Keep the image for a post-mortem: t.TempDir goes away.
+				keep, kerr := os.MkdirTemp("", "nqdb-crash-")
+				if kerr == nil {
+					kerr = CopyDir(snap, filepath.Join(keep, "data"))
+				}
+				t.Fatalf("round %d (%v): %v (data directory as the kill left it: %s, %v)", round, mode, err, keep, kerr)
 			}
 			os.RemoveAll(snap)
 		}

@@ -14,10 +14,10 @@ const (
 	// blockedAfter is how long a step may take before it counts as
 	// blocked on a lock (PostgreSQL's tester asks pg_locks instead; nqdb
 	// has no such view, so both sides are timed the same way).
-	blockedAfter = 200 * time.Millisecond
+	blockedAfter = 1000 * time.Millisecond
 	// releaseGrace is how long a blocked step gets to finish after another
 	// step ran, before it is recorded as still waiting.
-	releaseGrace = 100 * time.Millisecond
+	releaseGrace = 300 * time.Millisecond
 	// stepTimeout bounds any single step: a step still waiting this long
 	// is a hang (a lost wake-up), not a lock wait.
 	stepTimeout = 10 * time.Second

@@ -21,8 +21,8 @@ func FuzzTree(f *testing.F) {
 	}
 	f.Add(append(seq, 7, 1, 0, 7, 2, 0))
 	f.Fuzz(func(t *testing.T, ops []byte) {
-		if len(ops) > 3000 {
-			ops = ops[:3000]
+		if len(ops) > 1200 { // bounds the run time of one input
+			ops = ops[:1200]
 		}
 		e := newEnv(t, 16)
 		m := newModel()

@@ -25,10 +25,27 @@ var (
 	ErrValueTooLarge = errors.New("btree: value too large")
 	// ErrUnsorted is returned by Build when keys decrease.
 	ErrUnsorted = errors.New("btree: build input not in increasing key order")
-	// ErrCorrupt is wrapped by every structural error found while reading
-	// the tree (Check, or a malformed page met on a normal path).
+	// ErrCorrupt matches (errors.Is) every structural error found while
+	// reading the tree (Check, or a malformed page met on a normal path).
+	// Those errors match pager.ErrCorrupt too, so the engine maps all
+	// corruption to one SQLSTATE (XX001).
 	ErrCorrupt = errors.New("btree: corrupt tree")
 )
+
+// corruptError is a structural error in one page of the tree.
+type corruptError struct {
+	page pager.PageNo
+	msg  string
+}
+
+func (e *corruptError) Error() string {
+	return fmt.Sprintf("btree: corrupt tree: page %d: %s", e.page, e.msg)
+}
+
+// Is makes the error match both ErrCorrupt and pager.ErrCorrupt.
+func (e *corruptError) Is(target error) bool {
+	return target == ErrCorrupt || target == pager.ErrCorrupt
+}
 
 // DuplicateKeyError is returned by Build when two adjacent input keys are equal.
 type DuplicateKeyError struct{ Key []byte }
@@ -90,7 +107,7 @@ func checkKey(key []byte) error {
 }
 
 func corruptf(no pager.PageNo, format string, args ...any) error {
-	return fmt.Errorf("%w: page %d: %s", ErrCorrupt, no, fmt.Sprintf(format, args...))
+	return &corruptError{page: no, msg: fmt.Sprintf(format, args...)}
 }
 
 // Get returns a copy of the value stored under key.
@@ -171,19 +188,23 @@ func (t *Tree) Put(key, val []byte) error {
 		return ErrValueTooLarge
 	}
 	t.cellBuf = t.cellBuf[:0]
+	var chain pager.PageNo
 	if inlineCellSize(len(key), len(val)) <= maxCell {
 		t.cellBuf = appendLeafCell(t.cellBuf, key, val)
 	} else {
-		first, err := writeChain(t.bp, val)
-		if err != nil {
+		var err error
+		if chain, err = writeChain(t.bp, val); err != nil {
 			return err
 		}
-		t.cellBuf = appendOverflowCell(t.cellBuf, key, len(val), uint32(first))
+		t.cellBuf = appendOverflowCell(t.cellBuf, key, len(val), uint32(chain))
 	}
 	t.oldChain = 0
 	t.split = false
 	newRoot, err := t.insert(t.root, key, t.cellBuf, true)
 	if err != nil {
+		if chain != 0 {
+			_ = freeChain(t.bp, chain, len(val)) // best effort; the write failed anyway
+		}
 		return err
 	}
 	if t.split {
