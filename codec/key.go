@@ -128,26 +128,17 @@ func floatKey(v float64) uint64 {
 
 // AppendBytes appends a byte string (text, bytea, uuid). Strings order
 // bytewise, a proper prefix first.
-func AppendBytes(b []byte, v []byte) []byte {
-	b = append(b, tagBytes)
-	for {
-		i := bytes.IndexByte(v, 0)
-		if i < 0 {
-			break
-		}
-		b = append(b, v[:i+1]...)
-		b = append(b, escData)
-		v = v[i+1:]
-	}
-	b = append(b, v...)
-	return append(b, 0, escEnd)
-}
+func AppendBytes(b []byte, v []byte) []byte { return appendEscaped(b, v, bytes.IndexByte) }
 
 // AppendString appends a string like AppendBytes.
-func AppendString(b []byte, v string) []byte {
+func AppendString(b []byte, v string) []byte { return appendEscaped(b, v, strings.IndexByte) }
+
+// appendEscaped writes v with each 0x00 escaped as 0x00 escData and ends it
+// with 0x00 escEnd, so that encodings order like the raw bytes.
+func appendEscaped[S string | []byte](b []byte, v S, indexByte func(S, byte) int) []byte {
 	b = append(b, tagBytes)
 	for {
-		i := strings.IndexByte(v, 0)
+		i := indexByte(v, 0)
 		if i < 0 {
 			break
 		}

@@ -33,10 +33,7 @@ func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval
 	if !ok {
 		return nil, false, nil
 	}
-	tx, err := s.storageTxn()
-	if err != nil {
-		return nil, true, err
-	}
+	tx := s.storageTxn()
 	if err := tx.LockObject(ctx, tableLockName(def.oid), lock.Shared); err != nil {
 		return nil, true, storageError(err)
 	}
@@ -69,11 +66,10 @@ func (a *tableAccess) key(row []types.Datum, newID bool) ([]byte, error) {
 		return codec.AppendInt(nil, a.t.rowid.Add(1)), nil
 	}
 	vals := make([]types.Datum, len(a.t.pk))
-	kt := make([]*types.T, len(a.t.pk))
 	for i, j := range a.t.pk {
-		vals[i], kt[i] = row[j], a.t.types[j]
+		vals[i] = row[j]
 	}
-	return rowcodec.EncodeKey(nil, kt, vals)
+	return rowcodec.EncodeKey(nil, a.t.pkTypes, vals)
 }
 
 func (a *tableAccess) encode(row []types.Datum) ([]byte, error) {
@@ -283,11 +279,7 @@ func (a *tableAccess) Lookup(ctx context.Context, key []types.Datum) (eval.Keyed
 			return r, nil // = NULL matches nothing
 		}
 	}
-	kt := make([]*types.T, len(a.t.pk))
-	for i, j := range a.t.pk {
-		kt[i] = a.t.types[j]
-	}
-	k, err := rowcodec.EncodeKey(nil, kt, key)
+	k, err := rowcodec.EncodeKey(nil, a.t.pkTypes, key)
 	if err != nil {
 		return nil, err
 	}

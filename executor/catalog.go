@@ -29,9 +29,11 @@ type tableDef struct {
 	cols   []planner.Column
 	types  []*types.T
 	// pk lists the primary key's attribute indexes; nil = hidden row id.
-	pk     []int
-	pkName string
-	tree   storage.TreeID
+	pk []int
+	// pkTypes are the key columns' types, for encoding keys.
+	pkTypes []*types.T
+	pkName  string
+	tree    storage.TreeID
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 }
@@ -89,6 +91,9 @@ func newTableDef(oid uint32, schema, name string, cols []planner.Column, pk []in
 		c.TableOID, c.AttNum = oid, int16(i+1)
 		t.cols[i] = c
 		t.types[i] = c.Type
+	}
+	for _, j := range pk {
+		t.pkTypes = append(t.pkTypes, t.types[j])
 	}
 	return t
 }
@@ -278,10 +283,7 @@ func (s *Session) current(oid uint32) *tableDef {
 // writeDef stores t's catalog row in the transaction and makes it the
 // session's view of the table.
 func (s *Session) writeDef(t *tableDef, oldName string) error {
-	tx, err := s.storageTxn()
-	if err != nil {
-		return err
-	}
+	tx := s.storageTxn()
 	b, err := json.Marshal(t.record())
 	if err != nil {
 		return err
@@ -296,10 +298,7 @@ func (s *Session) writeDef(t *tableDef, oldName string) error {
 
 // dropDef deletes t's catalog row in the transaction.
 func (s *Session) dropDef(t *tableDef) error {
-	tx, err := s.storageTxn()
-	if err != nil {
-		return err
-	}
+	tx := s.storageTxn()
 	if err := tx.Delete(storage.CatalogTree, catalogKey(t.oid)); err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result
 		defs = append(defs, t)
 	}
 	for _, t := range defs {
-		if _, err := s.replaceTree(ctx, t, t.pk, t.pkName); err != nil {
+		if _, err := s.replaceTree(ctx, t, t.cols, t.pk, t.pkName); err != nil {
 			return nil, err
 		}
 	}
@@ -182,10 +182,7 @@ func pkIndexes(cols []planner.Column, names []string) ([]int, error) {
 // lockTable takes a table's lock exclusively, as PostgreSQL's DDL takes
 // ACCESS EXCLUSIVE, and returns its current def.
 func (s *Session) lockTable(ctx context.Context, t *tableDef) (*tableDef, error) {
-	tx, err := s.storageTxn()
-	if err != nil {
-		return nil, err
-	}
+	tx := s.storageTxn()
 	if err := tx.LockObject(ctx, tableLockName(t.oid), lock.Exclusive); err != nil {
 		return nil, storageError(err)
 	}
@@ -209,10 +206,7 @@ func (s *Session) createTable(ctx context.Context, schema, name string, cols []p
 		}
 		seen[col.Name] = true
 	}
-	tx, err := s.storageTxn()
-	if err != nil {
-		return false, err
-	}
+	tx := s.storageTxn()
 	// Two sessions creating the same name wait for each other, as on
 	// PostgreSQL's unique index over pg_class names.
 	if err := tx.LockObject(ctx, "name:"+qualified(schema, name), lock.Exclusive); err != nil {
@@ -255,8 +249,8 @@ func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists b
 }
 
 // replaceTree gives t a new empty tree (dropping the old one at commit)
-// with the given primary key, and returns the new def.
-func (s *Session) replaceTree(ctx context.Context, t *tableDef, pk []int, pkName string) (*tableDef, error) {
+// with the given columns and primary key, and returns the new def.
+func (s *Session) replaceTree(ctx context.Context, t *tableDef, cols []planner.Column, pk []int, pkName string) (*tableDef, error) {
 	t, err := s.lockTable(ctx, t)
 	if err != nil {
 		return nil, err
@@ -267,7 +261,7 @@ func (s *Session) replaceTree(ctx context.Context, t *tableDef, pk []int, pkName
 		return nil, storageError(err)
 	}
 	tx.DropTree(t.tree)
-	nt := newTableDef(t.oid, t.schema, t.name, t.cols, pk, pkName, tree)
+	nt := newTableDef(t.oid, t.schema, t.name, cols, pk, pkName, tree)
 	nt.rowid = s.engine.catalog.rowidCounter(tree)
 	return nt, s.writeDef(nt, "")
 }
@@ -320,13 +314,9 @@ func (s *Session) addPrimaryKey(ctx context.Context, t *tableDef, pk []int) (*ta
 	for _, i := range pk {
 		cols[i].NotNull = true
 	}
-	nt, err := s.replaceTree(ctx, old, pk, old.name+"_pkey")
+	nt, err := s.replaceTree(ctx, old, cols, pk, old.name+"_pkey")
 	if err != nil {
 		return nil, err
-	}
-	nt.cols = cols
-	for i := range nt.cols {
-		nt.cols[i].TableOID = nt.oid
 	}
 	acc := &tableAccess{s: s, t: nt, tx: s.tx}
 	for {
@@ -350,5 +340,5 @@ func (s *Session) addPrimaryKey(ctx context.Context, t *tableDef, pk []int) (*ta
 			return nil, err
 		}
 	}
-	return nt, s.writeDef(nt, "")
+	return nt, nil
 }

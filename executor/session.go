@@ -125,9 +125,9 @@ type savepoint struct {
 
 // storageTxn returns the transaction's storage transaction, opening it
 // (and taking its snapshot) on first use.
-func (s *Session) storageTxn() (*storage.Txn, error) {
+func (s *Session) storageTxn() *storage.Txn {
 	if s.tx != nil {
-		return s.tx, nil
+		return s.tx
 	}
 	iso := storage.ReadCommitted
 	switch s.vals["transaction_isolation"] {
@@ -138,10 +138,10 @@ func (s *Session) storageTxn() (*storage.Txn, error) {
 	}
 	s.tx = s.engine.store.Begin(iso)
 	s.tx.SyncCommit = s.vals["synchronous_commit"] != "off"
-	return s.tx, nil
+	return s.tx
 }
 
-// copyDDL snapshots the DDL overlay for a savepoint.
+// clone snapshots the DDL overlay for a savepoint.
 func (tc txnCatalog) clone() txnCatalog {
 	c := txnCatalog{}
 	for oid, t := range tc.byOID {
@@ -777,9 +777,7 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	}
 	// The transaction's snapshot is taken by its first query, whatever it
 	// reads, as PostgreSQL's is (it matters under REPEATABLE READ).
-	if _, err := s.storageTxn(); err != nil {
-		return nil, err
-	}
+	s.storageTxn()
 	if p.query.IsDML() {
 		n, err := eval.Exec(ctx, p.query, params, s)
 		if err != nil {

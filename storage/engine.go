@@ -70,6 +70,7 @@ type Engine struct {
 	mu       sync.RWMutex
 	trees    map[TreeID]*treeState
 	nextTree TreeID
+	replayed int // log records applied by recovery
 	gcq      []gcItem
 
 	// commitMu orders commits: timestamp assignment, log append and apply.
@@ -170,8 +171,10 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	// Trees a crashed transaction was loading never became live.
+	recovered := fresh || e.replayed > 0
 	for id, ts := range e.trees {
 		if ts.pending != 0 {
+			recovered = true
 			if err := ts.bt.Drop(); err != nil {
 				e.closeFiles()
 				return nil, err
@@ -181,9 +184,13 @@ func Open(opts Options) (*Engine, error) {
 	}
 	e.visible.Store(e.lastTS)
 	e.ckptLSN.Store(p.walLSN)
-	if err := e.Checkpoint(); err != nil {
-		e.closeFiles()
-		return nil, err
+	// Make what recovery did durable, so the next start replays nothing;
+	// a clean start has nothing to write.
+	if recovered {
+		if err := e.Checkpoint(); err != nil {
+			e.closeFiles()
+			return nil, err
+		}
 	}
 	e.wg.Add(1)
 	go e.background()
@@ -234,6 +241,7 @@ func (e *Engine) replay(lsn wal.LSN, rec []byte) error {
 	if c.ts > e.lastTS {
 		e.lastTS = c.ts
 	}
+	e.replayed++
 	return nil
 }
 

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
 )
 
 // Package path of the server command, built with `go build`: a package path
@@ -97,11 +99,11 @@ func Start(bin, dataDir string) (*Server, error) {
 }
 
 func start(bin, dataDir string) (*Server, error) {
-	port, err := freePort()
+	port, err := pgoracle.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	httpPort, err := freePort()
+	httpPort, err := pgoracle.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -140,15 +142,6 @@ func start(bin, dataDir string) (*Server, error) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // DSN is a libpq URL for database postgres as user postgres.

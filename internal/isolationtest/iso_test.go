@@ -9,15 +9,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"go.uber.org/zap"
 
-	"github.com/neuroquantumdb/nqdb/executor"
 	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
+	"github.com/neuroquantumdb/nqdb/internal/testserver"
 	"github.com/neuroquantumdb/nqdb/server"
-	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 func TestMain(m *testing.M) {
@@ -30,32 +27,7 @@ func TestMain(m *testing.M) {
 // directory and returns its DSN; it stops at the end of the test.
 func startNQDB(tb testing.TB) string {
 	tb.Helper()
-	engine, err := executor.OpenEngine(storage.Options{Dir: tb.TempDir(), BufferPool: 8 << 20})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv, err := server.New(server.Config{Listen: "127.0.0.1:0", Logger: zap.NewNop()}, engine)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr, err := srv.Listen()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve() }()
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		if err := <-errc; err != nil {
-			tb.Errorf("Serve: %v", err)
-		}
-		if err := engine.Close(); err != nil {
-			tb.Errorf("closing the engine: %v", err)
-		}
-	})
-	ta := addr.(*net.TCPAddr)
+	_, ta := testserver.Start(tb, server.Config{})
 	return fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", net.JoinHostPort(ta.IP.String(), fmt.Sprint(ta.Port)))
 }
 
