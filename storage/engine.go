@@ -280,11 +280,14 @@ func (e *Engine) maybeCheckpoint() {
 // Checkpoint makes the data file hold every commit so far, so that
 // recovery replays only the log after it, and recycles older log.
 func (e *Engine) Checkpoint() error {
+	e.ckptMu.Lock()
+	defer e.ckptMu.Unlock()
+	// Checked under ckptMu: a checkpoint that failed before it finished
+	// broke the engine and left the pager's checkpoint open, so none may
+	// start after it (one waiting for the lock meanwhile included).
 	if err := e.brokenErr(); err != nil {
 		return err
 	}
-	e.ckptMu.Lock()
-	defer e.ckptMu.Unlock()
 	// The cut: no commit applies and no tree changes while it is taken.
 	e.commitMu.Lock()
 	e.mu.Lock()
