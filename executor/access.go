@@ -43,15 +43,17 @@ func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval
 	if cur == nil {
 		return nil, true, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", def.name)
 	}
-	return &tableAccess{s: s, t: cur, tx: tx}, true, nil
+	return &tableAccess{s: s, t: cur, tx: tx, planned: def}, true, nil
 }
 
 // tableAccess is eval.TableAccess over one table in one transaction.
 type tableAccess struct {
-	s   *Session
-	t   *tableDef
-	tx  *storage.Txn
-	buf []byte
+	s  *Session
+	t  *tableDef
+	tx *storage.Txn
+	// planned is the def the statement was planned over: its index
+	// numbers are the plan's (see resolveIndex).
+	planned planner.Table
 }
 
 var _ eval.TableAccess = (*tableAccess)(nil)
@@ -101,22 +103,24 @@ func (a *tableAccess) insertOne(ctx context.Context, row []types.Datum) error {
 		return err
 	}
 	if a.t.pk == nil {
-		return storageError(a.tx.Put(a.t.tree, k, v))
-	}
-	if err := a.tx.Insert(ctx, a.t.tree, k, v); err != nil {
+		if err := a.tx.Put(a.t.tree, k, v); err != nil {
+			return storageError(err)
+		}
+	} else if err := a.tx.Insert(ctx, a.t.tree, k, v); err != nil {
 		if errors.Is(err, storage.ErrDuplicateKey) {
-			return a.duplicate(row)
+			return a.uniqueViolation(a.t.pkName, a.t.pk, row)
 		}
 		return storageError(err)
 	}
-	return nil
+	return a.indexInsert(ctx, row, k)
 }
 
-// duplicate is PostgreSQL's unique violation for row's primary key.
-func (a *tableAccess) duplicate(row []types.Datum) error {
-	names := make([]string, len(a.t.pk))
-	vals := make([]string, len(a.t.pk))
-	for i, j := range a.t.pk {
+// uniqueViolation is PostgreSQL's error for row's duplicate value of the
+// unique key name over cols.
+func (a *tableAccess) uniqueViolation(name string, cols []int, row []types.Datum) error {
+	names := make([]string, len(cols))
+	vals := make([]string, len(cols))
+	for i, j := range cols {
 		names[i] = a.t.cols[j].Name
 		if row[j] == nil {
 			vals[i] = "null"
@@ -124,7 +128,7 @@ func (a *tableAccess) duplicate(row []types.Datum) error {
 			vals[i] = string(types.AppendText(nil, a.t.types[j], row[j], a.s.FormatOpts()))
 		}
 	}
-	return pgerror.New(pgerror.UniqueViolation, "duplicate key value violates unique constraint \"%s\"", a.t.pkName).
+	return pgerror.New(pgerror.UniqueViolation, "duplicate key value violates unique constraint \"%s\"", name).
 		WithDetail("Key (%s)=(%s) already exists.", strings.Join(names, ", "), strings.Join(vals, ", "))
 }
 
@@ -154,14 +158,14 @@ func (a *tableAccess) Lock(ctx context.Context, key string) ([]types.Datum, bool
 }
 
 // Update implements eval.TableAccess.
-func (a *tableAccess) Update(ctx context.Context, key string, row []types.Datum) error {
+func (a *tableAccess) Update(ctx context.Context, key string, old, row []types.Datum) error {
 	v, err := a.encode(row)
 	if err != nil {
 		return err
 	}
+	nk := []byte(key)
 	if a.t.pk != nil {
-		nk, err := a.key(row, false)
-		if err != nil {
+		if nk, err = a.key(row, false); err != nil {
 			return err
 		}
 		if string(nk) != key {
@@ -171,19 +175,28 @@ func (a *tableAccess) Update(ctx context.Context, key string, row []types.Datum)
 			}
 			if err := a.tx.Insert(ctx, a.t.tree, nk, v); err != nil {
 				if errors.Is(err, storage.ErrDuplicateKey) {
-					return a.duplicate(row)
+					return a.uniqueViolation(a.t.pkName, a.t.pk, row)
 				}
 				return storageError(err)
 			}
-			return nil
+			return a.indexUpdate(ctx, old, row, []byte(key), nk)
 		}
 	}
-	return storageError(a.tx.Put(a.t.tree, []byte(key), v))
+	if err := a.tx.Put(a.t.tree, nk, v); err != nil {
+		return storageError(err)
+	}
+	if len(a.t.indexes) == 0 {
+		return nil
+	}
+	return a.indexUpdate(ctx, old, row, nk, nk)
 }
 
 // Delete implements eval.TableAccess.
-func (a *tableAccess) Delete(ctx context.Context, key string) error {
-	return storageError(a.tx.Delete(a.t.tree, []byte(key)))
+func (a *tableAccess) Delete(ctx context.Context, key string, old []types.Datum) error {
+	if err := a.tx.Delete(a.t.tree, []byte(key)); err != nil {
+		return storageError(err)
+	}
+	return a.indexDelete(ctx, old, []byte(key))
 }
 
 // keyedRows decodes a storage scan.
@@ -268,16 +281,27 @@ func ioError(err error) error {
 // PrimaryKey implements planner.KeyedTable.
 func (t *tableDef) PrimaryKey() []int { return t.pk }
 
-// Lookup implements eval.TableAccess: a point read by primary key.
-func (a *tableAccess) Lookup(ctx context.Context, key []types.Datum) (eval.KeyedRows, error) {
-	if a.t.pk == nil || len(key) != len(a.t.pk) {
-		return a.Scan(ctx)
-	}
+// Lookup implements eval.TableAccess: a point read by primary key, or a
+// key range of the primary key or of a secondary index.
+func (a *tableAccess) Lookup(ctx context.Context, index int, key []types.Datum) (eval.KeyedRows, error) {
 	r := &lookupRows{types: a.t.types}
 	for _, v := range key {
 		if v == nil {
 			return r, nil // = NULL matches nothing
 		}
+	}
+	if index > 0 {
+		ix := a.resolveIndex(a.planned, index)
+		if ix == nil || len(key) > len(ix.cols) {
+			return a.Scan(ctx)
+		}
+		return a.lookupIndex(ctx, ix, key)
+	}
+	if a.t.pk == nil || len(key) > len(a.t.pk) {
+		return a.Scan(ctx)
+	}
+	if len(key) < len(a.t.pk) {
+		return a.lookupPrimaryRange(ctx, key)
 	}
 	k, err := rowcodec.EncodeKey(nil, a.t.pkTypes, key)
 	if err != nil {

@@ -34,6 +34,8 @@ type tableDef struct {
 	pkTypes []*types.T
 	pkName  string
 	tree    storage.TreeID
+	// indexes are the secondary indexes (see index.go).
+	indexes []*indexDef
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 }
@@ -63,6 +65,8 @@ type tableRecord struct {
 	Cols   []colRecord `json:"cols"`
 	PK     []int       `json:"pk,omitempty"`
 	PKName string      `json:"pk_name,omitempty"`
+	// Indexes are the secondary indexes.
+	Indexes []indexRecord `json:"indexes,omitempty"`
 }
 
 type colRecord struct {
@@ -76,6 +80,9 @@ func (t *tableDef) record() tableRecord {
 	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName}
 	for _, c := range t.cols {
 		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull})
+	}
+	for _, ix := range t.indexes {
+		r.Indexes = append(r.Indexes, ix.record())
 	}
 	return r
 }
@@ -107,7 +114,15 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 		}
 		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull}
 	}
-	return newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree)), nil
+	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
+	for _, ir := range r.Indexes {
+		ix, err := indexFromRecord(t, ir)
+		if err != nil {
+			return nil, err
+		}
+		t.indexes = append(t.indexes, ix)
+	}
+	return t, nil
 }
 
 // catalog is the committed catalog, cached in memory from
@@ -146,6 +161,11 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 			return nil, err
 		}
 		c.put(t)
+		for _, ix := range r.Indexes {
+			if ix.OID >= r.OID {
+				r.OID = ix.OID
+			}
+		}
 		if r.OID >= c.nextOID.Load() {
 			c.nextOID.Store(r.OID + 1)
 		}
@@ -303,6 +323,9 @@ func (s *Session) dropDef(t *tableDef) error {
 		return err
 	}
 	tx.DropTree(t.tree)
+	for _, ix := range t.indexes {
+		tx.DropTree(ix.tree)
+	}
 	s.ddl.set(t.oid, nil, qualified(t.schema, t.name))
 	s.catEpoch++
 	return nil

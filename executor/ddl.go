@@ -2,11 +2,12 @@ package executor
 
 import (
 	"context"
-	"io"
+
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/neuroquantumdb/nqdb/executor/rowcodec"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -88,6 +89,11 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 		if err != nil {
 			return nil, err
 		}
+		if created {
+			if err := s.addUniqueConstraints(ctx, n); err != nil {
+				return nil, err
+			}
+		}
 		res := tagOnly("CREATE TABLE")
 		if !created {
 			res.Notices = append(res.Notices, pgerror.Notice("relation \"%s\" already exists, skipping", n.Table.Name.O))
@@ -139,7 +145,7 @@ func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result
 		defs = append(defs, t)
 	}
 	for _, t := range defs {
-		if _, err := s.replaceTree(ctx, t, t.cols, t.pk, t.pkName); err != nil {
+		if _, err := s.replaceTree(ctx, t); err != nil {
 			return nil, err
 		}
 	}
@@ -248,9 +254,9 @@ func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists b
 	return true, s.dropDef(t)
 }
 
-// replaceTree gives t a new empty tree (dropping the old one at commit)
-// with the given columns and primary key, and returns the new def.
-func (s *Session) replaceTree(ctx context.Context, t *tableDef, cols []planner.Column, pk []int, pkName string) (*tableDef, error) {
+// replaceTree gives t a new empty tree and new empty index trees
+// (dropping the old ones at commit), and returns the new def.
+func (s *Session) replaceTree(ctx context.Context, t *tableDef) (*tableDef, error) {
 	t, err := s.lockTable(ctx, t)
 	if err != nil {
 		return nil, err
@@ -261,8 +267,16 @@ func (s *Session) replaceTree(ctx context.Context, t *tableDef, cols []planner.C
 		return nil, storageError(err)
 	}
 	tx.DropTree(t.tree)
-	nt := newTableDef(t.oid, t.schema, t.name, cols, pk, pkName, tree)
+	nt := newTableDef(t.oid, t.schema, t.name, t.cols, t.pk, t.pkName, tree)
 	nt.rowid = s.engine.catalog.rowidCounter(tree)
+	for _, ix := range t.indexes {
+		itree, err := tx.CreateTree()
+		if err != nil {
+			return nil, storageError(err)
+		}
+		tx.DropTree(ix.tree)
+		nt.indexes = append(nt.indexes, ix.withTree(itree))
+	}
 	return nt, s.writeDef(nt, "")
 }
 
@@ -275,8 +289,17 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt) (*Result
 		return nil, err
 	}
 	for _, spec := range n.Specs {
+		if spec.Tp == ast.AlterTableAddConstraint && spec.Constraint != nil && isUniqueConstraint(spec.Constraint.Tp) {
+			if t, err = s.addUniqueConstraint(ctx, t, spec.Constraint); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if spec.Tp == ast.AlterTableDropIndex || spec.Tp == ast.AlterTableDropPrimaryKey {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE ... DROP CONSTRAINT is not supported yet")
+		}
 		if spec.Tp != ast.AlterTableAddConstraint || spec.Constraint == nil || spec.Constraint.Tp != ast.ConstraintPrimaryKey {
-			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE supports only ADD PRIMARY KEY so far")
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE supports only ADD PRIMARY KEY and ADD UNIQUE so far")
 		}
 		if t.pk != nil {
 			return nil, pgerror.New(pgerror.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.name)
@@ -298,47 +321,144 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt) (*Result
 	return tagOnly("ALTER TABLE"), nil
 }
 
-// addPrimaryKey rebuilds t clustered on pk.
+// addPrimaryKey rebuilds t clustered on pk: the rows, read in their old
+// order, are built bottom-up into a new tree (streamed when they already
+// come in key order, as pgbench -i's do), and every secondary index is
+// rebuilt since its entries name rows by their storage key.
 func (s *Session) addPrimaryKey(ctx context.Context, t *tableDef, pk []int) (*tableDef, error) {
 	old, err := s.lockTable(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	oldAcc := &tableAccess{s: s, t: old, tx: s.tx}
-	rows, err := oldAcc.Scan(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	cols := append([]planner.Column(nil), old.cols...)
 	for _, i := range pk {
 		cols[i].NotNull = true
 	}
-	nt, err := s.replaceTree(ctx, old, cols, pk, old.name+"_pkey")
+	pkName := old.name + "_pkey"
+	nt := newTableDef(old.oid, old.schema, old.name, cols, pk, pkName, 0)
+	want := make([]bool, len(old.types))
+	for _, i := range pk {
+		want[i] = true
+	}
+	tx := s.storageTxn()
+	src := func() (func() ([]byte, []byte, bool, error), func(), error) {
+		it, err := tx.Scan(ctx, old.tree, nil, nil)
+		if err != nil {
+			return nil, nil, storageError(err)
+		}
+		vals := make([]types.Datum, len(old.types))
+		keyVals := make([]types.Datum, len(pk))
+		var kbuf []byte
+		next := func() ([]byte, []byte, bool, error) {
+			if !it.Next() {
+				return nil, nil, false, storageError(it.Err())
+			}
+			// Only the key columns are decoded; the row's bytes are
+			// reused as they are (the encoding does not depend on NOT
+			// NULL).
+			row, err := rowcodec.DecodeColumns(old.types, it.Value(), vals, want)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			for i, c := range pk {
+				if row[c] == nil {
+					return nil, nil, false, pgerror.New(pgerror.NotNullViolation, "column \"%s\" of relation \"%s\" contains null values", cols[c].Name, old.name)
+				}
+				keyVals[i] = row[c]
+			}
+			kbuf, err = rowcodec.EncodeKey(kbuf[:0], nt.pkTypes, keyVals)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			return kbuf, it.Value(), true, nil
+		}
+		return next, it.Close, nil
+	}
+	dup := func(_, v []byte) error {
+		row, err := rowcodec.DecodeRow(old.types, v, nil)
+		if err != nil {
+			return err
+		}
+		acc := &tableAccess{s: s, t: nt, tx: tx}
+		pe := pgerror.From(acc.uniqueViolation(pkName, pk, row))
+		return pgerror.New(pgerror.UniqueViolation, "could not create unique index \"%s\"", pkName).
+			WithDetail("%s", strings.Replace(pe.Detail, "already exists.", "is duplicated.", 1))
+	}
+	tree, err := s.bulkBuild(ctx, src, dup)
 	if err != nil {
 		return nil, err
 	}
-	acc := &tableAccess{s: s, t: nt, tx: s.tx}
-	for {
-		row, err := rows.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	tx.DropTree(old.tree)
+	nt.tree = tree
+	nt.rowid = s.engine.catalog.rowidCounter(tree)
+	for _, ix := range old.indexes {
+		tx.DropTree(ix.tree)
+		nix := ix.withTree(0)
+		if nix.tree, err = s.buildIndex(ctx, nt, nix); err != nil {
 			return nil, err
 		}
-		for _, i := range pk {
-			if row[i] == nil {
-				return nil, pgerror.New(pgerror.NotNullViolation, "column \"%s\" of relation \"%s\" contains null values", cols[i].Name, t.name)
+		nt.indexes = append(nt.indexes, nix)
+	}
+	return nt, s.writeDef(nt, "")
+}
+
+func isUniqueConstraint(tp ast.ConstraintType) bool {
+	return tp == ast.ConstraintUniq || tp == ast.ConstraintUniqKey || tp == ast.ConstraintUniqIndex
+}
+
+// addUniqueConstraints adds the indexes of CREATE TABLE's UNIQUE column
+// options and table constraints, in PostgreSQL's order (columns first).
+func (s *Session) addUniqueConstraints(ctx context.Context, n *ast.CreateTableStmt) error {
+	var cons []*ast.Constraint
+	for _, cd := range n.Cols {
+		for _, opt := range cd.Options {
+			if opt.Tp == ast.ColumnOptionUniqKey {
+				cons = append(cons, &ast.Constraint{Tp: ast.ConstraintUniq,
+					Keys: []*ast.IndexPartSpecification{{Column: cd.Name}}})
 			}
-		}
-		if err := acc.insertOne(ctx, row); err != nil {
-			if pe := pgerror.From(err); pe.Code == pgerror.UniqueViolation {
-				return nil, pgerror.New(pgerror.UniqueViolation, "could not create unique index \"%s\"", nt.pkName).
-					WithDetail("%s", strings.Replace(pe.Detail, "already exists.", "is duplicated.", 1))
-			}
-			return nil, err
 		}
 	}
-	return nt, nil
+	for _, c := range n.Constraints {
+		if isUniqueConstraint(c.Tp) {
+			cons = append(cons, c)
+		}
+	}
+	if len(cons) == 0 {
+		return nil
+	}
+	t, err := s.lookup(n.Table.Schema.O, n.Table.Name.O)
+	if err != nil {
+		return err
+	}
+	for _, c := range cons {
+		if t, err = s.addUniqueConstraint(ctx, t, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addUniqueConstraint adds a UNIQUE constraint's index to t (named as
+// PostgreSQL names it: the constraint's name or table_cols_key).
+func (s *Session) addUniqueConstraint(ctx context.Context, t *tableDef, c *ast.Constraint) (*tableDef, error) {
+	var names []string
+	for _, k := range c.Keys {
+		if k.Column == nil {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "UNIQUE constraints on expressions are not supported")
+		}
+		names = append(names, k.Column.Name.O)
+	}
+	cols, err := indexColumns(t, names)
+	if err != nil {
+		// PostgreSQL words it for constraints as for primary keys.
+		return nil, pgerror.New(pgerror.UndefinedColumn, "%s named in key does not exist",
+			strings.TrimSuffix(pgerror.From(err).Message, " does not exist"))
+	}
+	name := c.Name
+	if name == "" {
+		name = s.chooseIndexName(t.name, names, "key")
+	} else if s.relationExists(name) {
+		return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
+	}
+	return s.addIndex(ctx, t, &indexDef{name: name, cols: cols, unique: true, constraint: true})
 }

@@ -194,6 +194,10 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return tagOnly("ANALYZE"), nil
 	case *parser.Truncate:
 		return s.execTruncate(ctx, n)
+	case *parser.CreateIndex:
+		return s.execCreateIndex(ctx, n)
+	case *parser.DropIndex:
+		return s.execDropIndex(ctx, n)
 	case *parser.Checkpoint:
 		if err := s.engine.store.Checkpoint(); err != nil {
 			return nil, storageError(err)

@@ -26,16 +26,16 @@ type Update struct {
 	Table Table
 	Where Expr
 	Set   []Expr
-	// Key, when set, pins the primary key (see useKeys).
-	Key []Expr
+	// Key, when set, narrows the rows considered (see useKeys).
+	Key *KeyLookup
 }
 
 // Delete removes the rows of Table for which Where (nil = always) is true.
 type Delete struct {
 	Table Table
 	Where Expr
-	// Key, when set, pins the primary key (see useKeys).
-	Key []Expr
+	// Key, when set, narrows the rows considered (see useKeys).
+	Key *KeyLookup
 }
 
 // Output implements Node: DML without RETURNING produces no rows.

@@ -2,25 +2,45 @@ package planner
 
 import "github.com/neuroquantumdb/nqdb/sql/types"
 
-// KeyedTable is a Table clustered on a primary key: rows can be found by
-// their key without a scan.
+// KeyedTable is a Table clustered on a primary key, possibly with
+// secondary indexes: rows can be found by key without a scan.
 type KeyedTable interface {
 	Table
 	// PrimaryKey lists the key's attribute indexes (nil = none).
 	PrimaryKey() []int
+	// Indexes lists the secondary indexes.
+	Indexes() []Index
 }
 
-// useKeys is the point-lookup rule: a scan filtered by `pk = value` for
-// every primary key column, where each value is a constant or parameter,
-// reads just that key (Scan.Key), as PostgreSQL's index scan on the
-// primary key does for pgbench's statements. The filter stays above the
-// scan and re-checks the row. UPDATE and DELETE get the same from their
-// WHERE clause.
+// Index is a secondary index as the planner sees it.
+type Index struct {
+	Name string
+	// Columns are the key's attribute indexes, in key order.
+	Columns []int
+	Unique  bool
+}
+
+// KeyLookup is an access path: the rows whose key (the primary key when
+// Index is 0, else the secondary index Indexes()[Index-1]) has Values as
+// its leading columns. Fewer values than key columns read a key range.
+type KeyLookup struct {
+	Index  int
+	Values []Expr
+}
+
+// useKeys is the key-lookup rule: a scan filtered by `col = value` on the
+// leading columns of the primary key or of a secondary index, where each
+// value is a constant or parameter, reads just those keys (Scan.Key), as
+// PostgreSQL's index scans do for pgbench's statements. The filter stays
+// above the scan and re-checks each row. UPDATE and DELETE get the same
+// from their WHERE clause. Range conditions and costs are the planner
+// issue's; this rule prefers the access path that pins the most key
+// columns, a full primary key first.
 func useKeys(n Node) {
 	switch x := n.(type) {
 	case *Filter:
 		if s, ok := x.Input.(*Scan); ok {
-			s.Key = keyValues(s.Table, x.Cond)
+			s.Key = chooseKey(s.Table, x.Cond)
 			return
 		}
 		useKeys(x.Input)
@@ -44,23 +64,63 @@ func useKeys(n Node) {
 	case *Insert:
 		useKeys(x.Input)
 	case *Update:
-		x.Key = keyValues(x.Table, x.Where)
+		x.Key = chooseKey(x.Table, x.Where)
 	case *Delete:
-		x.Key = keyValues(x.Table, x.Where)
+		x.Key = chooseKey(x.Table, x.Where)
 	}
 }
 
-// keyValues returns one expression per primary key column of t that cond
-// (over t's columns) requires the column to equal, or nil.
-func keyValues(t Table, cond Expr) []Expr {
+// chooseKey returns the best key lookup cond (over t's columns) allows,
+// or nil.
+func chooseKey(t Table, cond Expr) *KeyLookup {
 	kt, ok := t.(KeyedTable)
 	if !ok || cond == nil {
 		return nil
 	}
-	pk := kt.PrimaryKey()
-	if len(pk) == 0 {
+	eq := equalities(t, cond)
+	if len(eq) == 0 {
 		return nil
 	}
+	var best *KeyLookup
+	bestScore := 0
+	consider := func(index int, cols []int, unique bool) {
+		vals := make([]Expr, 0, len(cols))
+		for _, c := range cols {
+			v := eq[c]
+			if v == nil {
+				break
+			}
+			vals = append(vals, v)
+		}
+		if len(vals) == 0 {
+			return
+		}
+		// A whole unique key finds at most one row: better than any
+		// prefix. Otherwise more pinned columns are better; the primary
+		// key wins ties (no second lookup per row).
+		score := 2 * len(vals)
+		if len(vals) == len(cols) && unique {
+			score += 1000
+		}
+		if index == 0 {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = &KeyLookup{Index: index, Values: vals}, score
+		}
+	}
+	if pk := kt.PrimaryKey(); len(pk) > 0 {
+		consider(0, pk, true)
+	}
+	for i, ix := range kt.Indexes() {
+		consider(i+1, ix.Columns, ix.Unique)
+	}
+	return best
+}
+
+// equalities maps each column of t that cond requires to equal a
+// constant or parameter (of the column's key type) to that value.
+func equalities(t Table, cond Expr) map[int]Expr {
 	cols := t.Columns()
 	eq := map[int]Expr{}
 	var visit func(e Expr)
@@ -88,13 +148,7 @@ func keyValues(t Table, cond Expr) []Expr {
 		}
 	}
 	visit(cond)
-	out := make([]Expr, len(pk))
-	for i, c := range pk {
-		if out[i] = eq[c]; out[i] == nil {
-			return nil
-		}
-	}
-	return out
+	return eq
 }
 
 // keyColumn sees through a widening integer cast of a column reference.

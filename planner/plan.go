@@ -72,9 +72,9 @@ type Values struct {
 type Scan struct {
 	Table Table
 	Types []*types.T
-	// Key, when set, holds one value per primary key column: the scan
-	// reads only the row with that key (see useKeys).
-	Key []Expr
+	// Key, when set, narrows the scan to the rows whose primary key or
+	// secondary index key starts with the given values (see useKeys).
+	Key *KeyLookup
 }
 
 // Output implements Node.

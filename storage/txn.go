@@ -153,6 +153,46 @@ func (t *Txn) CreateTree() (TreeID, error) {
 	return id, nil
 }
 
+// BuildTree makes a new tree bottom-up from entries in strictly
+// increasing key order (btree.Build), for CREATE INDEX and ALTER TABLE
+// ADD PRIMARY KEY over existing rows: each page is written once, full,
+// instead of by splits. Like CreateTree's, the tree is the transaction's
+// alone until commit, and later writes go straight into it.
+func (t *Txn) BuildTree(next func() (key, val []byte, ok bool, err error)) (TreeID, error) {
+	if t.done {
+		return 0, ErrTxnDone
+	}
+	if err := t.e.brokenErr(); err != nil {
+		return 0, err
+	}
+	// Build outside e.mu: it reads nothing shared, and holding the engine
+	// lock across a long build would stall every commit.
+	bt, err := btree.Build(t.e.pool, next)
+	if err != nil {
+		return 0, err
+	}
+	t.e.mu.Lock()
+	defer t.e.mu.Unlock()
+	id := t.e.nextTree
+	t.e.nextTree++
+	ts := newTreeState(id, bt)
+	ts.pending = t.id
+	ts.direct = true
+	t.e.trees[id] = ts
+	t.created = append(t.created, id)
+	return id, nil
+}
+
+// ChangedSince reports whether a commit after the transaction's snapshot
+// changed tree id (CREATE INDEX under REPEATABLE READ must not build from
+// a snapshot that misses rows).
+func (t *Txn) ChangedSince(id TreeID) bool {
+	t.e.mu.RLock()
+	defer t.e.mu.RUnlock()
+	ts := t.e.trees[id]
+	return ts != nil && ts.lastWrite > t.snap
+}
+
 // DropTree drops a tree at commit. The caller holds an exclusive object
 // lock that keeps every other transaction away from it.
 func (t *Txn) DropTree(id TreeID) {
@@ -403,6 +443,19 @@ func (t *Txn) LockRow(ctx context.Context, id TreeID, key []byte, mode lock.Mode
 		return v, found, true, nil
 	}
 	return v, found, false, nil
+}
+
+// LockKey takes key's row lock in mode, waiting, until the transaction
+// ends; unlike LockRow it reads nothing (a unique index entry about to be
+// deleted is locked so that inserters of the same value wait).
+func (t *Txn) LockKey(ctx context.Context, id TreeID, key []byte, mode lock.Mode) error {
+	if t.done {
+		return ErrTxnDone
+	}
+	if t.IsDirect(id) {
+		return nil
+	}
+	return t.e.locks.Lock(ctx, lock.TxnID(t.id), rowLockKey(id, key), mode, lock.Block)
 }
 
 // LockObject takes a lock on a named object (a table: DML shares it, DDL

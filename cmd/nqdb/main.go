@@ -60,23 +60,24 @@ func main() {
 }
 
 // check recovers a data directory and verifies it: every tree's
-// structure and every page checksum (crash tests run it after each
-// restart; an operator runs it on a suspect directory).
+// structure, every page checksum and every index against its table
+// (crash tests run it after each restart; an operator runs it on a
+// suspect directory).
 func check(args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	dir := fs.String("data-dir", "nqdb-data", "data directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := storage.Open(storage.Options{Dir: *dir})
+	eng, err := executor.OpenEngine(storage.Options{Dir: *dir})
 	if err != nil {
 		return err
 	}
-	if err := st.Check(); err != nil {
-		st.Close()
+	if err := eng.Check(context.Background()); err != nil {
+		eng.Close()
 		return err
 	}
-	if err := st.Close(); err != nil {
+	if err := eng.Close(); err != nil {
 		return err
 	}
 	fmt.Println("ok")

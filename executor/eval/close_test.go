@@ -100,7 +100,7 @@ type sinkAccess struct{ t *sinkTable }
 func (a sinkAccess) Scan(context.Context) (eval.KeyedRows, error) {
 	return nil, errors.New("sink: not readable")
 }
-func (a sinkAccess) Lookup(context.Context, []types.Datum) (eval.KeyedRows, error) {
+func (a sinkAccess) Lookup(context.Context, int, []types.Datum) (eval.KeyedRows, error) {
 	return nil, errors.New("sink: not readable")
 }
 func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
@@ -110,10 +110,12 @@ func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
 func (a sinkAccess) Lock(context.Context, string) ([]types.Datum, bool, bool, error) {
 	return nil, false, false, errors.New("sink: no locks")
 }
-func (a sinkAccess) Update(context.Context, string, []types.Datum) error {
+func (a sinkAccess) Update(context.Context, string, []types.Datum, []types.Datum) error {
 	return errors.New("sink: no updates")
 }
-func (a sinkAccess) Delete(context.Context, string) error { return errors.New("sink: no deletes") }
+func (a sinkAccess) Delete(context.Context, string, []types.Datum) error {
+	return errors.New("sink: no deletes")
+}
 
 type closeCatalog map[string]planner.Table
 

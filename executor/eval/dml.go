@@ -109,7 +109,7 @@ type match struct {
 // scanMatching collects the key and values of every row of acc for which
 // where (nil = always) is true, as of the statement's snapshot: a
 // statement never sees its own changes.
-func (c *evalCtx) scanMatching(acc TableAccess, where planner.Expr, key []planner.Expr) ([]match, error) {
+func (c *evalCtx) scanMatching(acc TableAccess, where planner.Expr, key *planner.KeyLookup) ([]match, error) {
 	rows, err := c.openRows(acc, key)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
 			return done, err
 		}
-		if err := acc.Update(c.ctx, m.key, row); err != nil {
+		if err := acc.Update(c.ctx, m.key, m.row, row); err != nil {
 			return done, err
 		}
 		done++
@@ -221,7 +221,7 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 		if !ok {
 			continue
 		}
-		if err := acc.Delete(c.ctx, ms[i].key); err != nil {
+		if err := acc.Delete(c.ctx, ms[i].key, ms[i].row); err != nil {
 			return done, err
 		}
 		done++

@@ -58,9 +58,10 @@ type Store interface {
 type TableAccess interface {
 	// Scan returns every row visible to the statement, each with its key.
 	Scan(ctx context.Context) (KeyedRows, error)
-	// Lookup returns the row whose primary key equals key (one value per
-	// key column), if visible: a point read instead of a scan.
-	Lookup(ctx context.Context, key []types.Datum) (KeyedRows, error)
+	// Lookup returns the visible rows whose key starts with vals: the
+	// primary key's (index 0) or secondary index index-1's, as listed by
+	// planner.KeyedTable. A point read or range instead of a scan.
+	Lookup(ctx context.Context, index int, vals []types.Datum) (KeyedRows, error)
 	// Insert adds rows (23505 when a primary key exists already).
 	Insert(ctx context.Context, rows [][]types.Datum) error
 	// Lock takes the row lock of the row named key and reports its newest
@@ -69,11 +70,11 @@ type TableAccess interface {
 	// re-checks the statement's condition on latest, as PostgreSQL does;
 	// the stricter levels fail with 40001 instead).
 	Lock(ctx context.Context, key string) (latest []types.Datum, exists, changed bool, err error)
-	// Update replaces the locked row key with row (a new primary key
-	// moves it).
-	Update(ctx context.Context, key string, row []types.Datum) error
-	// Delete removes the locked row key.
-	Delete(ctx context.Context, key string) error
+	// Update replaces the locked row key, whose values are old, with row
+	// (a new primary key moves it; indexes follow).
+	Update(ctx context.Context, key string, old, row []types.Datum) error
+	// Delete removes the locked row key, whose values are old.
+	Delete(ctx context.Context, key string, old []types.Datum) error
 }
 
 // KeyedRows is a scan whose rows carry the key that names them in
@@ -497,7 +498,7 @@ type storedScan struct {
 	c   *evalCtx
 	st  Store
 	t   planner.Table
-	key []planner.Expr
+	key *planner.KeyLookup
 }
 
 func (s storedScan) Scan(ctx context.Context) (Rows, error) {
@@ -512,22 +513,22 @@ func (s storedScan) Scan(ctx context.Context) (Rows, error) {
 }
 
 // openRows starts a lookup of key (when set) or a full scan of acc.
-func (c *evalCtx) openRows(acc TableAccess, key []planner.Expr) (KeyedRows, error) {
+func (c *evalCtx) openRows(acc TableAccess, key *planner.KeyLookup) (KeyedRows, error) {
 	if key == nil {
 		return acc.Scan(c.ctx)
 	}
-	vals := make([]types.Datum, len(key))
+	vals := make([]types.Datum, len(key.Values))
 	saved := c.row
 	c.row = nil
 	defer func() { c.row = saved }()
-	for i, e := range key {
+	for i, e := range key.Values {
 		v, err := c.eval(e)
 		if err != nil {
 			return nil, err
 		}
 		vals[i] = v
 	}
-	return acc.Lookup(c.ctx, vals)
+	return acc.Lookup(c.ctx, key.Index, vals)
 }
 
 // scanIter opens the table on the first call so that building a plan

@@ -219,6 +219,10 @@ func setupSchema(t *testing.T, ctx context.Context, srv *Server) {
 		"CREATE TABLE ct_history (id bigint NOT NULL, tid int NOT NULL, bid int NOT NULL, aid int NOT NULL, delta bigint NOT NULL, mtime timestamp)",
 		"CREATE TABLE ct_bulk (batch bigint NOT NULL, seq int NOT NULL, payload text)",
 		"CREATE TABLE ct_scratch (x int)",
+		// Indexes, so that recovery and nqdb check cover them: a unique
+		// one under concurrent inserts, one under COPY and TRUNCATE.
+		"CREATE UNIQUE INDEX ct_history_id ON ct_history (id)",
+		"CREATE INDEX ct_bulk_batch ON ct_bulk (batch, seq)",
 	}
 	for _, s := range stmts {
 		if _, err := conn.Exec(ctx, s); err != nil {

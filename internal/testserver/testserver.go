@@ -20,6 +20,14 @@ import (
 // new database in tb.TempDir() and returns the server and its address.
 func Start(tb testing.TB, cfg server.Config) (*server.Server, *net.TCPAddr) {
 	tb.Helper()
+	srv, addr, _ := StartEngine(tb, cfg)
+	return srv, addr
+}
+
+// StartEngine is Start that also returns the engine, for tests that check
+// the database behind the server's back (executor.Engine.Check).
+func StartEngine(tb testing.TB, cfg server.Config) (*server.Server, *net.TCPAddr, *executor.Engine) {
+	tb.Helper()
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
@@ -51,5 +59,5 @@ func Start(tb testing.TB, cfg server.Config) (*server.Server, *net.TCPAddr) {
 			tb.Errorf("closing the engine: %v", err)
 		}
 	})
-	return srv, addr.(*net.TCPAddr)
+	return srv, addr.(*net.TCPAddr), engine
 }

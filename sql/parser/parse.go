@@ -314,8 +314,8 @@ func mapTiDBError(src, text string, spans []span, toks []token, term *token, err
 }
 
 // prepareDDL strips PostgreSQL-only DDL clauses TiDB cannot parse and
-// records them in st: CREATE INDEX CONCURRENTLY, USING method, WITH (..)
-// storage parameters.
+// records them in st: WITH (..) storage parameters. (CREATE INDEX has
+// its own parser: index.go.)
 func prepareDDL(r *rewriter, st *Statement) {
 	toks := r.toks
 	keep := toks[:0:0]
@@ -327,14 +327,6 @@ func prepareDDL(r *rewriter, st *Statement) {
 			depth++
 		case t.isSelf(')'):
 			depth--
-		case depth == 0 && t.is("concurrently") && i > 0 && toks[i-1].is("index"):
-			st.Concurrently = true
-			continue
-		case depth == 0 && t.is("using") && i+2 < len(toks) && toks[i+1].kind == tkIdent && toks[i+2].isSelf('(') &&
-			(toks[0].is("create") && (toks[1].is("index") || toks[1].is("unique"))):
-			st.IndexMethod = toks[i+1].val
-			i++
-			continue
 		case depth == 0 && t.is("with") && i+1 < len(toks) && toks[i+1].isSelf('(') && i > 0 && toks[i-1].isSelf(')'):
 			j := i + 2
 			var cur strings.Builder

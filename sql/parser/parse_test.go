@@ -86,8 +86,8 @@ func describeStmt(b *strings.Builder, st *Statement, indent string) {
 		j, _ := json.Marshal(st.ColumnTypes)
 		fmt.Fprintf(b, "%scolumn types %s\n", indent, j)
 	}
-	if len(st.StorageParams) > 0 || st.IndexMethod != "" || st.Concurrently {
-		fmt.Fprintf(b, "%sstorage %q method %q concurrently %v\n", indent, st.StorageParams, st.IndexMethod, st.Concurrently)
+	if len(st.StorageParams) > 0 {
+		fmt.Fprintf(b, "%sstorage %q\n", indent, st.StorageParams)
 	}
 }
 

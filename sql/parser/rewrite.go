@@ -472,6 +472,21 @@ func (r *rewriter) word(i, b int) (int, error) {
 
 	if !qualified {
 		switch w {
+		case "for":
+			// FOR NO KEY UPDATE and FOR KEY SHARE, PostgreSQL's weaker row
+			// locks (they differ only towards foreign-key checks, which
+			// take no row locks here), become TiDB's FOR UPDATE and FOR
+			// SHARE.
+			if next.is("no") && r.tok(i+2).is("key") && r.tok(i+3).is("update") {
+				r.addTok(i, "for")
+				r.addTok(i+3, "update")
+				return i + 4, nil
+			}
+			if next.is("key") && r.tok(i+2).is("share") {
+				r.addTok(i, "for")
+				r.addTok(i+2, "share")
+				return i + 3, nil
+			}
 		case "cast":
 			if next.isSelf('(') {
 				r.add(piece{text: CastFunc, orig: t.pos, origEnd: t.end, space: r.gapBefore(i) || r.needSpace("x"), name: true})

@@ -221,6 +221,9 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
+	if isIndexDDL(toks) {
+		return true
+	}
 	if t.val == "create" {
 		return len(toks) > 1 && toks[1].is("extension")
 	}
@@ -466,17 +469,17 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 		return p.comment()
 	case "checkpoint":
 		return &Checkpoint{}, p.expectEnd()
+	case "drop":
+		return p.dropIndex()
 	case "create":
+		if !toks[1].is("extension") {
+			return p.createIndex()
+		}
 		p.i = 2 // CREATE EXTENSION
 		u := &CreateExtension{}
-		if p.accept("if") {
-			if err := p.expect("not"); err != nil {
-				return nil, err
-			}
-			if err := p.expect("exists"); err != nil {
-				return nil, err
-			}
-			u.IfNotExists = true
+		var err error
+		if u.IfNotExists, err = p.ifNotExists(); err != nil {
+			return nil, err
 		}
 		n, err := p.name()
 		if err != nil {

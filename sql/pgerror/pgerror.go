@@ -68,6 +68,7 @@ const (
 	InvalidPassword               = "28P01"
 	InvalidTransactionTermination = "2D000"
 	InvalidCursorName             = "34000"
+	DependentObjectsStillExist    = "2BP01"
 	SerializationFailure          = "40001"
 	DeadlockDetected              = "40P01"
 	SyntaxError                   = "42601"
