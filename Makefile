@@ -35,7 +35,8 @@ FUZZ_TARGETS := \
 	./codec:FuzzDecode \
 	./codec:FuzzOrder \
 	./executor/rowcodec:FuzzDecodeRow \
-	./internal/crashtest:FuzzParsePgbench
+	./internal/crashtest:FuzzParsePgbench \
+	./executor/eval:FuzzFormat
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps
 

@@ -25,6 +25,14 @@ const (
 	AggBoolOr
 	AggStringAgg
 	AggArrayAgg
+	AggStddevSamp
+	AggStddevPop
+	AggVarSamp
+	AggVarPop
+	AggJSONAgg
+	AggJSONBAgg
+	AggJSONObjectAgg
+	AggJSONBObjectAgg
 )
 
 // AggCall is one aggregate computed by an Agg node.
@@ -66,6 +74,32 @@ func (e *aggRef) Type() *types.T { return e.t }
 var aggNames = map[string]bool{
 	"count": true, "sum": true, "avg": true, "min": true, "max": true,
 	"bool_and": true, "bool_or": true, "every": true, "string_agg": true, "array_agg": true,
+	"json_agg": true, "jsonb_agg": true, "json_object_agg": true, "jsonb_object_agg": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true, "var_samp": true, "var_pop": true,
+}
+
+// spelledAggName is the aggregate's name as the user wrote it: the TiDB
+// grammar folds stddev and variance into stddev_pop and var_pop (MySQL's
+// meaning), while PostgreSQL's stddev and variance are the sample ones.
+// The node's F is set to it so that the column is named as written.
+func (b *binder) spelledAggName(name string, at ast.Node) string {
+	x, ok := at.(*ast.AggregateFuncExpr)
+	if !ok {
+		return name
+	}
+	off := at.OriginTextPosition()
+	end := off
+	for end < len(b.sql) && isIdentByte(b.sql[end]) {
+		end++
+	}
+	if off < 0 || end > len(b.sql) {
+		return name
+	}
+	if w := strings.ToLower(b.sql[off:end]); w != name && aggNames[w] {
+		x.F = w
+		return w
+	}
+	return name
 }
 
 // bindAggregate binds an aggregate call appearing in an expression.
@@ -78,6 +112,7 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 	}
 	b.inAgg = true
 	defer func() { b.inAgg = false }()
+	name = b.spelledAggName(name, at)
 	args, err := b.bindArgs(argNodes)
 	if err != nil {
 		return nil, err
@@ -190,6 +225,50 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 			return nil, pgerror.New(pgerror.UndefinedObject, "could not find array type for data type %s", t.SQLName).WithPosition(pos(at))
 		}
 		call.Kind, call.T = AggArrayAgg, t.Array
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		// An unknown argument resolves to the preferred float8 overload.
+		if len(args) == 1 && args[0].Type().OID == types.OidUnknown {
+			if args[0], err = b.coerce(args[0], types.Float8, -1, false, argNodes[0]); err != nil {
+				return nil, err
+			}
+		}
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		switch t.OID {
+		case types.OidInt2, types.OidInt4, types.OidInt8, types.OidNumeric:
+			call.T = types.Numeric
+		case types.OidFloat4, types.OidFloat8:
+			call.T = types.Float8
+		default:
+			return nil, sig()
+		}
+		call.Kind = map[string]AggKind{"stddev": AggStddevSamp, "stddev_samp": AggStddevSamp, "stddev_pop": AggStddevPop,
+			"variance": AggVarSamp, "var_samp": AggVarSamp, "var_pop": AggVarPop}[name]
+	case "json_agg", "jsonb_agg":
+		if _, err := one(); err != nil {
+			return nil, err
+		}
+		call.Kind, call.T = AggJSONAgg, types.JSON
+		if name == "jsonb_agg" {
+			call.Kind, call.T = AggJSONBAgg, types.JSONB
+		}
+	case "json_object_agg", "jsonb_object_agg":
+		if len(args) != 2 {
+			return nil, sig()
+		}
+		for i := range args {
+			if args[i].Type().OID == types.OidUnknown {
+				if args[i], err = b.coerce(args[i], types.Text, -1, false, argNodes[i]); err != nil {
+					return nil, err
+				}
+			}
+		}
+		call.Kind, call.T = AggJSONObjectAgg, types.JSON
+		if name == "jsonb_object_agg" {
+			call.Kind, call.T = AggJSONBObjectAgg, types.JSONB
+		}
 	}
 	b.aggs = append(b.aggs, call)
 	return &aggRef{k: len(b.aggs) - 1, t: call.T}, nil

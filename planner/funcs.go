@@ -117,6 +117,97 @@ const (
 	FnASCII
 	FnToHex
 
+	// Strings (funcs_builtin.go).
+	FnOverlay
+	FnTranslate
+	FnRegexpReplace
+	FnRegexpMatch
+	FnRegexpLike
+	FnRegexpCount
+	FnRegexpSplitToArray
+	FnSubstringRegex
+	FnStartsWith
+	FnFormat
+	FnQuoteIdent
+	FnQuoteLiteral
+	FnQuoteNullable
+	FnEncode
+	FnDecode
+	FnSha224
+	FnSha256
+	FnSha384
+	FnSha512
+	FnStringToArray
+	FnBitLength
+
+	// Math (funcs_builtin.go).
+	FnDivFn
+	FnGcd
+	FnLcm
+	FnDegrees
+	FnRadians
+	FnSin
+	FnCos
+	FnTan
+	FnCot
+	FnAsin
+	FnAcos
+	FnAtan
+	FnAtan2
+	FnSinh
+	FnCosh
+	FnTanh
+	FnCbrt
+	FnWidthBucket
+	FnFactorial
+	FnScale
+	FnMinScale
+	FnTrimScale
+	FnSetseed
+
+	// Date and time (funcs_builtin.go).
+	FnDateTrunc
+	FnDatePart
+	FnExtract
+	FnAge
+	FnAgeNow
+	FnMakeDate
+	FnMakeTimestamp
+	FnMakeTimestampTZ
+	FnMakeInterval
+	FnToTimestampEpoch
+	FnToTimestampFmt
+	FnToDate
+	FnToChar
+	FnJustifyDays
+	FnJustifyHours
+	FnJustifyInterval
+	FnDateBin
+	FnIsFinite
+	FnTimezone
+
+	// JSON (funcs_builtin.go).
+	FnJSONBuildObject
+	FnJSONBuildArray
+	FnToJSON
+	FnJSONTypeof
+	FnJSONArrayLength
+	FnJSONBPretty
+	FnJSONStripNulls
+	FnJSONExtractPath
+	FnJSONExtractPathText
+	FnJSONBSet
+
+	// Arrays (funcs_builtin.go).
+	FnArrayAppend
+	FnArrayPrepend
+	FnArrayRemove
+	FnArrayReplace
+	FnArrayPosition
+	FnArrayPositions
+	FnArrayDims
+	FnArrayNdims
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )

@@ -354,6 +354,8 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", strings.ToUpper(name[5:])).WithPosition(pos(x))
 	case "coalesce", "greatest", "least":
 		return b.bindVariadicCommon(x, name)
+	case "extract":
+		return b.bindExtract(x)
 	case "nullif":
 		return b.bindNullIf(x)
 	case "trim":

@@ -23,6 +23,10 @@ type aggState struct {
 	buf   []byte      // string_agg
 	elems []any       // array_agg
 	seen  map[string]struct{}
+	// Variance family: Youngs-Cramer running values for floats (as
+	// PostgreSQL's float8_accum), exact sums for integers and numerics.
+	fN, fSx, fSxx float64
+	nsum2         *apd.Decimal
 }
 
 type group struct {
@@ -117,7 +121,7 @@ func (it *aggIter) consume() error {
 				}
 				args = append(args, v)
 			}
-			if err := stepAgg(a, &g.states[k], args); err != nil {
+			if err := stepAgg(a, &g.states[k], args, it.c.opts); err != nil {
 				it.c.row = saved
 				return err
 			}
@@ -136,13 +140,21 @@ func (it *aggIter) close() {
 }
 
 // stepAgg adds one input row to an aggregate's state.
-func stepAgg(a *planner.AggCall, s *aggState, args []types.Datum) error {
+func stepAgg(a *planner.AggCall, s *aggState, args []types.Datum, opts *types.FormatOpts) error {
 	if a.Kind == planner.AggCountStar {
 		s.count++
 		return nil
 	}
-	if args[0] == nil && a.Kind != planner.AggArrayAgg {
-		return nil
+	switch a.Kind {
+	case planner.AggJSONObjectAgg, planner.AggJSONBObjectAgg:
+		if args[0] == nil {
+			return pgerror.New(pgerror.InvalidParameterValue, "field name must not be null")
+		}
+	case planner.AggArrayAgg, planner.AggJSONAgg, planner.AggJSONBAgg:
+	default:
+		if args[0] == nil {
+			return nil
+		}
 	}
 	if a.Distinct {
 		if s.seen == nil {
@@ -217,8 +229,126 @@ func stepAgg(a *planner.AggCall, s *aggState, args []types.Datum) error {
 		s.buf = append(s.buf, v.(string)...)
 	case planner.AggArrayAgg:
 		s.elems = append(s.elems, v)
+	case planner.AggStddevSamp, planner.AggStddevPop, planner.AggVarSamp, planner.AggVarPop:
+		return stepVariance(s, v)
+	case planner.AggJSONAgg, planner.AggJSONBAgg:
+		if s.count > 1 {
+			s.buf = append(s.buf, ", "...)
+		}
+		s.buf = appendJSONDatum(s.buf, a.Args[0].Type(), v, opts)
+	case planner.AggJSONObjectAgg, planner.AggJSONBObjectAgg:
+		if s.count > 1 {
+			s.buf = append(s.buf, ", "...)
+		}
+		s.buf = appendJSONString(s.buf, textOfOpts(a.Args[0].Type(), v, opts))
+		s.buf = append(s.buf, " : "...)
+		s.buf = appendJSONDatum(s.buf, a.Args[1].Type(), args[1], opts)
 	}
 	return nil
+}
+
+// stepVariance accumulates one value of stddev/variance.
+func stepVariance(s *aggState, v types.Datum) error {
+	switch x := v.(type) {
+	case float64:
+		// float8_accum, operation for operation, so that results agree to
+		// the last bit.
+		prevN := s.fN
+		s.fN++
+		s.fSx += x
+		if prevN > 0 {
+			tmp := x*s.fN - s.fSx
+			s.fSxx += tmp * tmp / (s.fN * prevN)
+			if math.IsInf(s.fSx, 0) || math.IsInf(s.fSxx, 0) {
+				if !math.IsInf(s.fSx, 0) && !math.IsInf(x, 0) {
+					return cp(errOverflow)
+				}
+				s.fSxx = math.NaN()
+			}
+		} else if math.IsNaN(x) || math.IsInf(x, 0) {
+			s.fSxx = math.NaN()
+		}
+		return nil
+	case int64:
+		v = apd.New(x, 0)
+	}
+	d := v.(*apd.Decimal)
+	if s.nsum == nil {
+		s.nsum, s.nsum2 = new(apd.Decimal), new(apd.Decimal)
+	}
+	if d.Form != apd.Finite {
+		// NaN or infinity poisons the result (NaN, as PostgreSQL gives).
+		s.nsum.Form = apd.NaN
+		return nil
+	}
+	if s.nsum.Form != apd.Finite {
+		return nil
+	}
+	sq := new(apd.Decimal)
+	if _, err := numCtx.Mul(sq, d, d); err != nil {
+		return numErr(err)
+	}
+	if _, err := numCtx.Add(s.nsum, s.nsum, d); err != nil {
+		return numErr(err)
+	}
+	if _, err := numCtx.Add(s.nsum2, s.nsum2, sq); err != nil {
+		return numErr(err)
+	}
+	return nil
+}
+
+// finalVariance is float8_var_samp/pop, float8_stddev_samp/pop and
+// numeric_stddev_internal.
+func finalVariance(a *planner.AggCall, s *aggState) (types.Datum, error) {
+	samp := a.Kind == planner.AggStddevSamp || a.Kind == planner.AggVarSamp
+	sqrt := a.Kind == planner.AggStddevSamp || a.Kind == planner.AggStddevPop
+	if a.T.OID == types.OidFloat8 {
+		if samp && s.fN <= 1 {
+			return nil, nil
+		}
+		n := s.fN
+		if samp {
+			n--
+		}
+		r := s.fSxx / n
+		if sqrt {
+			r = math.Sqrt(r)
+		}
+		return r, nil
+	}
+	if samp && s.count <= 1 {
+		return nil, nil
+	}
+	if s.nsum.Form != apd.Finite {
+		return &apd.Decimal{Form: apd.NaN}, nil
+	}
+	// (N * sumX2 - sumX^2) / (N * (N-1)) or / (N * N).
+	n := apd.New(s.count, 0)
+	num, t := new(apd.Decimal), new(apd.Decimal)
+	numCtx.Mul(num, n, s.nsum2)
+	numCtx.Mul(t, s.nsum, s.nsum)
+	numCtx.Sub(num, num, t)
+	if num.Sign() <= 0 {
+		return apd.New(0, 0), nil
+	}
+	den := new(apd.Decimal)
+	if samp {
+		numCtx.Mul(den, n, apd.New(s.count-1, 0))
+	} else {
+		numCtx.Mul(den, n, n)
+	}
+	q, err := numDiv(num, den)
+	if err != nil || !sqrt {
+		return q, err
+	}
+	qd := q.(*apd.Decimal)
+	rscale := dscale(qd)
+	r := new(apd.Decimal)
+	ctx := apd.BaseContext.WithPrecision(uint32(rscale + int(qd.NumDigits()) + 30))
+	if _, err := ctx.Sqrt(r, qd); err != nil {
+		return nil, numErr(err)
+	}
+	return numRound(r, int64(rscale), apd.RoundHalfUp)
 }
 
 // finalAgg computes an aggregate's result from its state.
@@ -266,8 +396,16 @@ func finalAgg(a *planner.AggCall, s *aggState) (types.Datum, error) {
 		return string(s.buf), nil
 	case planner.AggArrayAgg:
 		return &types.Array{Elem: a.T.Elem, Elems: s.elems}, nil
+	case planner.AggStddevSamp, planner.AggStddevPop, planner.AggVarSamp, planner.AggVarPop:
+		return finalVariance(a, s)
+	case planner.AggJSONAgg:
+		return types.JSONVal("[" + string(s.buf) + "]"), nil
+	case planner.AggJSONBAgg:
+		return types.ParseText(types.JSONB, "["+string(s.buf)+"]", nil)
+	case planner.AggJSONObjectAgg:
+		return types.JSONVal("{ " + string(s.buf) + " }"), nil
+	case planner.AggJSONBObjectAgg:
+		return types.ParseText(types.JSONB, "{"+string(s.buf)+"}", nil)
 	}
 	return nil, pgerror.New(pgerror.InternalError, "aggregate %s has no final function", a.Name)
 }
-
-var _ = math.MaxInt64

@@ -590,7 +590,7 @@ func numFn(v *apd.Decimal, f func(*apd.Context, *apd.Decimal, *apd.Decimal) (apd
 	if _, err := f(ctx, r, v); err != nil {
 		return nil, numErr(err)
 	}
-	return numRound(r, int64(max(16-int(r.NumDigits()+int64(r.Exponent)), dscale(v))), apd.RoundHalfUp)
+	return numRound(r, int64(max(17-int(r.NumDigits()+int64(r.Exponent)), dscale(v))), apd.RoundHalfUp)
 }
 
 func logFn(x *planner.Call, v types.Datum, f func(float64) float64, nf func(*apd.Context, *apd.Decimal, *apd.Decimal) (apd.Condition, error)) (types.Datum, error) {

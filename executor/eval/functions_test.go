@@ -1,0 +1,38 @@
+package eval_test
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestFunctionCorpus runs testdata/functions*.txt (built-in functions and
+// aggregates, one statement per line, in exprs.txt's format) on
+// PostgreSQL 15 and on nqdb and requires the same names, types and values
+// or the same error.
+func TestFunctionCorpus(t *testing.T) {
+	files, err := filepath.Glob("testdata/functions*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus files: %v", err)
+	}
+	conn := oracle(t)
+	for _, file := range files {
+		cases := loadCorpus(t, file)
+		fails := 0
+		for _, c := range cases {
+			want := runPG(t, conn, c.sql, c.declared, c.params)
+			got := runOurs(t, c.sql, c.declared, c.params, nil)
+			if c.onlyTypes {
+				want.rows, got.rows = nil, nil
+			}
+			switch {
+			case sameResult(want, got):
+			case c.known:
+				t.Logf("%s:%d known difference: %s\n  pg:   %v\n  ours: %v", file, c.line, c.sql, want, got)
+			default:
+				fails++
+				t.Errorf("%s:%d: %s\n  pg:   %v\n  ours: %v", file, c.line, c.sql, want, got)
+			}
+		}
+		t.Logf("%s: %d cases, %d failures", file, len(cases), fails)
+	}
+}
