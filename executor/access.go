@@ -142,9 +142,24 @@ func (a *tableAccess) Scan(ctx context.Context) (eval.KeyedRows, error) {
 }
 
 // Lock implements eval.TableAccess.
-func (a *tableAccess) Lock(ctx context.Context, key string) ([]types.Datum, bool, bool, error) {
-	v, exists, changed, err := a.tx.LockRow(ctx, a.t.tree, []byte(key), lock.Exclusive, lock.Block)
-	if err != nil {
+func (a *tableAccess) Lock(ctx context.Context, key string, share bool, wait planner.LockWait) ([]types.Datum, bool, bool, error) {
+	mode, w := lock.Exclusive, lock.Block
+	if share {
+		mode = lock.Shared
+	}
+	switch wait {
+	case planner.LockNoWait:
+		w = lock.NoWait
+	case planner.LockSkipLocked:
+		w = lock.SkipLocked
+	}
+	v, exists, changed, err := a.tx.LockRow(ctx, a.t.tree, []byte(key), mode, w)
+	switch {
+	case errors.Is(err, lock.ErrSkip):
+		return nil, false, false, eval.ErrSkipRow
+	case errors.Is(err, lock.ErrNotAvailable):
+		return nil, false, false, pgerror.New(pgerror.LockNotAvailable, "could not obtain lock on row in relation \"%s\"", a.t.name)
+	case err != nil:
 		return nil, false, false, storageError(err)
 	}
 	if !changed || !exists {

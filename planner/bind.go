@@ -296,6 +296,13 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: nullsFirst})
 		}
 	}
+	var lock *LockRows
+	if s.LockInfo != nil && s.LockInfo.LockType != ast.SelectLockNone {
+		var err error
+		if lock, err = b.bindLocking(s, input, where, groups != nil || having != nil, &exprs); err != nil {
+			return nil, nil, err
+		}
+	}
 	var root Node
 	if len(b.aggs) > 0 || groups != nil || having != nil {
 		if input == nil {
@@ -334,6 +341,10 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	}
 	if len(keys) > 0 {
 		root = &Sort{Input: root, Keys: keys}
+	}
+	if lock != nil {
+		lock.Input, lock.Exprs = root, exprs
+		root = lock
 	}
 	if s.Limit != nil {
 		lim := &Limit{Input: root}

@@ -102,6 +102,10 @@ func foldNode(n Node) error {
 		x.Offset, x.Count = fe(x.Offset), fe(x.Count)
 	case *Sort:
 		return foldNode(x.Input)
+	case *LockRows:
+		err = foldNode(x.Input)
+		x.Where = fe(x.Where)
+		fl(x.Exprs)
 	case *Agg:
 		err = foldNode(x.Input)
 		fl(x.GroupBy)

@@ -50,6 +50,8 @@ func useKeys(n Node) {
 		useKeys(x.Input)
 	case *Sort:
 		useKeys(x.Input)
+	case *LockRows:
+		useKeys(x.Input)
 	case *Distinct:
 		useKeys(x.Input)
 	case *Agg:

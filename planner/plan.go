@@ -75,6 +75,9 @@ type Scan struct {
 	// Key, when set, narrows the scan to the rows whose primary key or
 	// secondary index key starts with the given values (see useKeys).
 	Key *KeyLookup
+	// WithKey appends each row's storage key (bytea) after the columns,
+	// for LockRows.
+	WithKey bool
 }
 
 // Output implements Node.

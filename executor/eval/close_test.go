@@ -107,7 +107,7 @@ func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
 	a.t.rows = append(a.t.rows, rows...)
 	return nil
 }
-func (a sinkAccess) Lock(context.Context, string) ([]types.Datum, bool, bool, error) {
+func (a sinkAccess) Lock(context.Context, string, bool, planner.LockWait) ([]types.Datum, bool, bool, error) {
 	return nil, false, false, errors.New("sink: no locks")
 }
 func (a sinkAccess) Update(context.Context, string, []types.Datum, []types.Datum) error {

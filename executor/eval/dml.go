@@ -154,7 +154,7 @@ func (c *evalCtx) matches(where planner.Expr, row []types.Datum) (bool, error) {
 // evaluated again on the newest version, which is then the one changed;
 // ok is false when the row is gone or no longer qualifies.
 func (c *evalCtx) lockMatch(acc TableAccess, where planner.Expr, m *match) (bool, error) {
-	latest, exists, changed, err := acc.Lock(c.ctx, m.key)
+	latest, exists, changed, err := acc.Lock(c.ctx, m.key, false, planner.LockBlock)
 	if err != nil || !changed {
 		return err == nil, err
 	}

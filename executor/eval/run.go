@@ -69,7 +69,10 @@ type TableAccess interface {
 	// changed after the statement's snapshot (then READ COMMITTED
 	// re-checks the statement's condition on latest, as PostgreSQL does;
 	// the stricter levels fail with 40001 instead).
-	Lock(ctx context.Context, key string) (latest []types.Datum, exists, changed bool, err error)
+	// share takes a shared lock (FOR SHARE) instead of an exclusive one;
+	// wait says what to do when another transaction holds it (NOWAIT:
+	// 55P03; SKIP LOCKED: ErrSkipRow).
+	Lock(ctx context.Context, key string, share bool, wait planner.LockWait) (latest []types.Datum, exists, changed bool, err error)
 	// Update replaces the locked row key, whose values are old, with row
 	// (a new primary key moves it; indexes follow).
 	Update(ctx context.Context, key string, old, row []types.Datum) error
@@ -192,7 +195,7 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return &scanIter{c: c, src: src}, nil
 		}
 		if st, ok := c.env.(Store); ok {
-			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key}}, nil
+			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key, withKey: x.WithKey}}, nil
 		}
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
 	case *planner.Append:
@@ -264,6 +267,12 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return nil, err
 		}
 		return &sortIter{c: c, in: in, n: x}, nil
+	case *planner.LockRows:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &lockIter{c: c, in: in, n: x}, nil
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "plan node %T is not supported", n)
 }
@@ -495,10 +504,11 @@ func (it *sortIter) close() {
 // storedScan reads a stored table through the session's Store: the row
 // with primary key key when set, else everything.
 type storedScan struct {
-	c   *evalCtx
-	st  Store
-	t   planner.Table
-	key *planner.KeyLookup
+	c       *evalCtx
+	st      Store
+	t       planner.Table
+	key     *planner.KeyLookup
+	withKey bool
 }
 
 func (s storedScan) Scan(ctx context.Context) (Rows, error) {
@@ -509,7 +519,11 @@ func (s storedScan) Scan(ctx context.Context) (Rows, error) {
 	if !ok {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", s.t.Name())
 	}
-	return s.c.openRows(acc, s.key)
+	rows, err := s.c.openRows(acc, s.key)
+	if err != nil || !s.withKey {
+		return rows, err
+	}
+	return keyRows{rows}, nil
 }
 
 // openRows starts a lookup of key (when set) or a full scan of acc.
