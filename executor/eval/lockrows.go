@@ -84,4 +84,3 @@ func (r keyRows) Next() ([]types.Datum, error) {
 	}
 	return append(row, []byte(r.Key())), nil
 }
-
