@@ -36,9 +36,14 @@ FUZZ_TARGETS := \
 	./codec:FuzzOrder \
 	./executor/rowcodec:FuzzDecodeRow \
 	./internal/crashtest:FuzzParsePgbench \
+	./cmd/nqdb:FuzzParseStages \
+	./cmd/nqdb:FuzzParseThreshold \
+	./bench/pgcompare:FuzzParseOutputs \
+	./bench/benchcheck:FuzzCheck \
 	./executor/eval:FuzzFormat
 
-.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps
+.PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
+	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph
 
 all: build
 
@@ -108,6 +113,69 @@ crash-test:
 # against a durable PostgreSQL 15 in the same run (ratios printed).
 bench-pgbench:
 	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -timeout 30m -run 'TestPgbenchStorage' -v ./server
+
+# nqdb beside a throwaway durable PostgreSQL 15 (fsync and synchronous_commit
+# on): pgbench select-only, simple-update and tpcb-like in simple, extended and
+# prepared mode with 1, 8 and 32 clients, then sysbench OLTP; each case runs on
+# both servers back to back. Prints TPS, average and p99 latency, the ratio and
+# peak memory; the table goes to bench/results/pg-<date>.txt. A quick run:
+#   make bench-pg BENCH_SECONDS=2 BENCH_SCALE=1 BENCH_CLIENTS=1,8
+# (more knobs in bench/pgcompare/main.go). sysbench is installed with apt-get
+# when missing; its workloads are skipped when that fails.
+BENCH_SECONDS ?= 10
+BENCH_SCALE   ?= 10
+bench-pg: build
+	@command -v sysbench >/dev/null 2>&1 || { echo "sysbench missing: apt-get install sysbench"; \
+		apt-get install -y -q sysbench >/dev/null 2>&1 || echo "sysbench could not be installed: sysbench workloads will be skipped"; }
+	BENCH_SECONDS=$(BENCH_SECONDS) BENCH_SCALE=$(BENCH_SCALE) NQDB_BIN=$(BIN) $(GO) run ./bench/pgcompare
+
+# Every Go benchmark with -benchmem, BENCH_COUNT times (benchstat needs at
+# least 6 samples to call a change significant), saved as
+# bench/results/bench-<date>.txt (not committed). The side-by-side wire
+# benchmarks (BenchmarkWire*, which start PostgreSQL) are left out: they
+# measure PostgreSQL too; `make bench-wire` has them.
+# `make benchmark-baseline` records bench/baseline.txt (committed);
+# `make benchmark-compare` compares the latest results with it and fails on a
+# significant regression over BENCH_THRESHOLD percent.
+BENCH_COUNT     ?= 6
+BENCH_TIME      ?= 1s
+BENCH_SKIP      ?= ^BenchmarkWire
+BENCH_THRESHOLD ?= 10
+BENCHSTAT       := $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+benchmark:
+	@mkdir -p bench/results
+	@out=bench/results/bench-$$(date +%Y-%m-%dT%H%M%S).txt; \
+	{ $(GO) test -run '^$$' -bench . -skip '$(BENCH_SKIP)' -benchmem -benchtime $(BENCH_TIME) \
+		-count $(BENCH_COUNT) -timeout 60m $(PKGS); echo $$? > $$out.rc; } | tee $$out; \
+	rc=$$(cat $$out.rc); rm -f $$out.rc; echo "saved $$out"; exit $$rc
+
+benchmark-baseline: benchmark
+	cp "$$(ls -t bench/results/bench-*.txt | head -1)" bench/baseline.txt
+	@echo "bench/baseline.txt updated: commit it"
+
+benchmark-compare:
+	@test -f bench/baseline.txt || { echo "no bench/baseline.txt: make benchmark-baseline"; exit 1; }
+	@latest=$$(ls -t bench/results/bench-*.txt 2>/dev/null | head -1); \
+	test -n "$$latest" || { echo "no results in bench/results: make benchmark"; exit 1; }; \
+	echo "benchstat bench/baseline.txt $$latest"; \
+	$(BENCHSTAT) bench/baseline.txt $$latest && \
+	$(BENCHSTAT) -format csv bench/baseline.txt $$latest 2>/dev/null | $(GO) run ./bench/benchcheck -threshold $(BENCH_THRESHOLD)
+
+# The staged load test (nqdb load: 0 -> 10 -> 50 -> 100 -> 50 -> 0 virtual
+# users over 5 minutes; thresholds p95 < 500ms, errors < 5%, query p99 < 1s)
+# against bin/nqdb on a temporary data directory. LOAD_ARGS adds flags, e.g.
+# LOAD_ARGS='--time-scale 0.1' for a 30 s run.
+LOAD_ARGS ?=
+load-test: build
+	bench/load-test.sh $(BIN) $(LOAD_ARGS)
+
+# A CPU profile of the server under pgbench (tpcb-like, 8 clients, prepared)
+# from its /debug/pprof endpoint, saved as bench/results/cpu-<date>.pprof and
+# rendered as a flame graph in the browser (go tool pprof -http) when
+# FLAMEGRAPH_HTTP is set, e.g. FLAMEGRAPH_HTTP=127.0.0.1:8081.
+FLAMEGRAPH_HTTP ?=
+profile-flamegraph: build
+	bench/flamegraph.sh $(BIN) $(BENCH_SECONDS) $(BENCH_SCALE) $(FLAMEGRAPH_HTTP)
 
 clean:
 	rm -rf bin nqdb-data

@@ -2,6 +2,7 @@
 // database in one binary.
 //
 //	nqdb serve [flags]   start the server (flags also as NQDB_* variables)
+//	nqdb load [flags]    staged load test against a running server (load.go)
 //	nqdb version         print the version
 package main
 
@@ -48,6 +49,11 @@ func main() {
 			fmt.Fprintln(os.Stderr, "nqdb check:", err)
 			os.Exit(1)
 		}
+	case "load":
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := runLoad(ctx, os.Args[2:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	case "version", "--version", "-v":
 		fmt.Printf("nqdb %s (PostgreSQL %s compatible)\n", version, executor.ServerVersion)
 	case "help", "-h", "--help":
@@ -90,6 +96,7 @@ func usage() {
 commands:
   serve     start the server (nqdb serve -h lists its flags)
   check     recover a data directory and verify every page (--data-dir)
+  load      staged load test against a running server (nqdb load -h)
   version   print the version
 `)
 }
