@@ -187,10 +187,26 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		if err := s.preventInTxnBlock("VACUUM"); err != nil {
 			return nil, err
 		}
-		// Nothing is kept that vacuum could reclaim until the storage
-		// engine lands; the command is accepted so that tools run.
+		// Old versions are reclaimed engine-wide (there is no per-table
+		// heap to compact), so the table list only has to exist.
+		for _, name := range n.Tables {
+			schema, tbl := splitQualified(name)
+			if _, err := s.lookup(schema, tbl); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := s.engine.store.Vacuum(); err != nil {
+			return nil, storageError(err)
+		}
 		return tagOnly("VACUUM"), nil
 	case *parser.Analyze:
+		// Statistics are the planner issue's; the names are checked.
+		for _, name := range n.Tables {
+			schema, tbl := splitQualified(name)
+			if _, err := s.lookup(schema, tbl); err != nil {
+				return nil, err
+			}
+		}
 		return tagOnly("ANALYZE"), nil
 	case *parser.Truncate:
 		return s.execTruncate(ctx, n)

@@ -325,6 +325,19 @@ func (e *Engine) Checkpoint() error {
 
 // fail records an I/O failure that leaves on-disk state unknown: from now
 // on every write is refused until a restart recovers from the log.
+// Vacuum is VACUUM: it drops every old row version no running snapshot
+// needs (each commit does this for what it can, but history that ending
+// snapshots were pinning waits for the next commit) and checkpoints, so
+// that pages freed since the last checkpoint can be reused. It returns the
+// number of versions dropped.
+func (e *Engine) Vacuum() (int, error) {
+	before := e.Stats().Versions
+	if err := e.Checkpoint(); err != nil {
+		return 0, err
+	}
+	return before - e.Stats().Versions, nil
+}
+
 func (e *Engine) fail(err error) error {
 	if err == nil {
 		return nil

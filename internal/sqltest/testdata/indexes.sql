@@ -795,3 +795,12 @@ select * from c where a = 1 order by b;
 select * from c where a = 1 and b = 2;
 select * from c where b = 1 order by a;
 select * from c where a = 1 and b is null;
+-- VACUUM and ANALYZE check their tables
+vacuum c;
+vacuum analyze c;
+vacuum nosuch;
+analyze c;
+analyze nosuch;
+begin;
+vacuum c;
+rollback;
