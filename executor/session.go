@@ -119,7 +119,7 @@ type Session struct {
 type savepoint struct {
 	name string
 	vals map[string]string
-	mark int // storage.Txn savepoint mark (0 when no data was touched yet)
+	mark storage.Mark // the storage transaction's savepoint (zero when no data was touched yet)
 	ddl  txnCatalog
 }
 

@@ -19,7 +19,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/neuroquantumdb/nqdb/internal/pgoracle"
+	"github.com/neuroquantumdb/nqdb/internal/testserver"
 	"github.com/neuroquantumdb/nqdb/server"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 // wireTarget is a server under benchmark.
@@ -195,7 +197,10 @@ func TestPgbenchStorage(t *testing.T) {
 	}
 	secs := envOr("NQDB_BENCH_SECS", "10")
 	scale := envOr("NQDB_BENCH_SCALE", "10")
-	nq := startServer(t, server.Config{MaxConnections: 200})
+	// The same memory budget on both sides: PostgreSQL's default
+	// shared_buffers as nqdb's buffer pool.
+	srv, ta, _ := testserver.StartWith(t, server.Config{MaxConnections: 200}, storage.Options{BufferPool: 128 << 20})
+	nq := &testServer{Server: srv, Host: ta.IP.String(), Port: ta.Port}
 	pg, err := pgoracle.Start("fsync = on", "synchronous_commit = on", "full_page_writes = on", "shared_buffers = 128MB")
 	if err != nil {
 		t.Fatal(err)

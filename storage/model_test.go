@@ -137,7 +137,7 @@ type modelTxn struct {
 }
 
 type savepoint struct {
-	mark int
+	mark storage.Mark
 	view state // view of the non-direct trees
 }
 
@@ -259,8 +259,8 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				checkScan(t, tx, id, blo, bhi, m.view[id])
 			case r < 87: // Savepoint
 				sp := savepoint{mark: tx.Savepoint(), view: state{}}
-				if sp.mark != m.undo {
-					t.Fatalf("txn %d: Savepoint() = %d, model counts %d writes", n, sp.mark, m.undo)
+				if sp.mark.Writes() != m.undo {
+					t.Fatalf("txn %d: Savepoint() = %d, model counts %d writes", n, sp.mark.Writes(), m.undo)
 				}
 				for id, kv := range m.view {
 					if !m.direct[id] {
@@ -275,7 +275,7 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				i := rng.Intn(len(m.saves))
 				sp := m.saves[i]
 				err := tx.RollbackTo(sp.mark)
-				if m.lastDir >= sp.mark {
+				if m.lastDir >= sp.mark.Writes() {
 					if !errors.Is(err, storage.ErrSavepointDirect) {
 						t.Fatalf("txn %d: RollbackTo after direct write: %v, want ErrSavepointDirect", n, err)
 					}
@@ -289,7 +289,7 @@ func runModel(t *testing.T, seed int64, ntxn int) {
 				for id, kv := range sp.view {
 					m.view[id] = maps.Clone(kv)
 				}
-				m.undo = sp.mark
+				m.undo = sp.mark.Writes()
 				m.saves = m.saves[:i+1]
 			case r < 93: // CreateTree
 				nid, err := tx.CreateTree()

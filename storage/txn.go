@@ -467,15 +467,25 @@ func (t *Txn) LockObject(ctx context.Context, name string, mode lock.Mode) error
 	return t.e.locks.Lock(ctx, lock.TxnID(t.id), "\xff\xff\xff\xff"+name, mode, lock.Block)
 }
 
-// Savepoint returns a mark for RollbackTo.
-func (t *Txn) Savepoint() int { return len(t.undo) }
+// Mark is a savepoint's position in a transaction: its writes and locks.
+type Mark struct{ undo, locks int }
 
-// RollbackTo undoes the writes made after mark (trees created after it are
-// dropped at the end of the transaction unless it commits them).
-func (t *Txn) RollbackTo(mark int) error {
+// Writes is the number of writes made before the mark.
+func (m Mark) Writes() int { return m.undo }
+
+// Savepoint returns a mark for RollbackTo.
+func (t *Txn) Savepoint() Mark {
+	return Mark{undo: len(t.undo), locks: t.e.locks.Mark(lock.TxnID(t.id))}
+}
+
+// RollbackTo undoes the writes made after m and releases the locks taken
+// after it (trees created after it are dropped at the end of the
+// transaction unless it commits them).
+func (t *Txn) RollbackTo(m Mark) error {
 	if t.done {
 		return ErrTxnDone
 	}
+	mark := m.undo
 	if mark < 0 || mark > len(t.undo) {
 		return fmt.Errorf("storage: bad savepoint mark %d", mark)
 	}
@@ -493,6 +503,7 @@ func (t *Txn) RollbackTo(mark int) error {
 		}
 	}
 	t.undo = t.undo[:mark]
+	t.e.locks.ReleaseAfter(lock.TxnID(t.id), m.locks)
 	return nil
 }
 

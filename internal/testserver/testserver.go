@@ -28,13 +28,26 @@ func Start(tb testing.TB, cfg server.Config) (*server.Server, *net.TCPAddr) {
 // the database behind the server's back (executor.Engine.Check).
 func StartEngine(tb testing.TB, cfg server.Config) (*server.Server, *net.TCPAddr, *executor.Engine) {
 	tb.Helper()
+	return StartWith(tb, cfg, storage.Options{})
+}
+
+// StartWith is StartEngine with storage options: Dir defaults to a new
+// tb.TempDir(), BufferPool to 8 MiB (small, so tests exercise eviction).
+func StartWith(tb testing.TB, cfg server.Config, opts storage.Options) (*server.Server, *net.TCPAddr, *executor.Engine) {
+	tb.Helper()
+	if opts.Dir == "" {
+		opts.Dir = tb.TempDir()
+	}
+	if opts.BufferPool == 0 {
+		opts.BufferPool = 8 << 20
+	}
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
-	engine, err := executor.OpenEngine(storage.Options{Dir: tb.TempDir(), BufferPool: 8 << 20})
+	engine, err := executor.OpenEngine(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

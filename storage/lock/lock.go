@@ -376,6 +376,47 @@ func (m *Manager) ReleaseAll(txn TxnID) {
 	ts.mu.Unlock()
 }
 
+// Mark returns how many locks txn holds, for ReleaseAfter.
+func (m *Manager) Mark(txn TxnID) int {
+	ts := m.txnShardOf(txn)
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if st := ts.m[txn]; st != nil {
+		return len(st.held)
+	}
+	return 0
+}
+
+// ReleaseAfter releases the locks txn acquired after Mark returned mark,
+// as PostgreSQL releases a subtransaction's locks at ROLLBACK TO
+// SAVEPOINT. A lock held before the mark and upgraded after it stays, in
+// its stronger mode (it cannot be split back without a history of modes).
+func (m *Manager) ReleaseAfter(txn TxnID, mark int) {
+	ts := m.txnShardOf(txn)
+	ts.mu.Lock()
+	st := ts.m[txn]
+	if st == nil || mark >= len(st.held) {
+		ts.mu.Unlock()
+		return
+	}
+	tail := append([]heldLock(nil), st.held[mark:]...)
+	for i := mark; i < len(st.held); i++ {
+		st.held[i] = heldLock{}
+	}
+	st.held = st.held[:mark]
+	ts.mu.Unlock()
+	for _, h := range tail {
+		sh := &m.shards[h.shard]
+		sh.mu.Lock()
+		h.e.removeHolder(txn)
+		if len(h.e.waiters) > 0 {
+			m.wake(sh, h.e)
+		}
+		sh.maybeFree(h.e)
+		sh.mu.Unlock()
+	}
+}
+
 // Holders returns the transactions holding key, in the order they got it.
 func (m *Manager) Holders(key string) []TxnID {
 	sh := &m.shards[m.shardOf(key)]

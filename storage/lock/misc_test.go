@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -98,4 +99,51 @@ func TestVerifyCycleRejects(t *testing.T) {
 	m.ReleaseAll(2)
 	must(<-done)
 	m.ReleaseAll(1)
+}
+
+// TestReleaseAfter: locks taken after a mark are released (and their
+// waiters granted); those held before it, upgraded or not, stay.
+func TestReleaseAfter(t *testing.T) {
+	m := NewManager()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(m.Lock(ctx, 1, "before", Exclusive, Block))
+	must(m.Lock(ctx, 1, "upgraded", Shared, Block))
+	mark := m.Mark(1)
+	if mark != 2 {
+		t.Fatalf("Mark = %d, want 2", mark)
+	}
+	must(m.Lock(ctx, 1, "after", Exclusive, Block))
+	must(m.Lock(ctx, 1, "upgraded", Exclusive, Block))
+	must(m.Lock(ctx, 1, "before", Exclusive, Block)) // re-entrant: not a new lock
+	granted := make(chan error, 1)
+	go func() { granted <- m.Lock(ctx, 2, "after", Exclusive, Block) }()
+	for len(m.Waiters("after")) == 0 {
+		runtime.Gosched()
+	}
+	m.ReleaseAfter(1, mark)
+	if err := <-granted; err != nil {
+		t.Fatalf("waiter on a released lock: %v", err)
+	}
+	for key, want := range map[string]Mode{"before": Exclusive, "upgraded": Exclusive, "after": 0} {
+		if got := m.HolderMode(1, key); got != want {
+			t.Errorf("after ReleaseAfter txn 1 holds %q in %v, want %v", key, got, want)
+		}
+	}
+	if got := m.Mark(1); got != 2 {
+		t.Errorf("Mark after ReleaseAfter = %d, want 2", got)
+	}
+	m.ReleaseAfter(1, 5) // past the end: nothing to do
+	m.ReleaseAll(1)
+	m.ReleaseAll(2)
+	for _, key := range []string{"before", "upgraded", "after"} {
+		if h := m.Holders(key); len(h) != 0 {
+			t.Errorf("%q still held by %v", key, h)
+		}
+	}
 }
