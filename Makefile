@@ -40,7 +40,9 @@ FUZZ_TARGETS := \
 	./cmd/nqdb:FuzzParseThreshold \
 	./bench/pgcompare:FuzzParseOutputs \
 	./bench/benchcheck:FuzzCheck \
-	./executor/eval:FuzzFormat
+	./executor/eval:FuzzFormat \
+	./executor/pgcatalog:FuzzFormatType \
+	./executor:FuzzSplitRegclassName
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
 	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph

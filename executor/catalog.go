@@ -266,6 +266,10 @@ func (tc *txnCatalog) set(oid uint32, t *tableDef, oldName string) {
 func (s *Session) LookupTable(schema, name string) (planner.Table, error) {
 	t, err := s.lookup(schema, name)
 	if err != nil {
+		// pg_catalog and information_schema relations (catalog_views.go).
+		if v := s.lookupCatalogView(schema, name); v != nil {
+			return v, nil
+		}
 		return nil, err
 	}
 	return t, nil

@@ -208,6 +208,26 @@ const (
 	FnArrayDims
 	FnArrayNdims
 
+	// Catalog functions (funcs_catalog.go).
+	FnFormatType
+	FnPgGetIndexdef
+	FnPgGetConstraintdef
+	FnPgTableIsVisible
+	FnPgTypeIsVisible
+	FnPgGetUserByID
+	FnObjDescription
+	FnPgGetExpr
+	FnHasPrivilege
+	FnPgEncodingToChar
+	FnPgRelationSize
+	FnPgSizePretty
+	FnPgPostmasterStartTime
+	FnPgIsInRecovery
+	FnTxidCurrent
+	FnPgGetStatisticsobjdefColumns
+	FnPgRelationIsPublishable
+	FnRegclassIn
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )

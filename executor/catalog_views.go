@@ -1,0 +1,160 @@
+package executor
+
+import (
+	"strings"
+
+	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
+	"github.com/neuroquantumdb/nqdb/planner"
+)
+
+// The glue between the session's catalog and executor/pgcatalog's
+// virtual relations: Session.lookup resolves pg_catalog and
+// information_schema names (and unqualified pg_* names, pg_catalog being
+// first on PostgreSQL's search path) through lookupCatalogView, and the
+// session answers the catalog information functions (eval.CatalogEnv).
+
+var _ eval.CatalogEnv = (*Session)(nil)
+
+// catalogSource is the session as pgcatalog's Source: it reads the
+// tables the session sees when a catalog relation is scanned.
+type catalogSource struct{ s *Session }
+
+var _ pgcatalog.Source = catalogSource{}
+
+// lookupCatalogView returns the virtual relation schema.name, if any.
+// Unqualified names are tried only when no user table has the name (the
+// caller asks after its own lookup failed), which differs from
+// PostgreSQL, where pg_catalog shadows a user table of the same name.
+func (s *Session) lookupCatalogView(schema, name string) planner.Table {
+	if schema != "" && !pgcatalog.IsCatalogSchema(schema) {
+		return nil
+	}
+	if r := pgcatalog.Lookup(schema, name, catalogSource{s}); r != nil {
+		return r
+	}
+	return nil
+}
+
+// Tables implements pgcatalog.Source.
+func (c catalogSource) Tables() []pgcatalog.TableInfo { return c.s.catalogTables() }
+
+// Database implements pgcatalog.Source.
+func (c catalogSource) Database() string { return c.s.Database() }
+
+// Settings implements pgcatalog.Source.
+func (c catalogSource) Settings() []pgcatalog.Setting {
+	names := settingNames()
+	out := make([]pgcatalog.Setting, 0, len(names))
+	for _, n := range names {
+		d := lookupSetting(n)
+		out = append(out, pgcatalog.Setting{Name: n, Value: c.s.vals[d.key], ShortDesc: d.desc, ReadOnly: d.readOnly})
+	}
+	return out
+}
+
+func (s *Session) catalogTables() []pgcatalog.TableInfo {
+	defs := s.visibleTables()
+	out := make([]pgcatalog.TableInfo, len(defs))
+	for i, t := range defs {
+		ti := pgcatalog.TableInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, PK: t.pk, PKName: t.pkName}
+		for _, ix := range t.indexes {
+			ti.Indexes = append(ti.Indexes, pgcatalog.IndexInfo{OID: ix.oid, Name: ix.name, Cols: ix.cols,
+				Desc: ix.desc, Unique: ix.unique, Constraint: ix.constraint})
+		}
+		out[i] = ti
+	}
+	return out
+}
+
+// CatalogIndexDef implements eval.CatalogEnv.
+func (s *Session) CatalogIndexDef(oid uint32, column int) (string, bool) {
+	t, ix := pgcatalog.FindIndex(s.catalogTables(), oid)
+	if ix == nil {
+		return "", false
+	}
+	return pgcatalog.IndexDef(t, ix, column), true
+}
+
+// CatalogConstraintDef implements eval.CatalogEnv.
+func (s *Session) CatalogConstraintDef(oid uint32) (string, bool) {
+	t, ix := pgcatalog.FindConstraint(s.catalogTables(), oid)
+	if ix == nil {
+		return "", false
+	}
+	return pgcatalog.ConstraintDef(t, ix), true
+}
+
+// CatalogRelationExists implements eval.CatalogEnv.
+func (s *Session) CatalogRelationExists(oid uint32) bool {
+	_, _, ok := pgcatalog.RelationByOID(s.catalogTables(), oid)
+	return ok
+}
+
+// CatalogRoleName implements eval.CatalogEnv.
+func (s *Session) CatalogRoleName(oid uint32) string { return pgcatalog.RoleName(oid) }
+
+// CatalogRegclass implements eval.CatalogEnv: name is schema.rel or rel,
+// each part folded to lower case unless double-quoted.
+func (s *Session) CatalogRegclass(name string) (uint32, bool) {
+	parts := splitRegclassName(name)
+	var schema, rel string
+	switch len(parts) {
+	case 1:
+		rel = parts[0]
+	case 2:
+		schema, rel = parts[0], parts[1]
+	default:
+		return 0, false
+	}
+	return pgcatalog.RelationByName(s.catalogTables(), schema, rel)
+}
+
+// splitRegclassName splits a dotted name into identifiers, unquoting quoted
+// parts and folding the others to lower case; nil when malformed.
+func splitRegclassName(name string) []string {
+	var parts []string
+	for len(name) > 0 {
+		var part string
+		if name[0] == '"' {
+			var b strings.Builder
+			i := 1
+			for ; i < len(name); i++ {
+				if name[i] == '"' {
+					if i+1 < len(name) && name[i+1] == '"' {
+						b.WriteByte('"')
+						i++
+						continue
+					}
+					break
+				}
+				b.WriteByte(name[i])
+			}
+			if i >= len(name) {
+				return nil
+			}
+			part, name = b.String(), name[i+1:]
+		} else {
+			j := strings.IndexByte(name, '.')
+			if j < 0 {
+				j = len(name)
+			}
+			part, name = strings.ToLower(strings.TrimSpace(name[:j])), name[j:]
+		}
+		if part == "" {
+			return nil
+		}
+		parts = append(parts, part)
+		if len(name) > 0 {
+			if name[0] != '.' || len(name) == 1 {
+				return nil
+			}
+			name = name[1:]
+		}
+	}
+	return parts
+}
+
+// TxidCurrent implements eval.CatalogEnv: the storage transaction's id
+// (txid_current() opens the transaction, as in PostgreSQL it assigns one).
+func (s *Session) TxidCurrent() int64 { return int64(s.storageTxn().ID()) }

@@ -1,0 +1,429 @@
+package pgcatalog
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// builders make the rows of the relations that have any; the others are
+// empty. Each is called at scan time with the scanning session's Source.
+var builders = map[string]func(b *builder, src Source){
+	"pg_namespace":            buildNamespace,
+	"pg_class":                buildClass,
+	"pg_attribute":            buildAttribute,
+	"pg_type":                 buildType,
+	"pg_index":                buildIndex,
+	"pg_constraint":           buildConstraint,
+	"pg_database":             buildDatabase,
+	"pg_authid":               buildAuthid,
+	"pg_roles":                buildRoles,
+	"pg_user":                 buildUser,
+	"pg_am":                   buildAm,
+	"pg_settings":             buildSettings,
+	"pg_tables":               buildTables,
+	"pg_indexes":              buildIndexes,
+	"pg_proc":                 buildProc,
+	"pg_extension":            buildExtension,
+	"pg_language":             buildLanguage,
+	"pg_collation":            buildCollation,
+	"pg_tablespace":           buildTablespace,
+	"pg_stat_user_tables":     buildStatTables,
+	"pg_stat_all_tables":      buildStatTables,
+	"schemata":                buildSchemata,
+	"tables":                  buildInfoTables,
+	"columns":                 buildInfoColumns,
+	"table_constraints":       buildTableConstraints,
+	"key_column_usage":        buildKeyColumnUsage,
+	"constraint_column_usage": buildConstraintColumnUsage,
+	"check_constraints":       buildCheckConstraints,
+}
+
+// namespaces are the schemas: PostgreSQL's, in its pg_namespace order.
+var namespaces = []struct {
+	oid   uint32
+	name  string
+	owner uint32
+	acl   []string
+}{
+	{NamespaceToast, "pg_toast", RolePostgres, nil},
+	{NamespacePgCatalog, "pg_catalog", RolePostgres, []string{"postgres=UC/postgres", "=U/postgres"}},
+	{NamespacePublic, "public", RoleDatabaseOwner, []string{"pg_database_owner=UC/pg_database_owner", "=U/pg_database_owner"}},
+	{NamespaceInfoSchema, "information_schema", RolePostgres, []string{"postgres=UC/postgres", "=U/postgres"}},
+}
+
+// NamespaceOID returns a schema's OID (0 if unknown).
+func NamespaceOID(name string) uint32 {
+	for _, n := range namespaces {
+		if n.name == name {
+			return n.oid
+		}
+	}
+	return 0
+}
+
+// NamespaceName returns the name of a schema OID ("" if unknown).
+func NamespaceName(oid uint32) string {
+	for _, n := range namespaces {
+		if n.oid == oid {
+			return n.name
+		}
+	}
+	return ""
+}
+
+func buildNamespace(b *builder, src Source) {
+	for _, n := range namespaces {
+		var acl any
+		if n.acl != nil {
+			acl = n.acl
+		}
+		b.add("oid", n.oid, "nspname", n.name, "nspowner", n.owner, "nspacl", acl)
+	}
+}
+
+// roles are PostgreSQL 15's bootstrap superuser and predefined roles.
+var roles = []struct {
+	oid  uint32
+	name string
+}{
+	{RolePostgres, "postgres"}, {RoleDatabaseOwner, "pg_database_owner"}, {6181, "pg_read_all_data"},
+	{6182, "pg_write_all_data"}, {3373, "pg_monitor"}, {3374, "pg_read_all_settings"},
+	{3375, "pg_read_all_stats"}, {3377, "pg_stat_scan_tables"}, {4569, "pg_read_server_files"},
+	{4570, "pg_write_server_files"}, {4571, "pg_execute_server_program"}, {4200, "pg_signal_backend"},
+	{4544, "pg_checkpoint"},
+}
+
+// RoleName is pg_get_userbyid: the role's name, or "unknown (OID=n)".
+func RoleName(oid uint32) string {
+	for _, r := range roles {
+		if r.oid == oid {
+			return r.name
+		}
+	}
+	return "unknown (OID=" + strconv.FormatUint(uint64(oid), 10) + ")"
+}
+
+func roleRow(b *builder, oid uint32, name string, password bool) {
+	super := oid == RolePostgres
+	var pw any
+	if password {
+		pw = "********"
+	}
+	b.add("oid", oid, "rolname", name, "rolsuper", super, "rolinherit", true, "rolcreaterole", super,
+		"rolcreatedb", super, "rolcanlogin", super, "rolreplication", super, "rolbypassrls", super,
+		"rolconnlimit", -1, "rolpassword", pw)
+}
+
+func buildAuthid(b *builder, src Source) {
+	for _, r := range roles {
+		roleRow(b, r.oid, r.name, false)
+	}
+}
+
+func buildRoles(b *builder, src Source) {
+	for _, r := range roles {
+		roleRow(b, r.oid, r.name, true)
+	}
+}
+
+func buildUser(b *builder, src Source) {
+	b.add("usename", "postgres", "usesysid", RolePostgres, "usecreatedb", true, "usesuper", true,
+		"userepl", true, "usebypassrls", true, "passwd", "********")
+}
+
+func buildDatabase(b *builder, src Source) {
+	b.add("oid", DatabaseOID, "datname", src.Database(), "datdba", RolePostgres, "encoding", EncodingUTF8,
+		"datlocprovider", "c", "datallowconn", true, "datconnlimit", -1, "datfrozenxid", 716, "datminmxid", 1,
+		"dattablespace", TablespaceDefault, "datcollate", "C", "datctype", "C")
+}
+
+func buildAm(b *builder, src Source) {
+	for _, a := range []struct {
+		oid  uint32
+		name string
+		typ  string
+	}{{AmHeap, "heap", "t"}, {AmBtree, "btree", "i"}, {AmHash, "hash", "i"}, {783, "gist", "i"},
+		{2742, "gin", "i"}, {4000, "spgist", "i"}, {3580, "brin", "i"}} {
+		b.add("oid", a.oid, "amname", a.name, "amtype", a.typ)
+	}
+}
+
+func buildSettings(b *builder, src Source) {
+	for _, s := range src.Settings() {
+		ctx := "user"
+		if s.ReadOnly {
+			ctx = "internal"
+		}
+		b.add("name", s.Name, "setting", s.Value, "category", "", "short_desc", s.ShortDesc, "context", ctx,
+			"vartype", "string", "source", "default", "boot_val", s.Value, "reset_val", s.Value,
+			"pending_restart", false)
+	}
+}
+
+func buildExtension(b *builder, src Source) {
+	b.add("oid", 13213, "extname", "plpgsql", "extowner", RolePostgres, "extnamespace", NamespacePgCatalog,
+		"extversion", "1.0")
+}
+
+func buildLanguage(b *builder, src Source) {
+	for _, l := range []struct {
+		oid     uint32
+		name    string
+		pl, trs bool
+	}{{12, "internal", false, false}, {13, "c", false, false}, {14, "sql", false, true}, {13212, "plpgsql", true, true}} {
+		b.add("oid", l.oid, "lanname", l.name, "lanowner", RolePostgres, "lanispl", l.pl, "lanpltrusted", l.trs)
+	}
+}
+
+func buildCollation(b *builder, src Source) {
+	b.add("oid", CollationDefault, "collname", "default", "collnamespace", NamespacePgCatalog,
+		"collowner", RolePostgres, "collprovider", "d", "collisdeterministic", true, "collencoding", -1)
+	b.add("oid", CollationC, "collname", "C", "collnamespace", NamespacePgCatalog, "collowner", RolePostgres,
+		"collprovider", "c", "collisdeterministic", true, "collencoding", -1, "collcollate", "C", "collctype", "C")
+	b.add("oid", CollationPOSIX, "collname", "POSIX", "collnamespace", NamespacePgCatalog, "collowner", RolePostgres,
+		"collprovider", "c", "collisdeterministic", true, "collencoding", -1, "collcollate", "POSIX", "collctype", "POSIX")
+}
+
+func buildTablespace(b *builder, src Source) {
+	b.add("oid", TablespaceDefault, "spcname", "pg_default", "spcowner", RolePostgres)
+	b.add("oid", TablespaceGlobal, "spcname", "pg_global", "spcowner", RolePostgres)
+}
+
+// sortedTables returns src's tables in OID order, so that scans without
+// ORDER BY list objects in creation order as PostgreSQL's heap usually
+// does.
+func sortedTables(src Source) []TableInfo {
+	ts := src.Tables()
+	sort.Slice(ts, func(i, j int) bool { return ts[i].OID < ts[j].OID })
+	return ts
+}
+
+// indexesOf lists a table's indexes, the primary key first, as the
+// IndexInfo of each (the primary key's with Constraint set and
+// PKIndexOID).
+func indexesOf(t *TableInfo) []IndexInfo {
+	var out []IndexInfo
+	if t.PK != nil {
+		out = append(out, IndexInfo{OID: PKIndexOID(t.OID), Name: t.PKName, Cols: t.PK, Unique: true, Constraint: true})
+	}
+	return append(out, t.Indexes...)
+}
+
+func isPK(t *TableInfo, ix *IndexInfo) bool { return t.PK != nil && ix.OID == PKIndexOID(t.OID) }
+
+// typCollation is pg_type.typcollation: collatable types use the default
+// collation, name uses C.
+func typCollation(t *types.T) uint32 {
+	if t.Elem != nil {
+		t = t.Elem
+	}
+	switch t.OID {
+	case types.OidText, types.OidVarchar, types.OidBpchar:
+		return CollationDefault
+	case types.OidName:
+		return CollationC
+	}
+	return 0
+}
+
+func buildClass(b *builder, src Source) {
+	for _, d := range defs {
+		ns := uint32(NamespacePgCatalog)
+		if d.schema == "information_schema" {
+			ns = NamespaceInfoSchema
+		}
+		am := uint32(0)
+		if d.kind == 'r' {
+			am = AmHeap
+		}
+		b.add("oid", d.oid, "relname", d.name, "relnamespace", ns, "relowner", RolePostgres, "relam", am,
+			"relfilenode", d.oid, "reltuples", float64(-1), "relpersistence", relpersistencePermant,
+			"relkind", string(d.kind), "relnatts", len(d.columns), "relispopulated", true, "relreplident", "n",
+			"relfrozenxid", 0, "relminmxid", 0)
+	}
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		ixs := indexesOf(t)
+		b.add("oid", t.OID, "relname", t.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
+			"relam", AmHeap, "relfilenode", t.OID, "reltuples", float64(-1), "relhasindex", len(ixs) > 0,
+			"relpersistence", relpersistencePermant, "relkind", relkindTable, "relnatts", len(t.Columns),
+			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1)
+		for _, ix := range ixs {
+			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
+				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", relpersistencePermant,
+				"relkind", relkindIndex, "relnatts", len(ix.Cols), "relispopulated", true, "relreplident", "n")
+		}
+	}
+}
+
+func attRow(b *builder, rel uint32, num int, c planner.Column) {
+	t := c.Type
+	ndims := 0
+	if t.Elem != nil {
+		ndims = 1
+	}
+	align, storage := typAlign(t), typStorage(t)
+	b.add("attrelid", rel, "attname", c.Name, "atttypid", t.OID, "attstattarget", -1, "attlen", t.Len,
+		"attnum", num, "attndims", ndims, "attcacheoff", -1, "atttypmod", c.Typmod, "attbyval", typByVal(t),
+		"attalign", align, "attstorage", storage, "attnotnull", c.NotNull, "attislocal", true,
+		"attcollation", typCollation(t))
+}
+
+func buildAttribute(b *builder, src Source) {
+	for _, d := range defs {
+		for i, c := range d.columns {
+			c.NotNull = d.notNull[i]
+			attRow(b, d.oid, i+1, c)
+		}
+	}
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		for j, c := range t.Columns {
+			attRow(b, t.OID, j+1, c)
+		}
+		for _, ix := range indexesOf(t) {
+			for j, col := range ix.Cols {
+				c := t.Columns[col]
+				c.NotNull = false
+				attRow(b, ix.OID, j+1, c)
+			}
+		}
+	}
+}
+
+func attnums(cols []int) []int64 {
+	out := make([]int64, len(cols))
+	for i, c := range cols {
+		out[i] = int64(c + 1)
+	}
+	return out
+}
+
+func buildIndex(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		for _, ix := range indexesOf(t) {
+			n := len(ix.Cols)
+			coll, class, opt := make([]int64, n), make([]int64, n), make([]int64, n)
+			for j, col := range ix.Cols {
+				coll[j] = int64(typCollation(t.Columns[col].Type))
+				class[j] = defaultBtreeOpclass
+				if ix.Desc != nil && ix.Desc[j] {
+					opt[j] = 3 // INDOPTION_DESC | INDOPTION_NULLS_FIRST
+				}
+			}
+			b.add("indexrelid", ix.OID, "indrelid", t.OID, "indnatts", n, "indnkeyatts", n,
+				"indisunique", ix.Unique, "indisprimary", isPK(t, &ix), "indimmediate", true,
+				"indisvalid", true, "indisready", true, "indislive", true, "indkey", attnums(ix.Cols),
+				"indcollation", coll, "indclass", class, "indoption", opt)
+		}
+	}
+}
+
+func buildConstraint(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		for _, ix := range indexesOf(t) {
+			if !ix.Constraint {
+				continue
+			}
+			typ := "u"
+			if isPK(t, &ix) {
+				typ = "p"
+			}
+			b.add("oid", ConstraintOID(ix.OID), "conname", ix.Name, "connamespace", NamespacePublic,
+				"contype", typ, "convalidated", true, "conrelid", t.OID, "conindid", ix.OID,
+				"confupdtype", " ", "confdeltype", " ", "confmatchtype", " ", "conislocal", true,
+				"connoinherit", true, "conkey", attnums(ix.Cols))
+		}
+	}
+}
+
+func buildTables(b *builder, src Source) {
+	for _, d := range defs {
+		if d.kind == 'r' {
+			b.add("schemaname", d.schema, "tablename", d.name, "tableowner", "postgres", "hasindexes", true,
+				"hasrules", false, "hastriggers", false, "rowsecurity", false)
+		}
+	}
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		b.add("schemaname", schemaOf(t), "tablename", t.Name, "tableowner", "postgres",
+			"hasindexes", len(indexesOf(t)) > 0, "hasrules", false, "hastriggers", false, "rowsecurity", false)
+	}
+}
+
+func schemaOf(t *TableInfo) string {
+	if t.Schema == "" {
+		return "public"
+	}
+	return t.Schema
+}
+
+func buildIndexes(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		for _, ix := range indexesOf(t) {
+			b.add("schemaname", schemaOf(t), "tablename", t.Name, "indexname", ix.Name,
+				"indexdef", IndexDef(t, &ix, 0))
+		}
+	}
+}
+
+func buildStatTables(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		b.add("relid", t.OID, "schemaname", schemaOf(t), "relname", t.Name, "seq_scan", 0, "seq_tup_read", 0,
+			"n_tup_ins", 0, "n_tup_upd", 0, "n_tup_del", 0, "n_tup_hot_upd", 0, "n_live_tup", 0,
+			"n_dead_tup", 0, "n_mod_since_analyze", 0, "n_ins_since_vacuum", 0, "vacuum_count", 0,
+			"autovacuum_count", 0, "analyze_count", 0, "autoanalyze_count", 0)
+	}
+}
+
+// procOIDBase numbers pg_proc rows: nqdb's functions have no OIDs of
+// their own, so they are numbered in name order above this.
+const procOIDBase = 1 << 29
+
+func buildProc(b *builder, src Source) {
+	n := uint32(procOIDBase)
+	for _, name := range planner.FunctionNames() {
+		for _, f := range planner.LookupFunctions(name) {
+			n++
+			args := make([]int64, len(f.Args))
+			for i, a := range f.Args {
+				args[i] = int64(a.OID)
+			}
+			var ret uint32
+			if f.Ret != nil {
+				ret = f.Ret.OID
+			} else if len(f.Args) > 0 {
+				ret = f.Args[0].OID
+			}
+			vol := "i"
+			switch f.Volatility {
+			case planner.Stable:
+				vol = "s"
+			case planner.Volatile:
+				vol = "v"
+			}
+			var variadic uint32
+			if f.Variadic != nil {
+				variadic = f.Variadic.OID
+			}
+			b.add("oid", n, "proname", name, "pronamespace", NamespacePgCatalog, "proowner", RolePostgres,
+				"prolang", 12, "procost", float64(1), "provariadic", variadic, "prokind", "f",
+				"proisstrict", f.Strict, "provolatile", vol, "proparallel", "s", "pronargs", len(f.Args),
+				"prorettype", ret, "proargtypes", args, "prosrc", name)
+		}
+	}
+}
