@@ -36,6 +36,9 @@ type tableDef struct {
 	tree    storage.TreeID
 	// indexes are the secondary indexes (see index.go).
 	indexes []*indexDef
+	// seq is set when the entry is a sequence (see sequence.go); it has
+	// no tree.
+	seq *seqInfo
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 }
@@ -67,6 +70,8 @@ type tableRecord struct {
 	PKName string      `json:"pk_name,omitempty"`
 	// Indexes are the secondary indexes.
 	Indexes []indexRecord `json:"indexes,omitempty"`
+	// Seq makes the entry a sequence.
+	Seq *seqInfo `json:"seq,omitempty"`
 }
 
 type colRecord struct {
@@ -74,12 +79,13 @@ type colRecord struct {
 	Type    uint32 `json:"type"`
 	Typmod  int32  `json:"typmod"`
 	NotNull bool   `json:"not_null,omitempty"`
+	Default string `json:"default,omitempty"`
 }
 
 func (t *tableDef) record() tableRecord {
-	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName}
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq}
 	for _, c := range t.cols {
-		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull})
+		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default})
 	}
 	for _, ix := range t.indexes {
 		r.Indexes = append(r.Indexes, ix.record())
@@ -112,9 +118,10 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 		if typ == nil {
 			return nil, fmt.Errorf("catalog: table %s.%s column %s has unknown type %d", r.Schema, r.Name, c.Name, c.Type)
 		}
-		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull}
+		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
+	t.seq = r.Seq
 	for _, ir := range r.Indexes {
 		ix, err := indexFromRecord(t, ir)
 		if err != nil {
@@ -146,7 +153,8 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 	c.nextOID.Store(firstUserOID)
 	txn := st.Begin(storage.ReadCommitted)
 	defer txn.Rollback()
-	it, err := txn.Scan(context.Background(), storage.CatalogTree, nil, nil)
+	// Sequence states follow the entries (keys from 0xff: seqStateKey).
+	it, err := txn.Scan(context.Background(), storage.CatalogTree, nil, []byte{0xff})
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +183,7 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 	}
 	// Hidden row ids continue after the largest one stored.
 	for _, t := range c.byOID {
-		if t.pk != nil {
+		if t.pk != nil || t.seq != nil {
 			continue
 		}
 		k, ok, err := txn.LastKey(t.tree)
@@ -271,6 +279,9 @@ func (s *Session) LookupTable(schema, name string) (planner.Table, error) {
 			return v, nil
 		}
 		return nil, err
+	}
+	if t.seq != nil {
+		return &seqRelation{tableDef: t, s: s}, nil
 	}
 	return t, nil
 }

@@ -35,6 +35,7 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			return nil, pgerror.New(pgerror.FeatureNotSupported, "CREATE TABLE ... AS and LIKE are not supported yet")
 		}
 		cols := make([]planner.Column, 0, len(n.Cols))
+		serial := map[string]*types.T{}
 		for _, cd := range n.Cols {
 			name := cd.Name.Name.O
 			tname, ok := stmt.ColumnTypes[name]
@@ -45,7 +46,13 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			if err != nil {
 				return nil, err
 			}
-			col := planner.Column{Name: name, Type: t, Typmod: typmod}
+			col := planner.Column{Name: name, Type: t, Typmod: typmod, Default: stmt.ColumnDefaults[name]}
+			if st := serialTypes[tname]; st != nil {
+				if col.Default != "" {
+					return nil, pgerror.New(pgerror.SyntaxError, "multiple default values specified for column \"%s\" of table \"%s\"", name, n.Table.Name.O)
+				}
+				serial[name], col.NotNull = st, true
+			}
 			for _, opt := range cd.Options {
 				switch opt.Tp {
 				case ast.ColumnOptionNotNull, ast.ColumnOptionPrimaryKey:
@@ -53,6 +60,9 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 				case ast.ColumnOptionNull:
 					col.NotNull = false
 				}
+			}
+			if serial[name] != nil {
+				col.NotNull = true
 			}
 			cols = append(cols, col)
 		}
@@ -90,7 +100,7 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			return nil, err
 		}
 		if created {
-			if err := s.addUniqueConstraints(ctx, n); err != nil {
+			if err := s.finishCreateTable(ctx, n, stmt, serial); err != nil {
 				return nil, err
 			}
 		}
@@ -248,10 +258,17 @@ func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists b
 		pe := pgerror.From(err)
 		return false, pgerror.New(pe.Code, "%s", strings.Replace(pe.Message, "relation", "table", 1))
 	}
+	if t.seq != nil {
+		return false, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", name).
+			WithHint("Use DROP SEQUENCE to remove a sequence.")
+	}
 	if t, err = s.lockTable(ctx, t); err != nil {
 		return false, err
 	}
-	return true, s.dropDef(t)
+	if err := s.dropDef(t); err != nil {
+		return false, err
+	}
+	return true, s.dropOwnedSequences(ctx, t)
 }
 
 // replaceTree gives t a new empty tree and new empty index trees
@@ -456,9 +473,49 @@ func (s *Session) addUniqueConstraint(ctx context.Context, t *tableDef, c *ast.C
 	}
 	name := c.Name
 	if name == "" {
-		name = s.chooseIndexName(t.name, names, "key")
+		name = s.chooseRelationName(t.name, names, "key")
 	} else if s.relationExists(name) {
 		return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	return s.addIndex(ctx, t, &indexDef{name: name, cols: cols, unique: true, constraint: true})
+}
+
+// finishCreateTable completes a new table: its serial columns' sequences
+// and nextval defaults, a check of every default (PostgreSQL rejects a
+// bad default at CREATE TABLE), and its UNIQUE constraints' indexes.
+func (s *Session) finishCreateTable(ctx context.Context, n *ast.CreateTableStmt, stmt *parser.Statement, serial map[string]*types.T) error {
+	t, err := s.lookup(n.Table.Schema.O, n.Table.Name.O)
+	if err != nil {
+		return err
+	}
+	if len(serial) > 0 {
+		nt := *t
+		nt.cols = append([]planner.Column(nil), t.cols...)
+		if err := s.serialSequences(ctx, &nt, serial); err != nil {
+			return err
+		}
+		if err := s.writeDef(&nt, ""); err != nil {
+			return err
+		}
+		t = &nt
+	}
+	for _, c := range t.cols {
+		if c.Default != "" {
+			if err := planner.CheckDefault(s, c, s.FormatOpts()); err != nil {
+				// Point into the CREATE TABLE text: at the default, or at
+				// the error's place inside it.
+				pe := pgerror.From(err)
+				if at := stmt.DefaultPositions[c.Name]; at > 0 {
+					cp := *pe
+					cp.Position = at
+					if pe.Position > 0 {
+						cp.Position = at + pe.Position - 1
+					}
+					return &cp
+				}
+				return err
+			}
+		}
+	}
+	return s.addUniqueConstraints(ctx, n)
 }

@@ -452,11 +452,12 @@ func (s *Session) buildIndex(ctx context.Context, t *tableDef, ix *indexDef) (st
 // maxIdentLen is PostgreSQL's NAMEDATALEN-1: longer names are cut.
 const maxIdentLen = 63
 
-// chooseIndexName is PostgreSQL's ChooseRelationName for an index of
-// table over cols with label ("idx", or "key" for a UNIQUE constraint):
+// chooseRelationName is PostgreSQL's ChooseRelationName for an object of
+// table over cols with label ("idx", "key" for a UNIQUE constraint, "seq"
+// for a serial column's sequence):
 // table_col1_col2_label, cut to fit 63 bytes, with a number appended
 // until no relation has the name.
-func (s *Session) chooseIndexName(table string, cols []string, label string) string {
+func (s *Session) chooseRelationName(table string, cols []string, label string) string {
 	name2 := strings.Join(cols, "_")
 	for n := 0; ; n++ {
 		suffix := label
@@ -491,9 +492,9 @@ func makeObjectName(name1, name2, label string) string {
 	return n1 + "_" + n2 + "_" + label
 }
 
-// visibleTables returns every table the session sees: the committed
-// catalog with its own uncommitted DDL applied.
-func (s *Session) visibleTables() []*tableDef {
+// visibleRelations returns every table and sequence the session sees:
+// the committed catalog with its own uncommitted DDL applied.
+func (s *Session) visibleRelations() []*tableDef {
 	c := s.engine.catalog
 	c.mu.RLock()
 	out := make([]*tableDef, 0, len(c.byOID)+len(s.ddl.byOID))
@@ -511,10 +512,23 @@ func (s *Session) visibleTables() []*tableDef {
 	return out
 }
 
-// relationExists reports whether a table, primary key or index in the
-// public schema is called name (they share PostgreSQL's pg_class names).
+// visibleTables is visibleRelations without the sequences.
+func (s *Session) visibleTables() []*tableDef {
+	all := s.visibleRelations()
+	out := all[:0]
+	for _, t := range all {
+		if t.seq == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// relationExists reports whether a table, sequence, primary key or index
+// in the public schema is called name (they share PostgreSQL's pg_class
+// names).
 func (s *Session) relationExists(name string) bool {
-	for _, t := range s.visibleTables() {
+	for _, t := range s.visibleRelations() {
 		if t.name == name || (t.pk != nil && t.pkName == name) {
 			return true
 		}
@@ -599,7 +613,7 @@ func (s *Session) execCreateIndex(ctx context.Context, n *parser.CreateIndex) (*
 	tx := s.storageTxn()
 	name := n.Name
 	if name == "" {
-		name = s.chooseIndexName(t.name, names, "idx")
+		name = s.chooseRelationName(t.name, names, "idx")
 	}
 	if len(name) > maxIdentLen {
 		name = name[:maxIdentLen]

@@ -37,6 +37,7 @@ const (
 type Engine struct {
 	store   *storage.Engine
 	catalog *catalog
+	seqs    sequences
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -75,6 +76,10 @@ type Config struct {
 type Session struct {
 	engine *Engine
 	cfg    Config
+	// seqVals are the values nextval returned in this session, for
+	// currval; lastSeq is the sequence of the last one (lastval).
+	seqVals map[uint32]int64
+	lastSeq uint32
 
 	vals map[string]string // current values by lower-case name
 	// txnVals is a copy of vals as they were when the transaction began,

@@ -212,6 +212,12 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execTruncate(ctx, n)
 	case *parser.CreateIndex:
 		return s.execCreateIndex(ctx, n)
+	case *parser.CreateSequence:
+		return s.execCreateSequence(ctx, n)
+	case *parser.AlterSequence:
+		return s.execAlterSequence(ctx, n)
+	case *parser.DropSequence:
+		return s.execDropSequence(ctx, n)
 	case *parser.DropIndex:
 		return s.execDropIndex(ctx, n)
 	case *parser.Checkpoint:

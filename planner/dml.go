@@ -282,7 +282,9 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 		}
 		for i := range exprs {
 			if exprs[i] == nil {
-				exprs[i] = &Const{T: cols[i].Type}
+				if exprs[i], err = b.bindDefault(cols[i]); err != nil {
+					return nil, err
+				}
 			}
 		}
 		return &Insert{Table: t, Input: &Project{Input: input, Exprs: exprs}}, nil
@@ -312,7 +314,10 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			tc := targets[i]
 			var e Expr
 			if _, ok := n.(*ast.DefaultExpr); ok {
-				e = &Const{T: cols[tc.idx].Type}
+				var err error
+				if e, err = b.bindDefault(cols[tc.idx]); err != nil {
+					return nil, err
+				}
 			} else {
 				var err error
 				if e, err = b.bindExpr(n); err != nil {
@@ -326,7 +331,10 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 		}
 		for i := range row {
 			if row[i] == nil {
-				row[i] = &Const{T: cols[i].Type}
+				var err error
+				if row[i], err = b.bindDefault(cols[i]); err != nil {
+					return nil, err
+				}
 			}
 		}
 		vals.Rows = append(vals.Rows, row)
@@ -391,7 +399,9 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 		}
 		var e Expr
 		if _, ok := a.Expr.(*ast.DefaultExpr); ok {
-			e = &Const{T: cols[i].Type}
+			if e, err = b.bindDefault(cols[i]); err != nil {
+				return nil, err
+			}
 		} else {
 			if e, err = b.bindExpr(a.Expr); err != nil {
 				return nil, err

@@ -228,6 +228,12 @@ const (
 	FnPgRelationIsPublishable
 	FnRegclassIn
 
+	// Sequences (funcs_seq.go).
+	FnNextval
+	FnCurrval
+	FnLastval
+	FnSetval
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )

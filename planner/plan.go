@@ -26,6 +26,9 @@ type Column struct {
 	// NotNull marks a table column declared NOT NULL (INSERT and UPDATE
 	// check it); it is false in result descriptions.
 	NotNull bool
+	// Default is the column's DEFAULT expression as PostgreSQL text (""
+	// = NULL); see defaults.go.
+	Default string
 }
 
 // Catalog resolves tables for the planner. Until storage exists the lead

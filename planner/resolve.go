@@ -356,6 +356,10 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		return b.bindVariadicCommon(x, name)
 	case "extract":
 		return b.bindExtract(x)
+	case "nextval", "currval", "setval":
+		if err := b.checkSequenceArg(x); err != nil {
+			return nil, err
+		}
 	case "nullif":
 		return b.bindNullIf(x)
 	case "trim":

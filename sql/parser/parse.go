@@ -38,11 +38,13 @@ type Statement struct {
 	// StorageParams holds `WITH (name=value, ...)` of CREATE TABLE, which
 	// TiDB does not parse (e.g. "fillfactor=100").
 	StorageParams []string
-	// IndexMethod is the access method of CREATE INDEX .. USING m, removed
-	// from the text given to TiDB.
-	IndexMethod string
-	// Concurrently records CREATE INDEX CONCURRENTLY (removed for TiDB).
-	Concurrently bool
+	// ColumnDefaults maps column names of CREATE TABLE / ALTER TABLE ADD
+	// COLUMN to their DEFAULT expression as written (PostgreSQL text,
+	// removed from what TiDB parses: its DEFAULT takes only literals).
+	ColumnDefaults map[string]string
+	// DefaultPositions are where each of ColumnDefaults starts in Text
+	// (1-based characters), for errors in a default.
+	DefaultPositions map[string]int
 
 	// spans maps each piece of Rewritten back to the user's token (see
 	// Position); ordered by out.
@@ -317,6 +319,7 @@ func mapTiDBError(src, text string, spans []span, toks []token, term *token, err
 // records them in st: WITH (..) storage parameters. (CREATE INDEX has
 // its own parser: index.go.)
 func prepareDDL(r *rewriter, st *Statement) {
+	stripDefaults(r, st)
 	toks := r.toks
 	keep := toks[:0:0]
 	depth := 0

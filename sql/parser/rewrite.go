@@ -472,6 +472,10 @@ func (r *rewriter) word(i, b int) (int, error) {
 
 	if !qualified {
 		switch w {
+		case "default":
+			if n, ok, err := r.defaultClause(i, b); ok || err != nil {
+				return n, err
+			}
 		case "for":
 			// FOR NO KEY UPDATE and FOR KEY SHARE, PostgreSQL's weaker row
 			// locks (they differ only towards foreign-key checks, which

@@ -221,7 +221,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isIndexDDL(toks) {
+	if isIndexDDL(toks) || isSequenceDDL(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -325,6 +325,9 @@ func notSupported(what string) *pgerror.Error {
 
 func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	p := &uparser{src: src, toks: toks, term: term}
+	if isSequenceDDL(toks) {
+		return p.sequenceDDL()
+	}
 	w := toks[0].val
 	p.i = 1
 	switch w {
