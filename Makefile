@@ -25,6 +25,8 @@ FUZZ_TARGETS := \
 	./sql/copyfmt:FuzzParseOptions \
 	./planner:FuzzBuild \
 	./executor/eval:FuzzBuildRun \
+	./executor/eval:FuzzSimilarToEscape \
+	./executor/eval:FuzzJSONOperators \
 	./cmd/nqdb:FuzzParseSize \
 	./storage/pager:FuzzOpenPage \
 	./storage/btree:FuzzTree \

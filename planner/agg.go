@@ -33,6 +33,11 @@ const (
 	AggJSONBAgg
 	AggJSONObjectAgg
 	AggJSONBObjectAgg
+	// Ordered-set aggregates (WITHIN GROUP): Args[0] is the sorted value,
+	// Args[1] the fraction of the percentiles; Order[0] the direction.
+	AggPercentileCont
+	AggPercentileDisc
+	AggMode
 )
 
 // AggCall is one aggregate computed by an Agg node.
@@ -42,6 +47,19 @@ type AggCall struct {
 	Args     []Expr // over the Agg's input row
 	Distinct bool
 	T        *types.T // result type
+	// Filter, when set, admits only the rows for which it is true
+	// (FILTER (WHERE ...)).
+	Filter Expr
+	// Order sorts the rows before they are aggregated (ORDER BY inside
+	// the call); for ordered-set aggregates it is the WITHIN GROUP key.
+	Order []AggOrder
+}
+
+// AggOrder is one ORDER BY item of an aggregate call.
+type AggOrder struct {
+	Expr       Expr
+	Desc       bool
+	NullsFirst bool
 }
 
 // Agg groups the rows of Input by GroupBy and computes Aggs per group. Its
@@ -76,7 +94,11 @@ var aggNames = map[string]bool{
 	"bool_and": true, "bool_or": true, "every": true, "string_agg": true, "array_agg": true,
 	"json_agg": true, "jsonb_agg": true, "json_object_agg": true, "jsonb_object_agg": true,
 	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true, "var_samp": true, "var_pop": true,
+	"percentile_cont": true, "percentile_disc": true, "mode": true,
 }
+
+// orderedSetAggs are the aggregates that need WITHIN GROUP.
+var orderedSetAggs = map[string]bool{"percentile_cont": true, "percentile_disc": true, "mode": true}
 
 // spelledAggName is the aggregate's name as the user wrote it: the TiDB
 // grammar folds stddev and variance into stddev_pop and var_pop (MySQL's
@@ -113,6 +135,37 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 	b.inAgg = true
 	defer func() { b.inAgg = false }()
 	name = b.spelledAggName(name, at)
+	argNodes, mods, err := splitAggMods(argNodes, at)
+	if err != nil {
+		return nil, err
+	}
+	if mods.distinct {
+		distinct = true
+	}
+	if orderedSetAggs[name] != mods.within {
+		// PostgreSQL looks such a call up as a plain function of all
+		// its arguments, and finds none.
+		args, err := b.bindArgs(argNodes)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range mods.order {
+			e, err := b.bindExpr(o.expr)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, e)
+		}
+		s := make([]string, len(args))
+		for i, a := range args {
+			s[i] = a.Type().SQLName
+		}
+		return nil, pgerror.New(pgerror.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(s, ", ")).
+			WithHint("No function matches the given name and argument types. You might need to add explicit type casts.").WithPosition(pos(at))
+	}
+	if mods.within {
+		return b.bindOrderedSetAgg(name, argNodes, distinct, mods, at)
+	}
 	args, err := b.bindArgs(argNodes)
 	if err != nil {
 		return nil, err
@@ -270,6 +323,9 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 			call.Kind, call.T = AggJSONBObjectAgg, types.JSONB
 		}
 	}
+	if err := b.bindAggMods(&call, mods, argNodes); err != nil {
+		return nil, err
+	}
 	b.aggs = append(b.aggs, call)
 	return &aggRef{k: len(b.aggs) - 1, t: call.T}, nil
 }
@@ -277,10 +333,14 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 // isCountStar tells count(*) (TiDB passes a constant 1 argument... and
 // marks nothing) from count(1): only the text can.
 func (b *binder) isCountStar(x *ast.AggregateFuncExpr) bool {
-	if len(x.Args) != 1 {
+	args := x.Args
+	if n := len(args); n > 0 && isAggMods(args[n-1]) {
+		args = args[:n-1]
+	}
+	if len(args) != 1 {
 		return false
 	}
-	v, ok := x.Args[0].(*test_driver.ValueExpr)
+	v, ok := args[0].(*test_driver.ValueExpr)
 	if !ok {
 		return false
 	}

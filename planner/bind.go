@@ -613,6 +613,9 @@ func colName(n ast.ExprNode) (string, int) {
 	case *ast.ColumnNameExpr:
 		return x.Name.Name.O, 2
 	case *ast.FuncCallExpr:
+		if s, st, ok := MarkerColName(x); ok {
+			return s, st
+		}
 		name := funcName(x)
 		switch {
 		case name == "nqdb_cast" && len(x.Args) == 2:

@@ -228,6 +228,21 @@ const (
 	FnPgRelationIsPublishable
 	FnRegclassIn
 
+	// PostgreSQL syntax (funcs_pg.go): JSON operators, SIMILAR TO.
+	FnJSONGet        // json(b) -> text / int
+	FnJSONGetText    // json(b) ->> text / int
+	FnJSONGetPath    // json(b) #> text[]
+	FnJSONGetPathTxt // json(b) #>> text[]
+	FnJSONBContains  // jsonb @> jsonb (and <@ swapped)
+	FnJSONBContained
+	FnJSONBExists    // jsonb ? text
+	FnJSONBExistsAny // jsonb ?| text[]
+	FnJSONBExistsAll // jsonb ?& text[]
+	FnJSONBDelete    // jsonb - text / int / text[]
+	FnJSONBDeletePath
+	FnJSONBConcat // jsonb || jsonb
+	FnSimilarToEscape
+
 	// Sequences (funcs_seq.go).
 	FnNextval
 	FnCurrval

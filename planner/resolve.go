@@ -35,6 +35,9 @@ func (b *binder) binaryOp(name string, l, r Expr, ln, rn ast.Node, at int) (Expr
 // side converted through its output function) as PostgreSQL's
 // textanycat/anytextcat do.
 func (b *binder) concatOp(l, r Expr, ln, rn ast.Node, at int) (Expr, error) {
+	if e, ok, err := b.jsonbConcat(l, r, ln, rn); ok {
+		return e, err
+	}
 	lt, rt := l.Type(), r.Type()
 	if lt.IsArray() || rt.IsArray() {
 		return b.arrayCat(l, r, ln, rn, at)
@@ -346,6 +349,8 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 	switch name {
 	case "nqdb_cast":
 		return b.bindCast(x)
+	case opMarker:
+		return b.bindOpMarker(x)
 	case "nqdb_array":
 		return b.bindArray(x, nil)
 	case "nqdb_subscript":

@@ -27,6 +27,12 @@ type aggState struct {
 	// PostgreSQL's float8_accum), exact sums for integers and numerics.
 	fN, fSx, fSxx float64
 	nsum2         *apd.Decimal
+	// sorted holds the rows of an aggregate with ORDER BY (its arguments
+	// followed by its sort keys), or the values of an ordered-set
+	// aggregate; they are aggregated when the group is complete.
+	sorted [][]types.Datum
+	frac   types.Datum // percentile fraction (first row's)
+	opts   *types.FormatOpts
 }
 
 type group struct {
@@ -112,6 +118,16 @@ func (it *aggIter) consume() error {
 		}
 		for k := range it.n.Aggs {
 			a := &it.n.Aggs[k]
+			if a.Filter != nil {
+				ok, err := it.c.eval(a.Filter)
+				if err != nil {
+					it.c.row = saved
+					return err
+				}
+				if ok != true {
+					continue
+				}
+			}
 			args = args[:0]
 			for _, e := range a.Args {
 				v, err := it.c.eval(e)
@@ -121,7 +137,12 @@ func (it *aggIter) consume() error {
 				}
 				args = append(args, v)
 			}
-			if err := stepAgg(a, &g.states[k], args, it.c.opts); err != nil {
+			if len(a.Order) > 0 {
+				err = it.keepSorted(a, &g.states[k], args)
+			} else {
+				err = stepAgg(a, &g.states[k], args, it.c.opts)
+			}
+			if err != nil {
 				it.c.row = saved
 				return err
 			}
@@ -240,7 +261,7 @@ func stepAgg(a *planner.AggCall, s *aggState, args []types.Datum, opts *types.Fo
 		if s.count > 1 {
 			s.buf = append(s.buf, ", "...)
 		}
-		s.buf = appendJSONString(s.buf, textOfOpts(a.Args[0].Type(), v, opts))
+		s.buf = types.AppendJSONString(s.buf, textOfOpts(a.Args[0].Type(), v, opts))
 		s.buf = append(s.buf, " : "...)
 		s.buf = appendJSONDatum(s.buf, a.Args[1].Type(), args[1], opts)
 	}
@@ -353,6 +374,9 @@ func finalVariance(a *planner.AggCall, s *aggState) (types.Datum, error) {
 
 // finalAgg computes an aggregate's result from its state.
 func finalAgg(a *planner.AggCall, s *aggState) (types.Datum, error) {
+	if len(a.Order) > 0 {
+		return finalSorted(a, s)
+	}
 	switch a.Kind {
 	case planner.AggCountStar, planner.AggCount:
 		return s.count, nil

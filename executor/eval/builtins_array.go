@@ -23,12 +23,8 @@ func init() {
 		return out, nil
 	}
 	impls[planner.FnArrayRemove] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		arr := a[0].(*types.Array)
-		v, err := c.asElem(x.Args[1].Type(), arr.Elem, a[1])
-		if err != nil {
+		arr, v, err := c.arrayElemArg(x, a, 1)
+		if arr == nil || err != nil {
 			return nil, err
 		}
 		out := &types.Array{Elem: arr.Elem, Elems: []any{}}
@@ -40,12 +36,8 @@ func init() {
 		return out, nil
 	}
 	impls[planner.FnArrayReplace] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		arr := a[0].(*types.Array)
-		from, err := c.asElem(x.Args[1].Type(), arr.Elem, a[1])
-		if err != nil {
+		arr, from, err := c.arrayElemArg(x, a, 1)
+		if arr == nil || err != nil {
 			return nil, err
 		}
 		to, err := c.asElem(x.Args[2].Type(), arr.Elem, a[2])
@@ -62,12 +54,8 @@ func init() {
 		return out, nil
 	}
 	impls[planner.FnArrayPosition] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		arr := a[0].(*types.Array)
-		v, err := c.asElem(x.Args[1].Type(), arr.Elem, a[1])
-		if err != nil {
+		arr, v, err := c.arrayElemArg(x, a, 1)
+		if arr == nil || err != nil {
 			return nil, err
 		}
 		start := int64(1)
@@ -85,12 +73,8 @@ func init() {
 		return nil, nil
 	}
 	impls[planner.FnArrayPositions] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		arr := a[0].(*types.Array)
-		v, err := c.asElem(x.Args[1].Type(), arr.Elem, a[1])
-		if err != nil {
+		arr, v, err := c.arrayElemArg(x, a, 1)
+		if arr == nil || err != nil {
 			return nil, err
 		}
 		out := &types.Array{Elem: types.Int4, Elems: []any{}}
@@ -114,6 +98,18 @@ func init() {
 		}
 		return int64(1), nil
 	}
+}
+
+// arrayElemArg returns the array argument a[0] and the element argument
+// a[k] converted to the array's element type; the array is nil when the
+// argument is NULL.
+func (c *evalCtx) arrayElemArg(x *planner.Call, a []types.Datum, k int) (*types.Array, types.Datum, error) {
+	if a[0] == nil {
+		return nil, nil, nil
+	}
+	arr := a[0].(*types.Array)
+	v, err := c.asElem(x.Args[k].Type(), arr.Elem, a[k])
+	return arr, v, err
 }
 
 // asElem converts a value bound as "any" to the array's element type

@@ -95,39 +95,6 @@ func textOfOpts(t *types.T, v types.Datum, o *types.FormatOpts) string {
 	return string(types.AppendText(nil, t, v, o))
 }
 
-// appendJSONString appends s as a JSON string literal (PostgreSQL's
-// escape_json).
-func appendJSONString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		switch ch {
-		case '"':
-			buf = append(buf, '\\', '"')
-		case '\\':
-			buf = append(buf, '\\', '\\')
-		case '\b':
-			buf = append(buf, '\\', 'b')
-		case '\f':
-			buf = append(buf, '\\', 'f')
-		case '\n':
-			buf = append(buf, '\\', 'n')
-		case '\r':
-			buf = append(buf, '\\', 'r')
-		case '\t':
-			buf = append(buf, '\\', 't')
-		default:
-			if ch < 0x20 {
-				buf = append(buf, `\u00`...)
-				buf = append(buf, "0123456789abcdef"[ch>>4], "0123456789abcdef"[ch&15])
-			} else {
-				buf = append(buf, ch)
-			}
-		}
-	}
-	return append(buf, '"')
-}
-
 // appendJSONDatum is to_json: a value as JSON (datum_to_json).
 func appendJSONDatum(buf []byte, t *types.T, v types.Datum, o *types.FormatOpts) []byte {
 	if v == nil {
@@ -143,13 +110,13 @@ func appendJSONDatum(buf []byte, t *types.T, v types.Datum, o *types.FormatOpts)
 	case float64:
 		s := types.AppendText(nil, t, x, o)
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return appendJSONString(buf, string(s))
+			return types.AppendJSONString(buf, string(s))
 		}
 		return append(buf, s...)
 	case *apd.Decimal:
 		s := types.AppendText(nil, t, x, o)
 		if x.Form != apd.Finite {
-			return appendJSONString(buf, string(s))
+			return types.AppendJSONString(buf, string(s))
 		}
 		return append(buf, s...)
 	case types.JSONVal:
@@ -164,9 +131,9 @@ func appendJSONDatum(buf []byte, t *types.T, v types.Datum, o *types.FormatOpts)
 		}
 		return append(buf, ']')
 	case types.TimestampVal, types.TimestampTZVal, types.DateVal:
-		return appendJSONString(buf, isoDatetime(t, v, o))
+		return types.AppendJSONString(buf, isoDatetime(t, v, o))
 	}
-	return appendJSONString(buf, textOfOpts(t, v, o))
+	return types.AppendJSONString(buf, textOfOpts(t, v, o))
 }
 
 // isoDatetime is the XSD/ISO 8601 form json uses for dates and times.
@@ -204,7 +171,7 @@ func fnJSONBuildObject(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datu
 		if i > 0 {
 			buf = append(buf, ", "...)
 		}
-		buf = appendJSONString(buf, textOfOpts(kt, a[i], c.opts))
+		buf = types.AppendJSONString(buf, textOfOpts(kt, a[i], c.opts))
 		buf = append(buf, " : "...)
 		buf = appendJSONDatum(buf, x.Args[i+1].Type(), a[i+1], c.opts)
 	}
@@ -310,7 +277,7 @@ func (p *jsonScan) value() *jsonNode {
 
 func (n *jsonNode) scalarText() string {
 	if n.kind == 's' {
-		return string(appendJSONString(nil, n.str))
+		return string(types.AppendJSONString(nil, n.str))
 	}
 	return n.raw
 }
@@ -324,7 +291,7 @@ func (n *jsonNode) appendJSONB(buf []byte) []byte {
 			if i > 0 {
 				buf = append(buf, ", "...)
 			}
-			buf = appendJSONString(buf, k)
+			buf = types.AppendJSONString(buf, k)
 			buf = append(buf, ": "...)
 			buf = n.vals[i].appendJSONB(buf)
 		}
@@ -352,7 +319,7 @@ func (n *jsonNode) appendCompact(buf []byte) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendJSONString(buf, k)
+			buf = types.AppendJSONString(buf, k)
 			buf = append(buf, ':')
 			buf = n.vals[i].appendCompact(buf)
 		}
@@ -378,44 +345,28 @@ func (n *jsonNode) appendPretty(buf []byte, level int) []byte {
 			buf = append(buf, "    "...)
 		}
 	}
-	switch n.kind {
-	case 'o':
-		if len(n.keys) == 0 {
-			// PostgreSQL breaks the line inside an empty container too.
-			buf = append(buf, '{')
-			indent(level)
-			return append(buf, '}')
-		}
-		buf = append(buf, '{')
-		for i, k := range n.keys {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			indent(level + 1)
-			buf = appendJSONString(buf, k)
-			buf = append(buf, ": "...)
-			buf = n.vals[i].appendPretty(buf, level+1)
-		}
-		indent(level)
-		return append(buf, '}')
-	case 'a':
-		if len(n.vals) == 0 {
-			buf = append(buf, '[')
-			indent(level)
-			return append(buf, ']')
-		}
-		buf = append(buf, '[')
-		for i, v := range n.vals {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			indent(level + 1)
-			buf = v.appendPretty(buf, level+1)
-		}
-		indent(level)
-		return append(buf, ']')
+	if n.kind != 'o' && n.kind != 'a' {
+		return append(buf, n.scalarText()...)
 	}
-	return append(buf, n.scalarText()...)
+	open, close := byte('['), byte(']')
+	if n.kind == 'o' {
+		open, close = '{', '}'
+	}
+	buf = append(buf, open)
+	for i, v := range n.vals {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		indent(level + 1)
+		if n.kind == 'o' {
+			buf = types.AppendJSONString(buf, n.keys[i])
+			buf = append(buf, ": "...)
+		}
+		buf = v.appendPretty(buf, level+1)
+	}
+	// PostgreSQL breaks the line inside an empty container too.
+	indent(level)
+	return append(buf, close)
 }
 
 func (n *jsonNode) stripNulls() {

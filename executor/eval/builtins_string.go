@@ -617,7 +617,7 @@ func fnDecode(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error)
 				i++
 				continue
 			}
-			hi, ok := unhexDigit(ch)
+			hi, ok := types.Unhex(ch)
 			if !ok {
 				r, _ := utf8.DecodeRuneInString(s[i:])
 				return nil, pgerror.New(pgerror.InvalidParameterValue, "invalid hexadecimal digit: \"%s\"", string(r))
@@ -625,7 +625,7 @@ func fnDecode(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error)
 			if i+1 >= len(s) {
 				return nil, pgerror.New(pgerror.InvalidParameterValue, "invalid hexadecimal data: odd number of digits")
 			}
-			lo, ok := unhexDigit(s[i+1])
+			lo, ok := types.Unhex(s[i+1])
 			if !ok {
 				r, _ := utf8.DecodeRuneInString(s[i+1:])
 				return nil, pgerror.New(pgerror.InvalidParameterValue, "invalid hexadecimal digit: \"%s\"", string(r))
@@ -660,18 +660,6 @@ func fnDecode(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error)
 }
 
 func isOct(c byte) bool { return c >= '0' && c <= '7' }
-
-func unhexDigit(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
 
 // decodeBase64 is PostgreSQL's pg_b64_decode: whitespace ignored, '='
 // only at the end.

@@ -239,18 +239,16 @@ func fnDateTrunc(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, err
 	}
 	f := toFields(us)
 	switch u {
-	case "millennium":
-		if f.year > 0 {
-			f.year = (f.year+999)/1000*1000 - 999
-		} else {
-			f.year = -((999-(f.year-1))/1000*1000 - 1)
+	case "millennium", "century":
+		// Periods count from year 1 (and backwards from 1 BC).
+		span := 1000
+		if u == "century" {
+			span = 100
 		}
-		f.mon, f.mday, f.hour, f.min, f.sec, f.usec = 1, 1, 0, 0, 0, 0
-	case "century":
 		if f.year > 0 {
-			f.year = (f.year+99)/100*100 - 99
+			f.year = (f.year+span-1)/span*span - span + 1
 		} else {
-			f.year = -((99-(f.year-1))/100*100 - 1)
+			f.year = -((span-1-(f.year-1))/span*span - 1)
 		}
 		f.mon, f.mday, f.hour, f.min, f.sec, f.usec = 1, 1, 0, 0, 0, 0
 	case "decade":
@@ -505,14 +503,20 @@ func datePart(c *evalCtx, x *planner.Call, a []types.Datum, numeric bool) (types
 			whole = jd
 			break
 		}
-		// Julian day plus the fraction of the day, exact.
-		r := new(apd.Decimal)
-		numCtx.Quo(r, apd.New(local-day*usPerDay, 0), apd.New(usPerDay, 0))
-		numCtx.Add(r, r, apd.New(jd, 0))
+		// Julian day plus the fraction of the day, with numeric
+		// division's result scale (as timestamp_part_common computes it).
+		q, err := numDiv(apd.New(local-day*usPerDay, 0), apd.New(usPerDay, 0))
+		if err != nil {
+			return nil, err
+		}
+		r, err := numAdd(apd.New(jd, 0), q.(*apd.Decimal), false)
+		if err != nil {
+			return nil, err
+		}
 		if numeric {
 			return r, nil
 		}
-		fv, _ := r.Float64()
+		fv, _ := r.(*apd.Decimal).Float64()
 		return fv, nil
 	case "timezone":
 		if !tz {

@@ -16,8 +16,10 @@ import (
 // FuzzBuildRun feeds random statements through parse, Build and Run: no
 // input may panic, and every error must be a *pgerror.Error.
 func FuzzBuildRun(f *testing.F) {
-	for _, c := range loadCorpus(f, "testdata/exprs.txt") {
-		f.Add(c.sql)
+	for _, file := range []string{"testdata/exprs.txt", "testdata/syntax.txt"} {
+		for _, c := range loadCorpus(f, file) {
+			f.Add(c.sql)
+		}
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
 		if len(sql) > 2000 || strings.Contains(strings.ToLower(sql), "pg_sleep") {

@@ -26,7 +26,16 @@
 //     ~ and friends become REGEXP, IS [NOT] DISTINCT FROM becomes <=>,
 //     OFFSET without LIMIT and FETCH FIRST become LIMIT, set-returning
 //     functions in FROM become LATERAL derived tables, COLLATE clauses are
-//     dropped. DDL column types are mapped to TiDB types that merely parse;
+//     dropped. rewrite_pg.go adds the constructs that need operand extents
+//     (found with PostgreSQL's gram.y precedences): JSON operators become
+//     OpFunc calls, || gets parentheses where TiDB would bind it tighter
+//     than + - * /, AT TIME ZONE becomes timezone(z, x), SIMILAR TO
+//     becomes REGEXP similar_to_escape(p), EXTRACT/SUBSTRING/OVERLAY with
+//     keywords become plain calls, aggregate DISTINCT/ORDER BY/FILTER/
+//     WITHIN GROUP travel in a trailing AggModsFunc argument, and VALUES
+//     in FROM becomes a UNION ALL whose column alias list is moved into
+//     the select list after parsing.
+//     DDL column types are mapped to TiDB types that merely parse;
 //     the PostgreSQL type as written is kept in Statement.ColumnTypes.
 //
 // Every rewritten fragment remembers the user's token it came from, so a

@@ -216,6 +216,16 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 		return syntaxErrorAt(src, &toks[0])
 	}
 	st.AST = stmts[0]
+	if r.aggs > 0 {
+		st.AST.Accept(aggUnwrapper{})
+	}
+	if strings.Contains(text, "lateral") {
+		var v aliasLister
+		st.AST.Accept(&v)
+		if v.err != nil {
+			return v.err
+		}
+	}
 	if len(params) > 0 {
 		numberParams(st.AST, params)
 	}

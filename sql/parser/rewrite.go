@@ -52,6 +52,9 @@ type rewriter struct {
 	// colTypes collects PostgreSQL column types seen in DDL.
 	colTypes map[string]string
 	ddl      bool
+	// aggs counts aggregate calls wrapped in aggFunc (unwrapped after
+	// parsing).
+	aggs int
 }
 
 type parenState struct {
@@ -266,6 +269,11 @@ func (r *rewriter) self(i int) (int, error) {
 	t := &r.toks[i]
 	switch t.val {
 	case "(":
+		if r.fromPosition(i) {
+			if n, ok, err := r.fromParen(i, len(r.toks)); ok || err != nil {
+				return n, err
+			}
+		}
 		p := piece{text: "(", orig: t.pos, origEnd: t.end, space: r.gapBefore(i), open: '('}
 		if len(r.pieces) > 0 && r.pieces[len(r.pieces)-1].text == ArraySubqueryFunc {
 			// the subquery needs its own parentheses inside the call
@@ -304,7 +312,14 @@ func (r *rewriter) self(i int) (int, error) {
 func (r *rewriter) operator(i, b int) (int, error) {
 	t := &r.toks[i]
 	switch t.val {
-	case "?", "$", "@", "#", "&&", "@>", "<@", "?|", "?&", "#>", "#>>", "-|-":
+	case "||":
+		return r.genericOp(i, b)
+	case "->", "->>", "#>", "#>>", "@>", "<@", "?", "?|", "?&", "#-":
+		if r.pieceEndsOperand(len(r.pieces) - 1) {
+			return r.genericOp(i, b)
+		}
+		return 0, r.syntaxErrAt(i)
+	case "$", "@", "#", "&&", "-|-":
 		// Operators TiDB would misread (? is its parameter marker, @ a
 		// user variable); we do not support them yet.
 		return 0, r.syntaxErrAt(i)
@@ -408,8 +423,10 @@ func (r *rewriter) typecast(i int) (int, error) {
 // operandStart finds the first piece of the primary expression that ends
 // with the last piece: a literal, parameter, (qualified) name, function
 // call, parenthesised expression or subscripted expression.
-func (r *rewriter) operandStart() int {
-	j := len(r.pieces) - 1
+func (r *rewriter) operandStart() int { return r.operandStartAt(len(r.pieces) - 1) }
+
+// operandStartAt is operandStart for the operand ending at piece j.
+func (r *rewriter) operandStartAt(j int) int {
 	for j >= 0 {
 		p := &r.pieces[j]
 		if p.close != 0 {
@@ -547,6 +564,14 @@ func (r *rewriter) word(i, b int) (int, error) {
 			}
 		case "offset":
 			return r.offset(i, b)
+		case "at":
+			if next.is("time") && r.tok(i+2).is("zone") && r.operandEnds() {
+				return r.atTimeZone(i, b)
+			}
+		case "similar":
+			if next.is("to") {
+				return r.similarTo(i, b)
+			}
 		case "limit":
 			if next.is("all") {
 				return i + 2, nil
@@ -601,6 +626,15 @@ func (r *rewriter) word(i, b int) (int, error) {
 		text := quoteIdent(w)
 		if grammarFuncs[w] || pgKeywords[w] == 'C' || pgKeywords[w] == 'T' || pgKeywords[w] == 'R' {
 			text = w
+		}
+		if n, ok, err := r.sqlSyntaxFunc(i, b); ok || err != nil {
+			return n, err
+		}
+		if n, ok, err := r.aggCall(i, b, text); ok || err != nil {
+			if ok && err == nil {
+				r.aggs++
+			}
+			return n, err
 		}
 		r.add(piece{text: text, orig: t.pos, origEnd: t.end, space: sp || r.needSpace(text), name: true})
 		return i + 1, nil

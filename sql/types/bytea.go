@@ -17,7 +17,8 @@ func appendByteaHex(buf []byte, b []byte) []byte {
 	return buf
 }
 
-func unhex(c byte) (byte, bool) {
+// Unhex is the value of one hexadecimal digit (either case).
+func Unhex(c byte) (byte, bool) {
 	switch {
 	case c >= '0' && c <= '9':
 		return c - '0', true
@@ -40,7 +41,7 @@ func parseBytea(s string) (Datum, error) {
 				i++
 				continue
 			}
-			hi, ok := unhex(c)
+			hi, ok := Unhex(c)
 			if !ok {
 				return nil, errHexDigit(s[i:])
 			}
@@ -48,7 +49,7 @@ func parseBytea(s string) (Datum, error) {
 			if i >= len(s) {
 				return nil, pgerror.New(pgerror.InvalidParameterValue, "invalid hexadecimal data: odd number of digits")
 			}
-			lo, ok := unhex(s[i])
+			lo, ok := Unhex(s[i])
 			if !ok {
 				return nil, errHexDigit(s[i:])
 			}
@@ -114,8 +115,8 @@ func parseUUID(s string) (Datum, error) {
 		if i+1 >= len(s) {
 			return nil, errSyntax("uuid", s)
 		}
-		hi, ok1 := unhex(s[i])
-		lo, ok2 := unhex(s[i+1])
+		hi, ok1 := Unhex(s[i])
+		lo, ok2 := Unhex(s[i+1])
 		if !ok1 || !ok2 {
 			return nil, errSyntax("uuid", s)
 		}

@@ -428,7 +428,7 @@ func hex4(s string) (rune, bool) {
 	}
 	var r rune
 	for k := 0; k < 4; k++ {
-		h, ok := unhex(s[k])
+		h, ok := Unhex(s[k])
 		if !ok {
 			return 0, false
 		}
@@ -557,7 +557,7 @@ func appendJSONValue(buf []byte, v *jsonValue) []byte {
 		}
 		return append(buf, v.str...)
 	case jString:
-		return appendJSONString(buf, v.str)
+		return AppendJSONString(buf, v.str)
 	case jArray:
 		buf = append(buf, '[')
 		for i := range v.arr {
@@ -573,7 +573,7 @@ func appendJSONValue(buf []byte, v *jsonValue) []byte {
 			if i > 0 {
 				buf = append(buf, ", "...)
 			}
-			buf = appendJSONString(buf, v.keys[i])
+			buf = AppendJSONString(buf, v.keys[i])
 			buf = append(buf, ": "...)
 			buf = appendJSONValue(buf, &v.vals[i])
 		}
@@ -581,8 +581,9 @@ func appendJSONValue(buf []byte, v *jsonValue) []byte {
 	}
 }
 
-// appendJSONString is escape_json.
-func appendJSONString(buf []byte, s string) []byte {
+// AppendJSONString appends s as a JSON string literal, quoted and escaped
+// as PostgreSQL's escape_json does.
+func AppendJSONString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]

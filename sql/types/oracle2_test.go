@@ -191,8 +191,8 @@ func TestOracleBinaryInput(t *testing.T) {
 func hexDecode(s string) ([]byte, error) {
 	out := make([]byte, len(s)/2)
 	for i := range out {
-		hi, ok1 := unhex(s[2*i])
-		lo, ok2 := unhex(s[2*i+1])
+		hi, ok1 := Unhex(s[2*i])
+		lo, ok2 := Unhex(s[2*i+1])
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("bad hex %q", s)
 		}
