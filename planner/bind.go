@@ -104,6 +104,17 @@ type binder struct {
 	// keepUnknown leaves unknown literals in the select list unresolved
 	// (set-operation branches resolve them across branches).
 	keepUnknown bool
+	// outer is the enclosing query's binder, whose scope (and its own
+	// outer ones) a subquery's expressions may refer to.
+	outer *binder
+	// correlated is set when this query refers to an enclosing one.
+	correlated bool
+	// derivedOf is the query whose FROM holds this one (a derived table
+	// runs inside it), nil otherwise.
+	derivedOf *binder
+	// outerRefsOutsideWhere is set when a subquery referred to this
+	// query's columns from outside WHERE and JOIN conditions.
+	outerRefsOutsideWhere bool
 }
 
 // scope is the set of columns visible to expressions: the output of the
@@ -304,6 +315,11 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 	}
 	var root Node
+	if (len(b.aggs) > 0 || groups != nil || having != nil) && b.outerRefsOutsideWhere {
+		// The select list is rewritten over the aggregate's output, which
+		// outer references into the FROM rows would not follow.
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "correlated subqueries outside WHERE in a query with GROUP BY or aggregates are not supported yet")
+	}
 	if len(b.aggs) > 0 || groups != nil || having != nil {
 		if input == nil {
 			input = &Result{Where: where}
@@ -848,8 +864,14 @@ func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 		}
 	}
 	if match < 0 {
+		if ref, err := b.findOuter(name, tbl); err != nil || ref != nil {
+			if err != nil {
+				return nil, pgerror.From(err).WithPosition(pos(x))
+			}
+			return ref, nil
+		}
 		if tbl != "" {
-			found := false
+			found := b.outerHasTable(tbl)
 			for _, c := range b.scope.cols {
 				found = found || c.table == tbl
 			}

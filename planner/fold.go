@@ -153,7 +153,7 @@ func evalConst(e Expr, t *types.T) (Expr, error) {
 // fold returns e with its constant subexpressions evaluated.
 func fold(e Expr) (Expr, error) {
 	switch x := e.(type) {
-	case *Const, *Param, *ColumnRef, *ArrayElem, *aggRef:
+	case *Const, *Param, *ColumnRef, *OuterRef, *ArrayElem, *aggRef:
 		return e, nil
 	case *SubPlan:
 		if err := foldNode(x.Plan); err != nil {

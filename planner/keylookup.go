@@ -169,7 +169,8 @@ func keyColumn(e Expr) (int, bool) {
 // isRuntimeConstant: a constant or parameter, possibly cast.
 func isRuntimeConstant(e Expr) bool {
 	switch x := e.(type) {
-	case *Const, *Param:
+	case *Const, *Param, *OuterRef:
+		// An outer reference is fixed while a correlated subquery runs.
 		return true
 	case *Cast:
 		return isRuntimeConstant(x.X)

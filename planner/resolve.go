@@ -355,6 +355,8 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		return b.bindArray(x, nil)
 	case "nqdb_subscript":
 		return b.bindSubscript(x)
+	case "nqdb_array_subquery":
+		return b.bindArraySubquery(x)
 	case "nqdb_any", "nqdb_all":
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", strings.ToUpper(name[5:])).WithPosition(pos(x))
 	case "coalesce", "greatest", "least":

@@ -25,6 +25,9 @@ type evalCtx struct {
 	elem types.Datum
 	// subResults caches the rows of uncorrelated subqueries for the run.
 	subResults map[*planner.SubPlan][]types.Datum
+	// outer holds the enclosing queries' current rows while a correlated
+	// subquery runs: outer[0] is the row of the query it appears in.
+	outer [][]types.Datum
 }
 
 // implFn implements an operator or function. args are the evaluated
@@ -60,6 +63,8 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		return c.params[x.Idx], nil
 	case *planner.ColumnRef:
 		return c.row[x.Idx], nil
+	case *planner.OuterRef:
+		return c.outer[x.Level-1][x.Idx], nil
 	case *planner.Call:
 		return c.evalCall(x)
 	case *planner.Cast:
@@ -316,14 +321,19 @@ func (c *evalCtx) evalScalarArrayOp(x *planner.ScalarArrayOp) (types.Datum, erro
 	return !x.Any, nil
 }
 
-// subRows runs an uncorrelated subquery once per Run and keeps the first
-// column of its rows (all a SubPlan needs). Scalar subqueries stop after
+// subRows runs a subquery and keeps the first column of its rows (all a
+// SubPlan needs): an uncorrelated one once per Run, a correlated one for
+// each row it is evaluated on. Scalar subqueries stop after
 // the second row and exists ones after the first.
 func (c *evalCtx) subRows(x *planner.SubPlan) ([]types.Datum, error) {
 	if v, ok := c.subResults[x]; ok {
 		return v, nil
 	}
-	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params}
+	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params, outer: c.outer}
+	if x.Correlated {
+		// Run for the current row; nothing is cached.
+		sub.outer = append([][]types.Datum{c.row}, c.outer...)
+	}
 	it, err := sub.build(x.Plan)
 	if err != nil {
 		return nil, err
@@ -353,6 +363,9 @@ func (c *evalCtx) subRows(x *planner.SubPlan) ([]types.Datum, error) {
 		}
 		vals = append(vals, v)
 	}
+	if x.Correlated {
+		return vals, nil
+	}
 	if c.subResults == nil {
 		c.subResults = map[*planner.SubPlan][]types.Datum{}
 	}
@@ -376,6 +389,8 @@ func (c *evalCtx) evalSubPlan(x *planner.SubPlan) (types.Datum, error) {
 		return vals[0], nil
 	case planner.SubExists:
 		return len(vals) > 0, nil
+	case planner.SubArray:
+		return &types.Array{Elem: x.T.Elem, Elems: vals}, nil
 	}
 	any := x.Kind == planner.SubAny
 	if len(vals) == 0 {

@@ -39,7 +39,7 @@ func isNumberType(t *T) bool {
 
 func isOidType(t *T) bool {
 	switch t.OID {
-	case OidOid, OidRegclass, OidRegtype, OidRegproc:
+	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
 		return true
 	}
 	return false
@@ -342,7 +342,7 @@ func castInt(v int64, from, to *T) (Datum, error) {
 			return int64(int32(uint32(v))), nil
 		}
 		return checkIntRange(v, to)
-	case OidOid, OidRegclass, OidRegtype, OidRegproc:
+	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
 		if from.OID == OidInt8 && (v < 0 || v > math.MaxUint32) {
 			return nil, pgerror.New(pgerror.NumericValueOutOfRange, "OID out of range")
 		}

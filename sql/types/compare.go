@@ -17,7 +17,7 @@ func Compare(t *T, a, b Datum) int {
 	switch t.OID {
 	case OidBool:
 		return cmpBool(a.(bool), b.(bool))
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc:
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
 		return cmpInt(a.(int64), b.(int64))
 	case OidFloat4, OidFloat8:
 		return compareFloat(a.(float64), b.(float64))

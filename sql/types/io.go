@@ -88,6 +88,13 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 			return append(buf, rt.SQLName...)
 		}
 		return appendInt(buf, d.(int64))
+	case OidRegnamespace:
+		// regnamespaceout: the built-in schemas by name (the only ones
+		// nqdb has), anything else as the number.
+		if n, ok := namespaceNames[d.(int64)]; ok {
+			return append(buf, n...)
+		}
+		return appendInt(buf, d.(int64))
 	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegproc:
 		return appendInt(buf, d.(int64))
 	case OidFloat4:
@@ -154,6 +161,13 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 		return parseInt(s, 64, "bigint")
 	case OidRegtype:
 		return parseRegtype(s)
+	case OidRegnamespace:
+		for oid, n := range namespaceNames {
+			if n == s {
+				return oid, nil
+			}
+		}
+		return parseOid(s)
 	case OidOid, OidRegclass, OidRegproc:
 		return parseOid(s)
 	case OidFloat4:
@@ -272,3 +286,6 @@ func parseRegtype(s string) (Datum, error) {
 	}
 	return int64(typ.OID), nil
 }
+
+// namespaceNames are the schemas every database has, by OID.
+var namespaceNames = map[int64]string{11: "pg_catalog", 99: "pg_toast", 2200: "public"}

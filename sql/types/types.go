@@ -75,13 +75,15 @@ const (
 	OidNumeric     OID = 1700
 	OidRegclass    OID = 2205
 	OidRegtype     OID = 2206
-	OidUUID        OID = 2950
-	OidJSONB       OID = 3802
-	OidVoid        OID = 2278
-	OidRecord      OID = 2249
-	OidAny         OID = 2276
-	OidAnyElement  OID = 2283
-	OidAnyArray    OID = 2277
+	// OidRegnamespace is regnamespace: a schema's OID shown by name.
+	OidRegnamespace OID = 4089
+	OidUUID         OID = 2950
+	OidJSONB        OID = 3802
+	OidVoid         OID = 2278
+	OidRecord       OID = 2249
+	OidAny          OID = 2276
+	OidAnyElement   OID = 2283
+	OidAnyArray     OID = 2277
 
 	OidBoolArray        OID = 1000
 	OidByteaArray       OID = 1001
@@ -139,34 +141,35 @@ type T struct {
 
 // Built-in types. Array types are linked to their elements in init.
 var (
-	Unknown     = &T{OID: OidUnknown, Name: "unknown", SQLName: "unknown", Len: -2, Category: CatUnknown}
-	Bool        = &T{OID: OidBool, Name: "bool", SQLName: "boolean", Len: 1, Category: CatBool, Preferred: true}
-	Bytea       = &T{OID: OidBytea, Name: "bytea", SQLName: "bytea", Len: -1, Category: CatUser}
-	Char        = &T{OID: OidChar, Name: "char", SQLName: "\"char\"", Len: 1, Category: CatString}
-	Name        = &T{OID: OidName, Name: "name", SQLName: "name", Len: 64, Category: CatString}
-	Int8        = &T{OID: OidInt8, Name: "int8", SQLName: "bigint", Len: 8, Category: CatNumeric}
-	Int2        = &T{OID: OidInt2, Name: "int2", SQLName: "smallint", Len: 2, Category: CatNumeric}
-	Int4        = &T{OID: OidInt4, Name: "int4", SQLName: "integer", Len: 4, Category: CatNumeric}
-	Text        = &T{OID: OidText, Name: "text", SQLName: "text", Len: -1, Category: CatString, Preferred: true}
-	Oid         = &T{OID: OidOid, Name: "oid", SQLName: "oid", Len: 4, Category: CatNumeric, Preferred: true}
-	Regclass    = &T{OID: OidRegclass, Name: "regclass", SQLName: "regclass", Len: 4, Category: CatNumeric}
-	Regtype     = &T{OID: OidRegtype, Name: "regtype", SQLName: "regtype", Len: 4, Category: CatNumeric}
-	Regproc     = &T{OID: OidRegproc, Name: "regproc", SQLName: "regproc", Len: 4, Category: CatNumeric}
-	JSON        = &T{OID: OidJSON, Name: "json", SQLName: "json", Len: -1, Category: CatUser}
-	JSONB       = &T{OID: OidJSONB, Name: "jsonb", SQLName: "jsonb", Len: -1, Category: CatUser}
-	Float4      = &T{OID: OidFloat4, Name: "float4", SQLName: "real", Len: 4, Category: CatNumeric}
-	Float8      = &T{OID: OidFloat8, Name: "float8", SQLName: "double precision", Len: 8, Category: CatNumeric, Preferred: true}
-	Bpchar      = &T{OID: OidBpchar, Name: "bpchar", SQLName: "character", Len: -1, Category: CatString}
-	Varchar     = &T{OID: OidVarchar, Name: "varchar", SQLName: "character varying", Len: -1, Category: CatString}
-	Date        = &T{OID: OidDate, Name: "date", SQLName: "date", Len: 4, Category: CatDatetime}
-	Time        = &T{OID: OidTime, Name: "time", SQLName: "time without time zone", Len: 8, Category: CatDatetime}
-	Timestamp   = &T{OID: OidTimestamp, Name: "timestamp", SQLName: "timestamp without time zone", Len: 8, Category: CatDatetime}
-	TimestampTZ = &T{OID: OidTimestampTZ, Name: "timestamptz", SQLName: "timestamp with time zone", Len: 8, Category: CatDatetime, Preferred: true}
-	Interval    = &T{OID: OidInterval, Name: "interval", SQLName: "interval", Len: 16, Category: CatTimespan, Preferred: true}
-	Numeric     = &T{OID: OidNumeric, Name: "numeric", SQLName: "numeric", Len: -1, Category: CatNumeric}
-	UUID        = &T{OID: OidUUID, Name: "uuid", SQLName: "uuid", Len: 16, Category: CatUser}
-	Void        = &T{OID: OidVoid, Name: "void", SQLName: "void", Len: 4, Category: CatPseudo}
-	Record      = &T{OID: OidRecord, Name: "record", SQLName: "record", Len: -1, Category: CatPseudo}
+	Unknown      = &T{OID: OidUnknown, Name: "unknown", SQLName: "unknown", Len: -2, Category: CatUnknown}
+	Bool         = &T{OID: OidBool, Name: "bool", SQLName: "boolean", Len: 1, Category: CatBool, Preferred: true}
+	Bytea        = &T{OID: OidBytea, Name: "bytea", SQLName: "bytea", Len: -1, Category: CatUser}
+	Char         = &T{OID: OidChar, Name: "char", SQLName: "\"char\"", Len: 1, Category: CatString}
+	Name         = &T{OID: OidName, Name: "name", SQLName: "name", Len: 64, Category: CatString}
+	Int8         = &T{OID: OidInt8, Name: "int8", SQLName: "bigint", Len: 8, Category: CatNumeric}
+	Int2         = &T{OID: OidInt2, Name: "int2", SQLName: "smallint", Len: 2, Category: CatNumeric}
+	Int4         = &T{OID: OidInt4, Name: "int4", SQLName: "integer", Len: 4, Category: CatNumeric}
+	Text         = &T{OID: OidText, Name: "text", SQLName: "text", Len: -1, Category: CatString, Preferred: true}
+	Oid          = &T{OID: OidOid, Name: "oid", SQLName: "oid", Len: 4, Category: CatNumeric, Preferred: true}
+	Regclass     = &T{OID: OidRegclass, Name: "regclass", SQLName: "regclass", Len: 4, Category: CatNumeric}
+	Regtype      = &T{OID: OidRegtype, Name: "regtype", SQLName: "regtype", Len: 4, Category: CatNumeric}
+	Regproc      = &T{OID: OidRegproc, Name: "regproc", SQLName: "regproc", Len: 4, Category: CatNumeric}
+	Regnamespace = &T{OID: OidRegnamespace, Name: "regnamespace", SQLName: "regnamespace", Len: 4, Category: CatNumeric}
+	JSON         = &T{OID: OidJSON, Name: "json", SQLName: "json", Len: -1, Category: CatUser}
+	JSONB        = &T{OID: OidJSONB, Name: "jsonb", SQLName: "jsonb", Len: -1, Category: CatUser}
+	Float4       = &T{OID: OidFloat4, Name: "float4", SQLName: "real", Len: 4, Category: CatNumeric}
+	Float8       = &T{OID: OidFloat8, Name: "float8", SQLName: "double precision", Len: 8, Category: CatNumeric, Preferred: true}
+	Bpchar       = &T{OID: OidBpchar, Name: "bpchar", SQLName: "character", Len: -1, Category: CatString}
+	Varchar      = &T{OID: OidVarchar, Name: "varchar", SQLName: "character varying", Len: -1, Category: CatString}
+	Date         = &T{OID: OidDate, Name: "date", SQLName: "date", Len: 4, Category: CatDatetime}
+	Time         = &T{OID: OidTime, Name: "time", SQLName: "time without time zone", Len: 8, Category: CatDatetime}
+	Timestamp    = &T{OID: OidTimestamp, Name: "timestamp", SQLName: "timestamp without time zone", Len: 8, Category: CatDatetime}
+	TimestampTZ  = &T{OID: OidTimestampTZ, Name: "timestamptz", SQLName: "timestamp with time zone", Len: 8, Category: CatDatetime, Preferred: true}
+	Interval     = &T{OID: OidInterval, Name: "interval", SQLName: "interval", Len: 16, Category: CatTimespan, Preferred: true}
+	Numeric      = &T{OID: OidNumeric, Name: "numeric", SQLName: "numeric", Len: -1, Category: CatNumeric}
+	UUID         = &T{OID: OidUUID, Name: "uuid", SQLName: "uuid", Len: 16, Category: CatUser}
+	Void         = &T{OID: OidVoid, Name: "void", SQLName: "void", Len: 4, Category: CatPseudo}
+	Record       = &T{OID: OidRecord, Name: "record", SQLName: "record", Len: -1, Category: CatPseudo}
 
 	BoolArray        = arrayOf(OidBoolArray, Bool)
 	ByteaArray       = arrayOf(OidByteaArray, Bytea)
@@ -201,7 +204,7 @@ var byOID = map[OID]*T{}
 var byName = map[string]*T{}
 
 func init() {
-	all := []*T{Unknown, Bool, Bytea, Char, Name, Int8, Int2, Int4, Text, Oid, Regclass, Regtype, Regproc,
+	all := []*T{Unknown, Bool, Bytea, Char, Name, Int8, Int2, Int4, Text, Oid, Regclass, Regtype, Regproc, Regnamespace,
 		JSON, JSONB, Float4, Float8, Bpchar, Varchar, Date, Time, Timestamp, TimestampTZ, Interval, Numeric,
 		UUID, Void, Record,
 		BoolArray, ByteaArray, NameArray, Int2Array, Int4Array, TextArray, BpcharArray, VarcharArray,
