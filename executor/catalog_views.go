@@ -1,11 +1,10 @@
 package executor
 
 import (
-	"strings"
-
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
 	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 )
 
 // The glue between the session's catalog and executor/pgcatalog's
@@ -112,48 +111,7 @@ func (s *Session) CatalogRegclass(name string) (uint32, bool) {
 
 // splitRegclassName splits a dotted name into identifiers, unquoting quoted
 // parts and folding the others to lower case; nil when malformed.
-func splitRegclassName(name string) []string {
-	var parts []string
-	for len(name) > 0 {
-		var part string
-		if name[0] == '"' {
-			var b strings.Builder
-			i := 1
-			for ; i < len(name); i++ {
-				if name[i] == '"' {
-					if i+1 < len(name) && name[i+1] == '"' {
-						b.WriteByte('"')
-						i++
-						continue
-					}
-					break
-				}
-				b.WriteByte(name[i])
-			}
-			if i >= len(name) {
-				return nil
-			}
-			part, name = b.String(), name[i+1:]
-		} else {
-			j := strings.IndexByte(name, '.')
-			if j < 0 {
-				j = len(name)
-			}
-			part, name = strings.ToLower(strings.TrimSpace(name[:j])), name[j:]
-		}
-		if part == "" {
-			return nil
-		}
-		parts = append(parts, part)
-		if len(name) > 0 {
-			if name[0] != '.' || len(name) == 1 {
-				return nil
-			}
-			name = name[1:]
-		}
-	}
-	return parts
-}
+func splitRegclassName(name string) []string { return parser.SplitQualifiedName(name) }
 
 // TxidCurrent implements eval.CatalogEnv: the storage transaction's id
 // (txid_current() opens the transaction, as in PostgreSQL it assigns one).

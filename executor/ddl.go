@@ -46,7 +46,7 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			if err != nil {
 				return nil, err
 			}
-			col := planner.Column{Name: name, Type: t, Typmod: typmod, Default: stmt.ColumnDefaults[name]}
+			col := planner.Column{Name: name, Type: t, Typmod: typmod, Default: displayDefault(stmt.ColumnDefaults[name], t)}
 			if st := serialTypes[tname]; st != nil {
 				if col.Default != "" {
 					return nil, pgerror.New(pgerror.SyntaxError, "multiple default values specified for column \"%s\" of table \"%s\"", name, n.Table.Name.O)
@@ -518,4 +518,23 @@ func (s *Session) finishCreateTable(ctx context.Context, n *ast.CreateTableStmt,
 		}
 	}
 	return s.addUniqueConstraints(ctx, n)
+}
+
+// displayDefault gives a string literal default the explicit cast
+// PostgreSQL shows for it (pg_get_expr: 'x'::text, 'x'::character
+// varying), so psql's \d prints the same; the text still binds the same.
+func displayDefault(text string, t *types.T) string {
+	if len(text) < 2 || text[0] != '\'' || text[len(text)-1] != '\'' ||
+		strings.Count(strings.ReplaceAll(text[1:len(text)-1], "''", ""), "'") != 0 {
+		return text
+	}
+	switch t.OID {
+	case types.OidText:
+		return text + "::text"
+	case types.OidVarchar:
+		return text + "::character varying"
+	case types.OidBpchar:
+		return text + "::bpchar"
+	}
+	return text
 }

@@ -173,30 +173,46 @@ func (o *oneRow) Next() ([]types.Datum, error) {
 
 func (o *oneRow) Close() { o.done = true }
 
-// lookupSequence resolves a sequence name (nextval's argument, possibly
-// schema-qualified and quoted as PostgreSQL's regclass input allows).
-func (s *Session) lookupSequence(name string) (*tableDef, error) {
-	parts := splitRegclassName(name)
-	if len(parts) == 0 || len(parts) > 3 {
-		return nil, pgerror.New(pgerror.InvalidName, "invalid name syntax")
-	}
-	rel, schema := parts[len(parts)-1], ""
-	if len(parts) > 1 {
-		schema = parts[len(parts)-2]
-	}
-	t, err := s.lookup(schema, rel)
-	if err != nil {
-		return nil, err
+// lookupSequence resolves nextval's argument: a name (possibly
+// schema-qualified and quoted, as PostgreSQL's regclass input allows) or
+// an OID.
+func (s *Session) lookupSequence(seq types.Datum) (*tableDef, error) {
+	var t *tableDef
+	switch v := seq.(type) {
+	case int64:
+		for _, r := range s.visibleRelations() {
+			if int64(r.oid) == v {
+				t = r
+			}
+		}
+		if t == nil {
+			return nil, pgerror.New(pgerror.UndefinedTable, "could not open relation with OID %d", v)
+		}
+	case string:
+		parts := splitRegclassName(v)
+		if len(parts) == 0 || len(parts) > 3 {
+			return nil, pgerror.New(pgerror.InvalidName, "invalid name syntax")
+		}
+		rel, schema := parts[len(parts)-1], ""
+		if len(parts) > 1 {
+			schema = parts[len(parts)-2]
+		}
+		var err error
+		if t, err = s.lookup(schema, rel); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, pgerror.New(pgerror.InvalidParameterValue, "not a sequence reference")
 	}
 	if t.seq == nil {
-		return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a sequence", rel)
+		return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a sequence", t.name)
 	}
 	return t, nil
 }
 
 // NextVal implements eval.SequenceEnv: nextval(name).
-func (s *Session) NextVal(name string) (int64, error) {
-	t, err := s.lookupSequence(name)
+func (s *Session) NextVal(seq types.Datum) (int64, error) {
+	t, err := s.lookupSequence(seq)
 	if err != nil {
 		return 0, err
 	}
@@ -260,8 +276,8 @@ func (s *Session) noteSeq(oid uint32, v int64) {
 }
 
 // CurrVal implements eval.SequenceEnv: currval(name).
-func (s *Session) CurrVal(name string) (int64, error) {
-	t, err := s.lookupSequence(name)
+func (s *Session) CurrVal(seq types.Datum) (int64, error) {
+	t, err := s.lookupSequence(seq)
 	if err != nil {
 		return 0, err
 	}
@@ -281,8 +297,8 @@ func (s *Session) LastVal() (int64, error) {
 }
 
 // SetVal implements eval.SequenceEnv: setval(name, v [, is_called]).
-func (s *Session) SetVal(name string, v int64, isCalled bool) (int64, error) {
-	t, err := s.lookupSequence(name)
+func (s *Session) SetVal(seq types.Datum, v int64, isCalled bool) (int64, error) {
+	t, err := s.lookupSequence(seq)
 	if err != nil {
 		return 0, err
 	}
@@ -600,7 +616,7 @@ func (s *Session) serialSequences(ctx context.Context, t *tableDef, serial map[s
 		if err := s.createSequence(ctx, "", name, def); err != nil {
 			return err
 		}
-		t.cols[i].Default = "nextval('" + strings.ReplaceAll(name, "'", "''") + "')"
+		t.cols[i].Default = "nextval('" + strings.ReplaceAll(name, "'", "''") + "'::regclass)"
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -112,6 +113,12 @@ type binder struct {
 	// derivedOf is the query whose FROM holds this one (a derived table
 	// runs inside it), nil otherwise.
 	derivedOf *binder
+	// lateralScope is the scope of the FROM items left of the one being
+	// bound (for LATERAL); lateralUsed reports that it referred to them.
+	lateralScope *scope
+	lateralUsed  bool
+	// usedAsOuter is set on a binder whose scope a nested query used.
+	usedAsOuter bool
 	// outerRefsOutsideWhere is set when a subquery referred to this
 	// query's columns from outside WHERE and JOIN conditions.
 	outerRefsOutsideWhere bool
@@ -314,6 +321,10 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			return nil, nil, err
 		}
 	}
+	if where != nil && containsSRF(where) {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "set-returning functions are not allowed in WHERE").
+			WithPosition(srfPosition(s.Where))
+	}
 	var root Node
 	if (len(b.aggs) > 0 || groups != nil || having != nil) && b.outerRefsOutsideWhere {
 		// The select list is rewritten over the aggregate's output, which
@@ -340,7 +351,23 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			root = &Filter{Input: root, Cond: having}
 		}
-		root = &Project{Input: root, Exprs: exprs}
+		if ps, err := b.projectSet(root, exprs, false); err != nil {
+			return nil, nil, err
+		} else if ps != nil {
+			root = ps
+		} else {
+			root = &Project{Input: root, Exprs: exprs}
+		}
+	} else if ps, err := b.projectSet(input, exprs, false); err != nil || ps != nil {
+		if err != nil {
+			return nil, nil, err
+		}
+		if ps.Input == nil {
+			ps.Input = &Result{Where: where}
+		} else if where != nil {
+			ps.Input = &Filter{Input: ps.Input, Cond: where}
+		}
+		root = ps
 	} else if input == nil {
 		root = &Result{Exprs: exprs, Where: where}
 	} else {
@@ -478,15 +505,21 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 	if err != nil || j.Right == nil {
 		return left, ls, err
 	}
+	b.lateralScope = ls
 	right, rs, err := b.buildFromItem(j.Right)
+	lateral := b.lateralUsed
+	b.lateralScope, b.lateralUsed = nil, false
 	if err != nil {
 		return nil, nil, err
+	}
+	if lateral && j.Tp == ast.RightJoin {
+		return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "invalid reference to FROM-clause entry in a LATERAL item of a RIGHT JOIN")
 	}
 	if j.NaturalJoin || len(j.Using) > 0 {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "NATURAL and USING joins are not supported yet")
 	}
 	sc := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
-	join := &Join{Left: left, Right: right, Types: append(append([]*types.T{}, left.Output()...), right.Output()...)}
+	join := &Join{Left: left, Right: right, Types: append(append([]*types.T{}, left.Output()...), right.Output()...), Lateral: lateral}
 	switch j.Tp {
 	case ast.LeftJoin:
 		join.Kind = LeftJoin
@@ -544,7 +577,24 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		}
 		return scan, sc, nil
 	case *ast.SelectStmt, *ast.SetOprStmt:
-		n, cols, err := b.buildNested(src.(ast.ResultSetNode), false, "FROM item")
+		var n Node
+		var cols []Column
+		var err error
+		if ts.Lateral && b.lateralScope != nil {
+			// LATERAL (and a function in FROM, which sql/parser writes as
+			// a LATERAL derived table) sees the FROM items to its left:
+			// they are an outer level whose row is the join's left row.
+			left := &binder{scope: b.lateralScope, outer: b.outer, derivedOf: b}
+			var sub *binder
+			sub, n, cols, err = b.nestedBinder(src.(ast.ResultSetNode), false, "FROM item", left, nil)
+			if err == nil {
+				// Any outer reference counts: its level numbering includes the
+				// left row, which the join then pushes.
+				b.lateralUsed = sub.correlated
+			}
+		} else {
+			n, cols, err = b.buildNested(src.(ast.ResultSetNode), false, "FROM item")
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -1360,6 +1410,11 @@ func (b *binder) coerce(e Expr, t *types.T, typmod int32, explicit bool, n ast.N
 			if t.OID == types.OidAny {
 				return e, nil
 			}
+			if t.OID == types.OidRegclass {
+				if c, ok, err := b.regclassLiteral(x.Val.(string), n); ok || err != nil {
+					return c, err
+				}
+			}
 			v, err := types.ParseText(t, x.Val.(string), b.fo)
 			if err != nil {
 				return nil, errAt(err, n)
@@ -1392,4 +1447,32 @@ func (b *binder) coerce(e Expr, t *types.T, typmod int32, explicit bool, n ast.N
 		return nil, err
 	}
 	return &Cast{X: e, To: t, Typmod: typmod, Explicit: explicit}, nil
+}
+
+// regclassLiteral resolves a relation name written as a regclass literal
+// ('t'::regclass) when the query is bound, as PostgreSQL's regclassin
+// does; ok is false for a numeric OID, which parses as a number.
+func (b *binder) regclassLiteral(s string, n ast.Node) (Expr, bool, error) {
+	if s == "" || s[0] >= '0' && s[0] <= '9' || s == "-" {
+		return nil, false, nil
+	}
+	parts := parser.SplitQualifiedName(s)
+	if len(parts) == 0 || len(parts) > 3 {
+		return nil, true, errAt(pgerror.New(pgerror.InvalidName, "invalid name syntax"), n)
+	}
+	schema := ""
+	if len(parts) > 1 {
+		schema = parts[len(parts)-2]
+	}
+	if b.cat == nil {
+		return nil, true, errAt(pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", s), n)
+	}
+	t, err := b.cat.LookupTable(schema, parts[len(parts)-1])
+	if err != nil {
+		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
+			return nil, true, errAt(pgerror.New(pe.Code, "%s", pe.Message), n)
+		}
+		return nil, true, err
+	}
+	return &Const{Val: int64(t.OID()), T: types.Regclass}, true, nil
 }

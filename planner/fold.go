@@ -97,6 +97,9 @@ func foldNode(n Node) error {
 	case *Project:
 		err = foldNode(x.Input)
 		fl(x.Exprs)
+	case *ProjectSet:
+		err = foldNode(x.Input)
+		fl(x.Exprs)
 	case *Limit:
 		err = foldNode(x.Input)
 		x.Offset, x.Count = fe(x.Offset), fe(x.Count)

@@ -249,6 +249,15 @@ const (
 	FnLastval
 	FnSetval
 
+	// Set-returning functions (srf.go).
+	FnGenerateSeries
+	FnGenerateSeriesTS
+	FnUnnest
+	FnGenerateSubscripts
+	FnJSONArrayElements
+	FnJSONArrayElementsText
+	FnStringToTable
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )

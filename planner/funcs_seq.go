@@ -11,15 +11,18 @@ import (
 
 // Sequence functions (implementations: executor/eval/builtins_seq.go,
 // through the session: eval.SequenceEnv). PostgreSQL declares the
-// sequence argument regclass; nqdb takes its name as text, which is what
-// a literal 'seq' or a serial column's default passes.
+// sequence argument regclass; nqdb also takes the name as text (a
+// literal 'seq' resolves to that overload, text being the preferred
+// string type), so a name that is not resolved at binding still works.
 func init() {
 	T, I8, B := types.Text, types.Int8, types.Bool
-	addFn("nextval", FnNextval, I8, T).Volatility = Volatile
-	addFn("currval", FnCurrval, I8, T).Volatility = Volatile
+	for _, seq := range []*types.T{T, types.Regclass} {
+		addFn("nextval", FnNextval, I8, seq).Volatility = Volatile
+		addFn("currval", FnCurrval, I8, seq).Volatility = Volatile
+		addFn("setval", FnSetval, I8, seq, I8).Volatility = Volatile
+		addFn("setval", FnSetval, I8, seq, I8, B).Volatility = Volatile
+	}
 	addFn("lastval", FnLastval, I8).Volatility = Volatile
-	addFn("setval", FnSetval, I8, T, I8).Volatility = Volatile
-	addFn("setval", FnSetval, I8, T, I8, B).Volatility = Volatile
 }
 
 // checkSequenceArg resolves a sequence named by a literal when the call is

@@ -46,6 +46,8 @@ func useKeys(n Node) {
 		useKeys(x.Input)
 	case *Project:
 		useKeys(x.Input)
+	case *ProjectSet:
+		useKeys(x.Input)
 	case *Limit:
 		useKeys(x.Input)
 	case *Sort:

@@ -123,6 +123,9 @@ type Join struct {
 	Kind        JoinKind
 	Cond        Expr
 	Types       []*types.T
+	// Lateral: Right refers to Left's columns (OuterRef level 1) and is
+	// run again for each left row.
+	Lateral bool
 }
 
 // Output implements Node.

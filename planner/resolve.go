@@ -133,6 +133,9 @@ func (b *binder) finishCall(f *Func, args []Expr, nodes []ast.Node) (Expr, error
 	if ret == nil {
 		ret = args[0].Type()
 	}
+	if f.ID == FnUnnest && args[0].Type().Elem != nil {
+		ret = args[0].Type().Elem // anyarray -> anyelement
+	}
 	return &Call{Fn: f, Args: args, T: ret}, nil
 }
 

@@ -74,6 +74,7 @@ func (b *binder) findOuter(name, tbl string) (*OuterRef, error) {
 				d.correlated = true
 			}
 		}
+		o.usedAsOuter = true
 		if o.clause != "WHERE" && o.clause != "JOIN conditions" {
 			o.outerRefsOutsideWhere = true
 		}

@@ -7,12 +7,13 @@ import (
 )
 
 // SequenceEnv is implemented by an Env with sequences (the executor's
-// Session): nextval, currval, lastval and setval.
+// Session): nextval, currval, lastval and setval. seq is the sequence's
+// name (text) or OID (regclass, int64).
 type SequenceEnv interface {
-	NextVal(name string) (int64, error)
-	CurrVal(name string) (int64, error)
+	NextVal(seq types.Datum) (int64, error)
+	CurrVal(seq types.Datum) (int64, error)
 	LastVal() (int64, error)
-	SetVal(name string, v int64, isCalled bool) (int64, error)
+	SetVal(seq types.Datum, v int64, isCalled bool) (int64, error)
 }
 
 func seqEnv(c *evalCtx) (SequenceEnv, error) {
@@ -28,14 +29,14 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return se.NextVal(a[0].(string))
+		return se.NextVal(a[0])
 	}
 	impls[planner.FnCurrval] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		se, err := seqEnv(c)
 		if err != nil {
 			return nil, err
 		}
-		return se.CurrVal(a[0].(string))
+		return se.CurrVal(a[0])
 	}
 	impls[planner.FnLastval] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		se, err := seqEnv(c)
@@ -53,6 +54,6 @@ func init() {
 		if len(a) > 2 {
 			called = a[2].(bool)
 		}
-		return se.SetVal(a[0].(string), a[1].(int64), called)
+		return se.SetVal(a[0], a[1].(int64), called)
 	}
 }

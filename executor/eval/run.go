@@ -221,6 +221,10 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x.Lateral {
+			// The right side is built for each left row (joinIter.next).
+			return &joinIter{c: c, n: x, outer: l, nl: len(x.Left.Output()), nr: len(x.Right.Output()), loaded: true}, nil
+		}
 		r, err := c.build(x.Right)
 		if err != nil {
 			l.close()
@@ -255,6 +259,12 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return nil, err
 		}
 		return &projectIter{c: c, in: in, exprs: x.Exprs}, nil
+	case *planner.ProjectSet:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &projectSetIter{c: c, in: in, n: x}, nil
 	case *planner.Limit:
 		in, err := c.build(x.Input)
 		if err != nil {
@@ -699,6 +709,11 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				return nil, err
 			}
 			it.cur, it.pos, it.matched = row, 0, false
+			if it.n.Lateral {
+				if err := it.loadLateral(row); err != nil {
+					return nil, err
+				}
+			}
 		}
 		for it.pos < len(it.innerRows) {
 			in := it.innerRows[it.pos]
@@ -735,7 +750,9 @@ func (it *joinIter) next() ([]types.Datum, error) {
 func (it *joinIter) close() {
 	it.loaded, it.innerRows, it.cur = true, nil, nil
 	it.outer.close()
-	it.inner.close()
+	if it.inner != nil {
+		it.inner.close()
+	}
 }
 
 // combine concatenates an outer and an inner row (nil inner = NULLs) in
@@ -749,4 +766,28 @@ func (it *joinIter) combine(outer, inner []types.Datum) []types.Datum {
 	copy(row, l)
 	copy(row[it.nl:], r)
 	return row
+}
+
+// loadLateral runs a LATERAL join's right side for the left row: its
+// outer references of level 1 read that row.
+func (it *joinIter) loadLateral(left []types.Datum) error {
+	c := it.c
+	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params,
+		outer: append([][]types.Datum{left}, c.outer...)}
+	r, err := sub.build(it.n.Right)
+	if err != nil {
+		return err
+	}
+	defer r.close()
+	it.innerRows = it.innerRows[:0]
+	for {
+		row, err := r.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		it.innerRows = append(it.innerRows, row)
+	}
 }

@@ -14,6 +14,7 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_namespace":            buildNamespace,
 	"pg_class":                buildClass,
 	"pg_attribute":            buildAttribute,
+	"pg_attrdef":              buildAttrdef,
 	"pg_type":                 buildType,
 	"pg_index":                buildIndex,
 	"pg_constraint":           buildConstraint,
@@ -270,7 +271,28 @@ func attRow(b *builder, rel uint32, num int, c planner.Column) {
 	b.add("attrelid", rel, "attname", c.Name, "atttypid", t.OID, "attstattarget", -1, "attlen", t.Len,
 		"attnum", num, "attndims", ndims, "attcacheoff", -1, "atttypmod", c.Typmod, "attbyval", typByVal(t),
 		"attalign", align, "attstorage", storage, "attnotnull", c.NotNull, "attislocal", true,
-		"attcollation", typCollation(t))
+		"attcollation", typCollation(t), "atthasdef", c.Default != "")
+}
+
+// attrdefOIDBase numbers pg_attrdef rows (the executor stores no OID for
+// a default; only joins on adrelid and adnum use them).
+const attrdefOIDBase = 1 << 29
+
+// buildAttrdef lists the column defaults; adbin holds the default's
+// PostgreSQL text (pg_node_tree is text in nqdb, and pg_get_expr returns
+// it as it is).
+func buildAttrdef(b *builder, src Source) {
+	ts := sortedTables(src)
+	k := 0
+	for i := range ts {
+		for j, c := range ts[i].Columns {
+			if c.Default == "" {
+				continue
+			}
+			k++
+			b.add("oid", uint32(attrdefOIDBase+k), "adrelid", ts[i].OID, "adnum", j+1, "adbin", c.Default)
+		}
+	}
 }
 
 func buildAttribute(b *builder, src Source) {

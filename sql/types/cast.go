@@ -76,7 +76,10 @@ func CanCast(from, to *T) (implicit, explicit bool) {
 		return numericRank(from) < numericRank(to), true
 	}
 	if (isIntType(from) || isOidType(from)) && isOidType(to) {
-		return isIntType(from), true
+		// oid and each reg* type convert implicitly both ways (binary
+		// coercible in pg_cast), so `attrelid = 't'::regclass` compares
+		// as oid; one reg* type to another only explicitly.
+		return isIntType(from) || from.OID == OidOid || to.OID == OidOid, true
 	}
 	if isOidType(from) && (to.OID == OidInt4 || to.OID == OidInt8) {
 		return false, true

@@ -1,0 +1,38 @@
+-- Set-returning functions in the select list and in FROM.
+select generate_series(1, 3);
+select generate_series(1, 10, 3) as g, 'x' as c;
+select * from generate_series(5, 1, -2) as g;
+select g * 2 from generate_series(1, 4) g where g % 2 = 0;
+select * from generate_series(1, 3) as t(n) order by n desc;
+select generate_series(1, 2), generate_series(1, 3);
+select generate_series(1, 0);
+select generate_series(1, 3, 0);
+select generate_series(9223372036854775806, 9223372036854775807);
+select generate_series('2024-01-30'::timestamp, '2024-05-01', '1 month');
+select generate_series('2024-01-01 00:00'::timestamptz, '2024-01-01 02:00', '45 minutes');
+select unnest(array[1, 2, null, 4]);
+select unnest('{a,b}'::text[]) as x order by x desc;
+select * from unnest(array['x', 'y']) u;
+select generate_subscripts(array['a', 'b', 'c'], 1);
+select jsonb_array_elements('[1, "a", {"b": null}, null]');
+select jsonb_array_elements_text('[1, "a", {"b": null}, null]');
+select json_array_elements('[1, "a"]');
+select jsonb_array_elements('{"a": 1}');
+select string_to_table('a,b,,c', ',');
+select count(*) from generate_series(1, 1000);
+select sum(g) from generate_series(1, 100) g;
+select generate_series(1, 3) limit 2;
+select 1 where generate_series(1, 2) > 1;
+select generate_series(1, count(*)) from generate_series(1, 3);
+create table t (id int, tags text[]);
+insert into t values (1, '{a,b}'), (2, '{}'), (3, null);
+select id, unnest(tags) from t order by id, 2;
+select t.id, s from t, generate_series(1, t.id) s order by 1, 2;
+select id, (select count(*) from unnest(tags)) from t order by id;
+select id, (select string_agg(x, '-') from unnest(tags) x) from t order by id;
+-- LATERAL
+select t.id, x from t, lateral (select t.id * 10 as x) s order by 1;
+select t.id, x from t left join lateral (select u as x from unnest(t.tags) u) s on true order by 1, 2;
+select t.id, n from t cross join lateral (select count(*) as n from unnest(t.tags)) c order by 1;
+select id, (select max(g) from generate_series(1, t.id) g) from t order by id;
+select d.id, s from t d, lateral (select string_agg(x, '+') as s from unnest(d.tags) x where x > (select min(y) from unnest(d.tags) y)) q order by 1;
