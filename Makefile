@@ -27,6 +27,8 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzBuildRun \
 	./executor/eval:FuzzSimilarToEscape \
 	./executor/eval:FuzzJSONOperators \
+	./executor/eval:FuzzLikePrefixRange \
+	./executor:FuzzKeySpans \
 	./cmd/nqdb:FuzzParseSize \
 	./storage/pager:FuzzOpenPage \
 	./storage/btree:FuzzTree \

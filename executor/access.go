@@ -296,42 +296,6 @@ func ioError(err error) error {
 // PrimaryKey implements planner.KeyedTable.
 func (t *tableDef) PrimaryKey() []int { return t.pk }
 
-// Lookup implements eval.TableAccess: a point read by primary key, or a
-// key range of the primary key or of a secondary index.
-func (a *tableAccess) Lookup(ctx context.Context, index int, key []types.Datum) (eval.KeyedRows, error) {
-	r := &lookupRows{types: a.t.types}
-	for _, v := range key {
-		if v == nil {
-			return r, nil // = NULL matches nothing
-		}
-	}
-	if index > 0 {
-		ix := a.resolveIndex(a.planned, index)
-		if ix == nil || len(key) > len(ix.cols) {
-			return a.Scan(ctx)
-		}
-		return a.lookupIndex(ctx, ix, key)
-	}
-	if a.t.pk == nil || len(key) > len(a.t.pk) {
-		return a.Scan(ctx)
-	}
-	if len(key) < len(a.t.pk) {
-		return a.lookupPrimaryRange(ctx, key)
-	}
-	k, err := rowcodec.EncodeKey(nil, a.t.pkTypes, key)
-	if err != nil {
-		return nil, err
-	}
-	v, found, err := a.tx.Get(a.t.tree, k)
-	if err != nil {
-		return nil, storageError(err)
-	}
-	if found {
-		r.key, r.val = string(k), v
-	}
-	return r, nil
-}
-
 // lookupRows yields the one row a Lookup found, if any.
 type lookupRows struct {
 	types []*types.T

@@ -273,32 +273,6 @@ func (r *indexRows) Next() ([]types.Datum, error) {
 func (r *indexRows) Key() string { return r.key }
 func (r *indexRows) Close()      { r.it.Close() }
 
-// lookupIndex reads the rows of ix whose leading columns equal vals.
-func (a *tableAccess) lookupIndex(ctx context.Context, ix *indexDef, vals []types.Datum) (*indexRows, error) {
-	prefix, err := rowcodec.EncodeKey(nil, ix.types[:len(vals)], vals)
-	if err != nil {
-		return nil, err
-	}
-	it, err := a.tx.Scan(ctx, ix.tree, prefix, prefixEnd(prefix))
-	if err != nil {
-		return nil, storageError(err)
-	}
-	return &indexRows{a: a, it: it, types: a.t.types}, nil
-}
-
-// lookupPrimaryRange reads the rows whose primary key starts with vals.
-func (a *tableAccess) lookupPrimaryRange(ctx context.Context, vals []types.Datum) (*keyedRows, error) {
-	prefix, err := rowcodec.EncodeKey(nil, a.t.pkTypes[:len(vals)], vals)
-	if err != nil {
-		return nil, err
-	}
-	it, err := a.tx.Scan(ctx, a.t.tree, prefix, prefixEnd(prefix))
-	if err != nil {
-		return nil, storageError(err)
-	}
-	return &keyedRows{it: it, types: a.t.types}, nil
-}
-
 // entrySource yields index or table entries in the order a scan produces
 // them; bulkBuild may open it twice.
 type entrySource func() (next func() (key, val []byte, ok bool, err error), closeFn func(), err error)

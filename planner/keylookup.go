@@ -22,20 +22,48 @@ type Index struct {
 
 // KeyLookup is an access path: the rows whose key (the primary key when
 // Index is 0, else the secondary index Indexes()[Index-1]) has Values as
-// its leading columns. Fewer values than key columns read a key range.
+// its leading columns. Fewer values than key columns read a key range,
+// which conditions on the next key column (the one after Values) narrow
+// further: Lower and Upper bound it, In lists the values it may take (a
+// union of lookups), Like bounds it by the literal prefix of patterns.
+// All of them must hold; the executor reads the tightest range they
+// allow, in key order (NULLS LAST), or backwards with Reverse. Bounds may
+// be loose, never too tight: the Filter above re-checks every row.
 type KeyLookup struct {
 	Index  int
 	Values []Expr
+	Lower  []KeyBound
+	Upper  []KeyBound
+	In     []Expr
+	Like   []KeyLike
+	// Reverse reads the keys in descending order (NULLs first), for an
+	// ORDER BY ... DESC that the key satisfies.
+	Reverse bool
 }
 
-// useKeys is the key-lookup rule: a scan filtered by `col = value` on the
-// leading columns of the primary key or of a secondary index, where each
-// value is a constant or parameter, reads just those keys (Scan.Key), as
-// PostgreSQL's index scans do for pgbench's statements. The filter stays
+// KeyBound is one bound of a key range: Value is a constant or parameter
+// of the key column's key type; a NULL value matches nothing.
+type KeyBound struct {
+	Value     Expr
+	Inclusive bool
+}
+
+// KeyLike is `col LIKE Pattern ESCAPE Escape` on a text key column: the
+// pattern's literal prefix (evaluated at run time) bounds the column.
+type KeyLike struct {
+	Pattern, Escape Expr
+}
+
+// useKeys is the key-lookup rule: a scan filtered by conditions on the
+// leading columns of the primary key or of a secondary index (`col =
+// value` on a prefix, then a range, IN list or LIKE prefix on the next
+// column), where each value is a constant or parameter, reads just those
+// keys (Scan.Key), as PostgreSQL's index scans do. The filter stays
 // above the scan and re-checks each row. UPDATE and DELETE get the same
-// from their WHERE clause. Range conditions and costs are the planner
-// issue's; this rule prefers the access path that pins the most key
-// columns, a full primary key first.
+// from their WHERE clause. Below a LIMIT, an ORDER BY the key's order
+// satisfies drops its Sort (see keyorder.go). There are no costs: the
+// rule prefers the access path that pins the most key columns (see
+// pathScore).
 func useKeys(n Node) {
 	switch x := n.(type) {
 	case *Filter:
@@ -50,6 +78,7 @@ func useKeys(n Node) {
 		useKeys(x.Input)
 	case *Limit:
 		useKeys(x.Input)
+		x.Input = dropSort(x.Input)
 	case *Sort:
 		useKeys(x.Input)
 	case *LockRows:
@@ -74,6 +103,34 @@ func useKeys(n Node) {
 	}
 }
 
+// pathScore ranks an access path: a whole unique key first (at most one
+// row), then the number of key columns pinned by equality, then an IN
+// list over a range (LIKE counts as a range) over nothing on the next
+// column, then a unique key over a non-unique one, and the primary key
+// over a secondary index (no second lookup per row).
+func pathScore(eq, next, keyLen int, unique, primary bool) int {
+	s := eq * 1000
+	if unique && eq == keyLen {
+		s += 1_000_000
+	}
+	s += next * 100
+	if unique {
+		s += 10
+	}
+	if primary {
+		s++
+	}
+	return s
+}
+
+// Kinds of condition on the key column after the equality prefix, in
+// pathScore's order.
+const (
+	nextNone = iota
+	nextRange
+	nextIn
+)
+
 // chooseKey returns the best key lookup cond (over t's columns) allows,
 // or nil.
 func chooseKey(t Table, cond Expr) *KeyLookup {
@@ -81,8 +138,8 @@ func chooseKey(t Table, cond Expr) *KeyLookup {
 	if !ok || cond == nil {
 		return nil
 	}
-	eq := equalities(t, cond)
-	if len(eq) == 0 {
+	cc := conditions(t, cond)
+	if len(cc) == 0 {
 		return nil
 	}
 	var best *KeyLookup
@@ -90,27 +147,29 @@ func chooseKey(t Table, cond Expr) *KeyLookup {
 	consider := func(index int, cols []int, unique bool) {
 		vals := make([]Expr, 0, len(cols))
 		for _, c := range cols {
-			v := eq[c]
-			if v == nil {
+			cs := cc[c]
+			if cs == nil || cs.eq == nil {
 				break
 			}
-			vals = append(vals, v)
+			vals = append(vals, cs.eq)
 		}
-		if len(vals) == 0 {
+		k := &KeyLookup{Index: index, Values: vals}
+		next := nextNone
+		if len(vals) < len(cols) {
+			if cs := cc[cols[len(vals)]]; cs != nil {
+				switch {
+				case cs.in != nil:
+					k.In, next = cs.in, nextIn
+				case len(cs.lower)+len(cs.upper)+len(cs.like) > 0:
+					k.Lower, k.Upper, k.Like, next = cs.lower, cs.upper, cs.like, nextRange
+				}
+			}
+		}
+		if len(vals) == 0 && next == nextNone {
 			return
 		}
-		// A whole unique key finds at most one row: better than any
-		// prefix. Otherwise more pinned columns are better; the primary
-		// key wins ties (no second lookup per row).
-		score := 2 * len(vals)
-		if len(vals) == len(cols) && unique {
-			score += 1000
-		}
-		if index == 0 {
-			score++
-		}
-		if score > bestScore {
-			best, bestScore = &KeyLookup{Index: index, Values: vals}, score
+		if score := pathScore(len(vals), next, len(cols), unique, index == 0); score > bestScore {
+			best, bestScore = k, score
 		}
 	}
 	if pk := kt.PrimaryKey(); len(pk) > 0 {
@@ -122,50 +181,214 @@ func chooseKey(t Table, cond Expr) *KeyLookup {
 	return best
 }
 
+// colConds are the conditions a filter puts on one column that a key
+// lookup can use.
+type colConds struct {
+	eq           Expr
+	lower, upper []KeyBound
+	in           []Expr
+	like         []KeyLike
+}
+
 // equalities maps each column of t that cond requires to equal a
 // constant or parameter (of the column's key type) to that value.
 func equalities(t Table, cond Expr) map[int]Expr {
-	cols := t.Columns()
 	eq := map[int]Expr{}
+	for c, cs := range conditions(t, cond) {
+		if cs.eq != nil {
+			eq[c] = cs.eq
+		}
+	}
+	return eq
+}
+
+// conditions collects, for each column of t, the conjuncts of cond that
+// compare it with a constant or parameter of the column's key type:
+// `=`, `<`, `<=`, `>`, `>=` (BETWEEN is bound as two of those), an OR of
+// `=` over one column (IN lists), and LIKE on text columns.
+func conditions(t Table, cond Expr) map[int]*colConds {
+	cols := t.Columns()
+	out := map[int]*colConds{}
+	get := func(c int) *colConds {
+		cs := out[c]
+		if cs == nil {
+			cs = &colConds{}
+			out[c] = cs
+		}
+		return cs
+	}
 	var visit func(e Expr)
 	visit = func(e Expr) {
 		switch x := e.(type) {
 		case *BoolExpr:
-			if x.Op == And {
+			switch x.Op {
+			case And:
 				for _, a := range x.Args {
 					visit(a)
 				}
+			case Or:
+				if col, vals, ok := inList(cols, x.Args); ok {
+					if cs := get(col); cs.in == nil || len(vals) < len(cs.in) {
+						cs.in = vals
+					}
+				}
 			}
 		case *Call:
-			if x.Fn.ID != FnEq || len(x.Args) != 2 {
+			if x.Fn.ID == FnLike && len(x.Args) == 3 {
+				col, ok := keyColumn(x.Args[0])
+				if ok && col < len(cols) && isLikeKeyType(cols[col].Type) &&
+					isRuntimeConstant(x.Args[1]) && isRuntimeConstant(x.Args[2]) {
+					cs := get(col)
+					cs.like = append(cs.like, KeyLike{Pattern: x.Args[1], Escape: x.Args[2]})
+				}
 				return
 			}
-			for i := 0; i < 2; i++ {
-				col, ok := keyColumn(x.Args[i])
-				if !ok || col >= len(cols) {
-					continue
-				}
-				if v := x.Args[1-i]; isRuntimeConstant(v) && sameKeyType(cols[col].Type, v.Type()) {
-					eq[col] = v
-				}
+			col, v, op, ok := comparison(cols, x)
+			if !ok {
+				return
+			}
+			cs := get(col)
+			switch op {
+			case FnEq:
+				cs.eq = v
+			case FnLt, FnLe:
+				cs.upper = append(cs.upper, KeyBound{Value: v, Inclusive: op == FnLe})
+			case FnGt, FnGe:
+				cs.lower = append(cs.lower, KeyBound{Value: v, Inclusive: op == FnGe})
 			}
 		}
 	}
 	visit(cond)
-	return eq
+	return out
 }
 
-// keyColumn sees through a widening integer cast of a column reference.
+// comparison recognizes `col op value` and `value op col` for op one of
+// = < <= > >=, with value a constant or parameter of the column's key
+// type; op is returned as if the column were on the left.
+func comparison(cols []Column, x *Call) (col int, v Expr, op FuncID, ok bool) {
+	op = x.Fn.ID
+	switch op {
+	case FnEq, FnLt, FnLe, FnGt, FnGe:
+	default:
+		return 0, nil, 0, false
+	}
+	if len(x.Args) != 2 {
+		return 0, nil, 0, false
+	}
+	for i := 0; i < 2; i++ {
+		c, isCol := keyColumn(x.Args[i])
+		if !isCol || c >= len(cols) {
+			continue
+		}
+		v := x.Args[1-i]
+		if !isRuntimeConstant(v) || !sameKeyType(cols[c].Type, v.Type()) {
+			continue
+		}
+		if op != FnEq && !isRangeKeyType(cols[c].Type) {
+			continue
+		}
+		if i == 1 {
+			op = commute(op)
+		}
+		return c, v, op, true
+	}
+	return 0, nil, 0, false
+}
+
+// commute turns `value op col` into `col op' value`.
+func commute(op FuncID) FuncID {
+	switch op {
+	case FnLt:
+		return FnGt
+	case FnLe:
+		return FnGe
+	case FnGt:
+		return FnLt
+	case FnGe:
+		return FnLe
+	}
+	return op
+}
+
+// inList recognizes an IN list as the binder writes it: an OR of `col =
+// value` over one column.
+func inList(cols []Column, args []Expr) (int, []Expr, bool) {
+	col := -1
+	vals := make([]Expr, 0, len(args))
+	for _, a := range args {
+		c, ok := a.(*Call)
+		if !ok {
+			return 0, nil, false
+		}
+		k, v, op, ok := comparison(cols, c)
+		if !ok || op != FnEq || (col >= 0 && k != col) {
+			return 0, nil, false
+		}
+		col = k
+		vals = append(vals, v)
+	}
+	return col, vals, col >= 0
+}
+
+// keyColumn sees through a cast of a column reference that changes
+// neither the value nor its key encoding: a widening integer cast,
+// float4 to float8, varchar to text. (A narrowing cast can fail where the
+// comparison is evaluated; a lookup would skip that row silently.)
 func keyColumn(e Expr) (int, bool) {
 	switch x := e.(type) {
 	case *ColumnRef:
 		return x.Idx, true
 	case *Cast:
-		if c, ok := x.X.(*ColumnRef); ok && isInt(c.T) && isInt(x.To) {
+		c, ok := x.X.(*ColumnRef)
+		if !ok {
+			return 0, false
+		}
+		from, to := c.T.OID, x.To.OID
+		switch {
+		case isInt(c.T) && isInt(x.To) && intWidth(from) <= intWidth(to),
+			from == types.OidFloat4 && to == types.OidFloat8,
+			isTextKey(c.T) && isTextKey(x.To) && x.Typmod < 0:
 			return c.Idx, true
 		}
 	}
 	return 0, false
+}
+
+func intWidth(o types.OID) int {
+	switch o {
+	case types.OidInt2:
+		return 2
+	case types.OidInt4:
+		return 4
+	}
+	return 8
+}
+
+// isTextKey: text and varchar share their values and key encoding.
+func isTextKey(t *types.T) bool {
+	return t.OID == types.OidText || t.OID == types.OidVarchar
+}
+
+// isLikeKeyType reports whether LIKE on a column of type t can use its
+// key: strings whose key orders bytewise as they are (not bpchar, whose
+// key drops trailing spaces).
+func isLikeKeyType(t *types.T) bool {
+	return isTextKey(t) || t.OID == types.OidName
+}
+
+// isRangeKeyType reports whether the key order of type t is the order of
+// its < operator, so that a range of keys is a range of values. Arrays
+// and jsonb are left out: their orders have corners the key encoding does
+// not promise to follow.
+func isRangeKeyType(t *types.T) bool {
+	switch t.OID {
+	case types.OidBool, types.OidInt2, types.OidInt4, types.OidInt8, types.OidOid,
+		types.OidFloat4, types.OidFloat8, types.OidNumeric,
+		types.OidText, types.OidVarchar, types.OidName, types.OidBpchar, types.OidBytea, types.OidUUID,
+		types.OidDate, types.OidTime, types.OidTimestamp, types.OidTimestampTZ, types.OidInterval:
+		return true
+	}
+	return false
 }
 
 // isRuntimeConstant: a constant or parameter, possibly cast.
@@ -181,11 +404,20 @@ func isRuntimeConstant(e Expr) bool {
 }
 
 func isInt(t *types.T) bool {
-	return t == types.Int2 || t == types.Int4 || t == types.Int8
+	return t.OID == types.OidInt2 || t.OID == types.OidInt4 || t.OID == types.OidInt8
 }
 
 // sameKeyType reports whether a value of type v encodes to the key of a
-// column of type c (integers share one key encoding).
+// column of type c exactly, and compares with it as the key orders:
+// integers share one key encoding, and so do text and varchar, and
+// float4 and float8 (float4 values are held as float8 ones). A value
+// of another type (numeric against an integer column, say) is compared
+// after a cast the key cannot follow, so the key is not used.
 func sameKeyType(c, v *types.T) bool {
-	return c.OID == v.OID || (isInt(c) && isInt(v))
+	return c.OID == v.OID || (isInt(c) && isInt(v)) || (isTextKey(c) && isTextKey(v)) ||
+		(isFloat(c) && isFloat(v))
+}
+
+func isFloat(t *types.T) bool {
+	return t.OID == types.OidFloat4 || t.OID == types.OidFloat8
 }

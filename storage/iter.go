@@ -31,6 +31,10 @@ type Iter struct {
 	err    error
 	k, v   []byte
 	n      int
+	// rev marks a descending scan (ScanReverse): upto is the exclusive
+	// upper end of what is left to read (nil = unbounded).
+	rev  bool
+	upto []byte
 }
 
 type kv struct {
@@ -71,7 +75,11 @@ func (it *Iter) Next() bool {
 				return false
 			}
 		}
-		it.fill()
+		if it.rev {
+			it.fillReverse()
+		} else {
+			it.fill()
+		}
 	}
 }
 

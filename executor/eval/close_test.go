@@ -100,7 +100,7 @@ type sinkAccess struct{ t *sinkTable }
 func (a sinkAccess) Scan(context.Context) (eval.KeyedRows, error) {
 	return nil, errors.New("sink: not readable")
 }
-func (a sinkAccess) Lookup(context.Context, int, []types.Datum) (eval.KeyedRows, error) {
+func (a sinkAccess) Lookup(context.Context, int, *eval.KeyRange) (eval.KeyedRows, error) {
 	return nil, errors.New("sink: not readable")
 }
 func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {

@@ -58,10 +58,11 @@ type Store interface {
 type TableAccess interface {
 	// Scan returns every row visible to the statement, each with its key.
 	Scan(ctx context.Context) (KeyedRows, error)
-	// Lookup returns the visible rows whose key starts with vals: the
-	// primary key's (index 0) or secondary index index-1's, as listed by
-	// planner.KeyedTable. A point read or range instead of a scan.
-	Lookup(ctx context.Context, index int, vals []types.Datum) (KeyedRows, error)
+	// Lookup returns the visible rows whose key is in r: the primary
+	// key's (index 0) or secondary index index-1's, as listed by
+	// planner.KeyedTable, in key order (or reversed with r.Reverse). A
+	// point read or range instead of a scan.
+	Lookup(ctx context.Context, index int, r *KeyRange) (KeyedRows, error)
 	// Insert adds rows (23505 when a primary key exists already).
 	Insert(ctx context.Context, rows [][]types.Datum) error
 	// Lock takes the row lock of the row named key and reports its newest
@@ -511,8 +512,8 @@ func (it *sortIter) close() {
 	it.sorted, it.rows, it.i = true, nil, 0
 }
 
-// storedScan reads a stored table through the session's Store: the row
-// with primary key key when set, else everything.
+// storedScan reads a stored table through the session's Store: the rows
+// key selects when set, else everything.
 type storedScan struct {
 	c       *evalCtx
 	st      Store
@@ -541,18 +542,14 @@ func (c *evalCtx) openRows(acc TableAccess, key *planner.KeyLookup) (KeyedRows, 
 	if key == nil {
 		return acc.Scan(c.ctx)
 	}
-	vals := make([]types.Datum, len(key.Values))
-	saved := c.row
-	c.row = nil
-	defer func() { c.row = saved }()
-	for i, e := range key.Values {
-		v, err := c.eval(e)
-		if err != nil {
-			return nil, err
-		}
-		vals[i] = v
+	r, empty, err := c.keyRange(key)
+	if err != nil {
+		return nil, err
 	}
-	return acc.Lookup(c.ctx, key.Index, vals)
+	if empty {
+		return emptyRows{}, nil
+	}
+	return acc.Lookup(c.ctx, key.Index, r)
 }
 
 // scanIter opens the table on the first call so that building a plan
