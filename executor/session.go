@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
@@ -697,8 +699,18 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	q, err := planner.BuildWith(stmt.AST, declared, s, &s.fo)
+	var opts planner.BuildOptions
+	if r := stmt.Returning; r != nil {
+		if sel, ok := r.AST.(*ast.SelectStmt); ok {
+			opts.Returning, opts.ReturningSQL = sel, r.Rewritten
+		}
+	}
+	q, err := planner.BuildWithOptions(stmt.AST, declared, s, &s.fo, opts)
 	if err != nil {
+		if stmt.Returning != nil && pgerror.From(err).Position > 0 {
+			// The position is in the RETURNING list's own text.
+			return nil, returningPosition(err, stmt)
+		}
 		return nil, userPosition(err, stmt)
 	}
 	p.query = q
@@ -783,6 +795,14 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	// The transaction's snapshot is taken by its first query, whatever it
 	// reads, as PostgreSQL's is (it matters under REPEATABLE READ).
 	s.storageTxn()
+	if p.query.IsDML() && p.query.Columns != nil {
+		// The tag counts the rows read, which are all the rows written.
+		rows, _, err := eval.ExecReturning(ctx, p.query, params, s)
+		if err != nil {
+			return nil, userPosition(err, p.Stmt)
+		}
+		return &Result{Columns: p.Columns, Rows: rows, verb: p.query.CommandVerb()}, nil
+	}
 	if p.query.IsDML() {
 		n, err := eval.Exec(ctx, p.query, params, s)
 		if err != nil {
@@ -818,4 +838,18 @@ func allowedInFailedTxn(stmt *parser.Statement) bool {
 		return true
 	}
 	return false
+}
+
+// returningPosition maps a binding error's position in a RETURNING list
+// (sql/parser parsed it as `SELECT <list>` of its own) into the
+// statement's text.
+func returningPosition(err error, stmt *parser.Statement) error {
+	pe := pgerror.From(err)
+	r := stmt.Returning
+	cp := *pe
+	cp.Position = 0
+	if p := r.Position(pe.Position - 1); p > len("SELECT ") {
+		cp.Position = stmt.ReturningPos + p - len("SELECT ") - 1
+	}
+	return &cp
 }

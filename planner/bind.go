@@ -27,6 +27,12 @@ func Build(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog) (*Query, error
 // as '01-02-2024'::date are read under its DateStyle and TimeZone, as
 // PostgreSQL reads them during parse analysis.
 func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts) (*Query, error) {
+	return BuildWithOptions(stmt, paramTypes, cat, fo, BuildOptions{})
+}
+
+// BuildWithOptions is BuildWith with what the TiDB AST does not carry
+// (a RETURNING list).
+func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
 	b := &binder{cat: cat, sql: stmt.Text(), fo: fo}
 	b.params = append(b.params, paramTypes...)
 	var (
@@ -41,10 +47,19 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 		root, cols, err = b.buildSetOpr(s)
 	case *ast.InsertStmt:
 		root, err = b.buildInsert(s)
+		if err == nil {
+			cols, err = b.addReturning(root, opts, "")
+		}
 	case *ast.UpdateStmt:
 		root, err = b.buildUpdate(s)
+		if err == nil {
+			cols, err = b.addReturning(root, opts, targetAlias(s.TableRefs))
+		}
 	case *ast.DeleteStmt:
 		root, err = b.buildDelete(s)
+		if err == nil {
+			cols, err = b.addReturning(root, opts, targetAlias(s.TableRefs))
+		}
 	default:
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "statement is not supported yet")
 	}
@@ -140,7 +155,9 @@ func (s *scope) has(name string) bool {
 }
 
 type scopeCol struct {
-	table    string
+	table string
+	// relname is the table's own name when table is an alias for it.
+	relname  string
 	name     string
 	t        *types.T
 	typmod   int32
@@ -573,7 +590,7 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		sc := &scope{}
 		for _, c := range tbl.Columns() {
 			scan.Types = append(scan.Types, c.Type)
-			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: tbl.OID(), attNum: c.AttNum})
+			sc.cols = append(sc.cols, scopeCol{table: alias, relname: tbl.Name(), name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: tbl.OID(), attNum: c.AttNum})
 		}
 		return scan, sc, nil
 	case *ast.SelectStmt, *ast.SetOprStmt:
@@ -926,6 +943,12 @@ func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 				found = found || c.table == tbl
 			}
 			if !found {
+				for _, c := range b.scope.cols {
+					if c.relname == tbl && c.table != tbl {
+						return nil, pgerror.New(pgerror.UndefinedTable, "invalid reference to FROM-clause entry for table \"%s\"", tbl).
+							WithHint("Perhaps you meant to reference the table alias \"%s\".", c.table).WithPosition(pos(x))
+					}
+				}
 				return nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl).WithPosition(pos(x))
 			}
 			return nil, pgerror.New(pgerror.UndefinedColumn, "column %s.%s does not exist", tbl, name).WithPosition(pos(x))

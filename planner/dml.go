@@ -16,6 +16,9 @@ import (
 type Insert struct {
 	Table Table
 	Input Node
+	// Returning is the RETURNING list over the table's columns (nil =
+	// none); see returning.go.
+	Returning []Expr
 }
 
 // Update replaces, in each row of Table for which Where (nil = always) is
@@ -28,6 +31,8 @@ type Update struct {
 	Set   []Expr
 	// Key, when set, narrows the rows considered (see useKeys).
 	Key *KeyLookup
+	// Returning is the RETURNING list over the new row.
+	Returning []Expr
 }
 
 // Delete removes the rows of Table for which Where (nil = always) is true.
@@ -36,16 +41,25 @@ type Delete struct {
 	Where Expr
 	// Key, when set, narrows the rows considered (see useKeys).
 	Key *KeyLookup
+	// Returning is the RETURNING list over the deleted row.
+	Returning []Expr
 }
 
-// Output implements Node: DML without RETURNING produces no rows.
-func (n *Insert) Output() []*types.T { return nil }
+// Output implements Node: the RETURNING list's types (none without one).
+func (n *Insert) Output() []*types.T { return returningTypes(n.Returning) }
 
 // Output implements Node.
-func (n *Update) Output() []*types.T { return nil }
+func (n *Update) Output() []*types.T { return returningTypes(n.Returning) }
 
 // Output implements Node.
-func (n *Delete) Output() []*types.T { return nil }
+func (n *Delete) Output() []*types.T { return returningTypes(n.Returning) }
+
+func returningTypes(es []Expr) []*types.T {
+	if len(es) == 0 {
+		return nil
+	}
+	return exprTypes(es)
+}
 
 // CommandVerb names the statement in its command tag: INSERT, UPDATE,
 // DELETE or SELECT.
@@ -61,8 +75,8 @@ func (q *Query) CommandVerb() string {
 	return "SELECT"
 }
 
-// IsDML reports whether q modifies a table (it returns no rows then, and
-// executor/eval runs it with Exec rather than Run).
+// IsDML reports whether q modifies a table (executor/eval runs it with
+// Exec, or ExecReturning when it has a RETURNING list).
 func (q *Query) IsDML() bool {
 	switch q.Root.(type) {
 	case *Insert, *Update, *Delete:
@@ -105,7 +119,7 @@ func (b *binder) lookupTarget(refs *ast.TableRefsClause, verb string) (Table, st
 func tableScope(t Table, alias string) *scope {
 	sc := &scope{}
 	for _, c := range t.Columns() {
-		sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: t.OID(), attNum: c.AttNum})
+		sc.cols = append(sc.cols, scopeCol{table: alias, relname: t.Name(), name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: t.OID(), attNum: c.AttNum})
 	}
 	return sc
 }

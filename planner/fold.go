@@ -116,14 +116,17 @@ func foldNode(n Node) error {
 			fl(x.Aggs[i].Args)
 		}
 	case *Insert:
-		return foldNode(x.Input)
+		err = foldNode(x.Input)
+		fl(x.Returning)
 	case *Update:
 		// PostgreSQL folds the SET list and the WHERE clause alike, so
 		// `SET c = 1/0` fails even when no row matches.
 		fl(x.Set)
 		x.Where = fe(x.Where)
+		fl(x.Returning)
 	case *Delete:
 		x.Where = fe(x.Where)
+		fl(x.Returning)
 	}
 	return err
 }

@@ -20,12 +20,48 @@ import (
 // DELETE read a snapshot of the table and then apply their changes, so a
 // statement never sees its own changes.
 func Exec(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (int64, error) {
+	n, _, err := execDML(ctx, q, params, env, false)
+	return n, err
+}
+
+// ExecReturning is Exec for a statement with a RETURNING list: it also
+// returns the list's values for each row written (the new row for INSERT
+// and UPDATE, the old one for DELETE). The statement has run when it
+// returns, as in PostgreSQL, whether or not the rows are read.
+func ExecReturning(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (Rows, int64, error) {
+	n, out, err := execDML(ctx, q, params, env, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	return &sliceRows{rows: out}, n, nil
+}
+
+// sliceRows yields materialized rows.
+type sliceRows struct {
+	rows [][]types.Datum
+	i    int
+}
+
+func (r *sliceRows) Next() ([]types.Datum, error) {
+	if r.i >= len(r.rows) {
+		return nil, io.EOF
+	}
+	r.i++
+	return r.rows[r.i-1], nil
+}
+
+func (r *sliceRows) Close() { r.i = len(r.rows) }
+
+func execDML(ctx context.Context, q *planner.Query, params []types.Datum, env Env, returning bool) (int64, [][]types.Datum, error) {
 	if len(params) < len(q.ParamTypes) {
-		return 0, pgerror.New(pgerror.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"\" requires %d", len(params), len(q.ParamTypes))
+		return 0, nil, pgerror.New(pgerror.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"\" requires %d", len(params), len(q.ParamTypes))
 	}
 	c := &evalCtx{ctx: ctx, env: env, params: params}
 	if env != nil {
 		c.opts = env.FormatOpts()
+	}
+	if returning {
+		c.written = [][]types.Datum{}
 	}
 	var (
 		n   int64
@@ -39,12 +75,37 @@ func Exec(ctx context.Context, q *planner.Query, params []types.Datum, env Env) 
 	case *planner.Delete:
 		n, err = c.execDelete(x)
 	default:
-		return 0, pgerror.New(pgerror.FeatureNotSupported, "plan node %T is not a data-modifying statement", q.Root)
+		return 0, nil, pgerror.New(pgerror.FeatureNotSupported, "plan node %T is not a data-modifying statement", q.Root)
 	}
 	if err != nil {
-		return 0, mapCtxErr(err)
+		return 0, nil, mapCtxErr(err)
 	}
-	return n, nil
+	if !returning {
+		return n, nil, nil
+	}
+	list := returningList(q.Root)
+	out := make([][]types.Datum, 0, len(c.written))
+	for _, row := range c.written {
+		v, err := c.evalList(list, row)
+		if err != nil {
+			return 0, nil, mapCtxErr(err)
+		}
+		out = append(out, v)
+	}
+	return n, out, nil
+}
+
+// returningList is a DML node's RETURNING list.
+func returningList(n planner.Node) []planner.Expr {
+	switch x := n.(type) {
+	case *planner.Insert:
+		return x.Returning
+	case *planner.Update:
+		return x.Returning
+	case *planner.Delete:
+		return x.Returning
+	}
+	return nil
 }
 
 // access opens a DML statement's target table for writing.
@@ -96,6 +157,9 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	}
 	if err := acc.Insert(c.ctx, batch); err != nil {
 		return 0, err
+	}
+	if c.written != nil {
+		c.written = append(c.written, batch...)
 	}
 	return int64(len(batch)), nil
 }
@@ -198,6 +262,9 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		if err := acc.Update(c.ctx, m.key, m.row, row); err != nil {
 			return done, err
 		}
+		if c.written != nil {
+			c.written = append(c.written, row)
+		}
 		done++
 	}
 	return done, nil
@@ -223,6 +290,9 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 		}
 		if err := acc.Delete(c.ctx, ms[i].key, ms[i].row); err != nil {
 			return done, err
+		}
+		if c.written != nil {
+			c.written = append(c.written, ms[i].row)
 		}
 		done++
 	}

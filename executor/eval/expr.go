@@ -28,6 +28,9 @@ type evalCtx struct {
 	// outer holds the enclosing queries' current rows while a correlated
 	// subquery runs: outer[0] is the row of the query it appears in.
 	outer [][]types.Datum
+	// written collects the rows a DML statement wrote, for RETURNING (nil
+	// when not wanted).
+	written [][]types.Datum
 }
 
 // implFn implements an operator or function. args are the evaluated

@@ -45,6 +45,11 @@ type Statement struct {
 	// DefaultPositions are where each of ColumnDefaults starts in Text
 	// (1-based characters), for errors in a default.
 	DefaultPositions map[string]int
+	// Returning is the RETURNING list of INSERT, UPDATE or DELETE, parsed
+	// as `SELECT <list>` (nil when there is none); ReturningPos is where
+	// the list starts in Text (1-based characters).
+	Returning    *Statement
+	ReturningPos int
 
 	// spans maps each piece of Rewritten back to the user's token (see
 	// Position); ordered by out.
@@ -197,6 +202,9 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 	r := rewriter{src: src, toks: toks}
 	if len(toks) > 0 && (toks[0].is("create") || toks[0].is("alter")) {
 		prepareDDL(&r, st)
+	}
+	if err := stripReturning(&r, st); err != nil {
+		return err
 	}
 	if err := r.run(); err != nil {
 		return err

@@ -1,0 +1,23 @@
+-- INSERT, UPDATE and DELETE ... RETURNING.
+create table r (id serial primary key, name text, qty int default 1);
+insert into r (name) values ('a') returning id;
+insert into r (name, qty) values ('b', 2), ('c', 3) returning *;
+insert into r (name) values ('d') returning id, name as n, qty * 10 as big, 'lit';
+insert into r (name) select 'x' || g from generate_series(1, 2) g returning name;
+update r set qty = qty + 100 where id <= 2 returning id, qty;
+update r set qty = 0 where id = 999 returning *;
+delete from r where name like 'x%' returning id, name;
+update r as t set name = upper(t.name) where t.id = 3 returning t.name, r.qty;
+update r as t set name = upper(t.name) where t.id = 3 returning t.name;
+delete from r where id = 4 returning r.*;
+insert into r (name) values ('e') returning nosuch;
+insert into r (name) values ('e') returning count(*);
+insert into r (id, name) values (1, 'dup') returning id;
+begin;
+insert into r (name) values ('tx') returning id;
+rollback;
+select * from r order by id;
+prepare ins(text) as insert into r (name) values ($1) returning id, name;
+execute ins('p1');
+execute ins('p2');
+select r.id from r t;

@@ -1,0 +1,129 @@
+package planner
+
+import (
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// RETURNING: INSERT, UPDATE and DELETE with a RETURNING list produce rows
+// computed over each row they wrote (the new row for INSERT and UPDATE,
+// the old one for DELETE). sql/parser hands the list over as the select
+// list of a SELECT of its own (parser.Statement.Returning); it is bound
+// over the target table's columns.
+
+// BuildOptions carries what the TiDB AST lacks.
+type BuildOptions struct {
+	// Returning is the RETURNING list as a parsed `SELECT <list>`, and
+	// ReturningSQL the text that statement's positions refer to.
+	Returning    *ast.SelectStmt
+	ReturningSQL string
+}
+
+// returningOf gives a DML node's RETURNING list.
+func returningOf(n Node) (*[]Expr, bool) {
+	switch x := n.(type) {
+	case *Insert:
+		return &x.Returning, true
+	case *Update:
+		return &x.Returning, true
+	case *Delete:
+		return &x.Returning, true
+	}
+	return nil, false
+}
+
+// bindReturning binds the RETURNING list over t's columns (alias names
+// them) and returns the expressions and the result columns.
+func (b *binder) bindReturning(ret *ast.SelectStmt, sql string, t Table, alias string) ([]Expr, []Column, error) {
+	saved, savedSQL := b.scope, b.sql
+	b.scope, b.sql = tableScope(t, alias), sql
+	b.aggCtx, b.clause = "", "RETURNING"
+	defer func() { b.scope, b.sql = saved, savedSQL }()
+	var exprs []Expr
+	var cols []Column
+	for _, f := range ret.Fields.Fields {
+		if f.WildCard != nil {
+			if tbl := f.WildCard.Table.O; tbl != "" && tbl != alias {
+				return nil, nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl)
+			}
+			for i, c := range t.Columns() {
+				exprs = append(exprs, &ColumnRef{Idx: i, T: c.Type})
+				cols = append(cols, Column{Name: c.Name, Type: c.Type, Typmod: c.Typmod, TableOID: t.OID(), AttNum: c.AttNum})
+			}
+			continue
+		}
+		e, err := b.bindExpr(f.Expr)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(b.aggs) > 0 {
+			return nil, nil, pgerror.New(pgerror.GroupingError, "aggregate functions are not allowed in RETURNING")
+		}
+		if e.Type().OID == types.OidUnknown {
+			if _, isParam := e.(*Param); !isParam {
+				if e, err = b.coerce(e, types.Text, -1, false, f.Expr); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+		name := f.AsName.O
+		if name == "" {
+			name, _ = colName(f.Expr)
+		}
+		col := Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)}
+		if ref, ok := e.(*ColumnRef); ok {
+			c := t.Columns()[ref.Idx]
+			col.Typmod, col.TableOID, col.AttNum = c.Typmod, t.OID(), c.AttNum
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, col)
+	}
+	return exprs, cols, nil
+}
+
+// addReturning binds opts' RETURNING list into the DML root and returns
+// the result columns (nil without RETURNING).
+func (b *binder) addReturning(root Node, opts BuildOptions, alias string) ([]Column, error) {
+	if opts.Returning == nil {
+		return nil, nil
+	}
+	slot, ok := returningOf(root)
+	if !ok {
+		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"RETURNING\"")
+	}
+	t := dmlTable(root)
+	if alias == "" {
+		alias = t.Name()
+	}
+	exprs, cols, err := b.bindReturning(opts.Returning, opts.ReturningSQL, t, alias)
+	if err != nil {
+		return nil, err
+	}
+	*slot = exprs
+	return cols, nil
+}
+
+func dmlTable(n Node) Table {
+	switch x := n.(type) {
+	case *Insert:
+		return x.Table
+	case *Update:
+		return x.Table
+	case *Delete:
+		return x.Table
+	}
+	return nil
+}
+
+// targetAlias is the alias of UPDATE's or DELETE's target ("" = none).
+func targetAlias(refs *ast.TableRefsClause) string {
+	if refs == nil || refs.TableRefs == nil {
+		return ""
+	}
+	if ts, ok := refs.TableRefs.Left.(*ast.TableSource); ok {
+		return ts.AsName.O
+	}
+	return ""
+}
