@@ -108,7 +108,7 @@ func (a *tableAccess) insertOne(ctx context.Context, row []types.Datum) error {
 		}
 	} else if err := a.tx.Insert(ctx, a.t.tree, k, v); err != nil {
 		if errors.Is(err, storage.ErrDuplicateKey) {
-			return a.uniqueViolation(a.t.pkName, a.t.pk, row)
+			return &conflictError{err: a.uniqueViolation(a.t.pkName, a.t.pk, row), index: 0, key: k}
 		}
 		return storageError(err)
 	}

@@ -140,7 +140,13 @@ func (a *tableAccess) addEntry(ctx context.Context, ix *indexDef, row []types.Da
 	}
 	if err := a.tx.Insert(ctx, ix.tree, k, v); err != nil {
 		if errors.Is(err, storage.ErrDuplicateKey) {
-			return a.uniqueViolation(ix.name, ix.cols, row)
+			n := 0
+			for i, x := range a.t.indexes {
+				if x == ix {
+					n = i + 1
+				}
+			}
+			return &conflictError{err: a.uniqueViolation(ix.name, ix.cols, row), index: n, key: k, ix: ix}
 		}
 		return storageError(err)
 	}

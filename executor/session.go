@@ -699,7 +699,7 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	var opts planner.BuildOptions
+	opts := planner.BuildOptions{OnConflict: stmt.OnConflict}
 	if r := stmt.Returning; r != nil {
 		if sel, ok := r.AST.(*ast.SelectStmt); ok {
 			opts.Returning, opts.ReturningSQL = sel, r.Rewritten

@@ -47,6 +47,9 @@ func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo 
 		root, cols, err = b.buildSetOpr(s)
 	case *ast.InsertStmt:
 		root, err = b.buildInsert(s)
+		if err == nil && opts.OnConflict != nil {
+			err = b.bindOnConflict(root.(*Insert), opts.OnConflict)
+		}
 		if err == nil {
 			cols, err = b.addReturning(root, opts, "")
 		}

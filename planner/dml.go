@@ -19,6 +19,8 @@ type Insert struct {
 	// Returning is the RETURNING list over the table's columns (nil =
 	// none); see returning.go.
 	Returning []Expr
+	// OnConflict is the ON CONFLICT clause (nil = none).
+	OnConflict *OnConflict
 }
 
 // Update replaces, in each row of Table for which Where (nil = always) is

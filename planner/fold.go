@@ -118,6 +118,10 @@ func foldNode(n Node) error {
 	case *Insert:
 		err = foldNode(x.Input)
 		fl(x.Returning)
+		if oc := x.OnConflict; oc != nil {
+			fl(oc.Set)
+			oc.Where = fe(oc.Where)
+		}
 	case *Update:
 		// PostgreSQL folds the SET list and the WHERE clause alike, so
 		// `SET c = 1/0` fails even when no row matches.

@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -19,6 +20,8 @@ type BuildOptions struct {
 	// ReturningSQL the text that statement's positions refer to.
 	Returning    *ast.SelectStmt
 	ReturningSQL string
+	// OnConflict is INSERT's ON CONFLICT clause.
+	OnConflict *parser.OnConflict
 }
 
 // returningOf gives a DML node's RETURNING list.

@@ -107,6 +107,9 @@ func (a sinkAccess) Insert(_ context.Context, rows [][]types.Datum) error {
 	a.t.rows = append(a.t.rows, rows...)
 	return nil
 }
+func (a sinkAccess) Upsert(context.Context, []types.Datum, int, func([]types.Datum) ([]types.Datum, error)) ([]types.Datum, string, bool, error) {
+	return nil, "", false, errors.New("sink: no upserts")
+}
 func (a sinkAccess) Lock(context.Context, string, bool, planner.LockWait) ([]types.Datum, bool, bool, error) {
 	return nil, false, false, errors.New("sink: no locks")
 }

@@ -155,6 +155,9 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	if len(batch) == 0 {
 		return 0, nil
 	}
+	if n.OnConflict != nil {
+		return c.upsert(acc, n, batch)
+	}
 	if err := acc.Insert(c.ctx, batch); err != nil {
 		return 0, err
 	}
@@ -345,4 +348,55 @@ func rowDescription(cols []planner.Column, row []types.Datum, o *types.FormatOpt
 	}
 	sb.WriteByte(')')
 	return sb.String()
+}
+
+// upsert runs INSERT ... ON CONFLICT row by row.
+func (c *evalCtx) upsert(acc TableAccess, n *planner.Insert, batch [][]types.Datum) (int64, error) {
+	oc := n.OnConflict
+	cols := n.Table.Columns()
+	var resolve func(existing []types.Datum) ([]types.Datum, error)
+	var proposed []types.Datum
+	if oc.Update {
+		resolve = func(existing []types.Datum) ([]types.Datum, error) {
+			both := append(append(make([]types.Datum, 0, 2*len(existing)), existing...), proposed...)
+			ok, err := c.matches(oc.Where, both)
+			if err != nil || !ok {
+				return nil, err
+			}
+			row, err := c.evalList(oc.Set, both)
+			if err != nil {
+				return nil, err
+			}
+			return row, CheckNotNull(n.Table, cols, row, c.opts)
+		}
+	}
+	updated := map[string]bool{}
+	var done int64
+	for i, row := range batch {
+		if i%256 == 255 {
+			if err := c.ctx.Err(); err != nil {
+				return done, err
+			}
+		}
+		proposed = row
+		written, key, inserted, err := acc.Upsert(c.ctx, row, oc.Arbiter, resolve)
+		if err != nil {
+			return done, err
+		}
+		if written == nil {
+			continue
+		}
+		if !inserted {
+			if updated[key] {
+				return done, pgerror.New(pgerror.CardinalityViolation, "ON CONFLICT DO UPDATE command cannot affect row a second time").
+					WithHint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+			}
+			updated[key] = true
+		}
+		if c.written != nil {
+			c.written = append(c.written, written)
+		}
+		done++
+	}
+	return done, nil
 }

@@ -65,6 +65,13 @@ type TableAccess interface {
 	Lookup(ctx context.Context, index int, r *KeyRange) (KeyedRows, error)
 	// Insert adds rows (23505 when a primary key exists already).
 	Insert(ctx context.Context, rows [][]types.Datum) error
+	// Upsert is INSERT ... ON CONFLICT for one row: on a conflict with
+	// the unique key arbiter (-1: any; 0: the primary key; i: index i-1)
+	// the existing row is locked and resolve returns what it becomes (nil:
+	// unchanged; resolve nil: DO NOTHING). It returns the row written (nil
+	// when none), its key when it was an update, and whether it inserted.
+	Upsert(ctx context.Context, row []types.Datum, arbiter int,
+		resolve func(existing []types.Datum) ([]types.Datum, error)) (written []types.Datum, key string, inserted bool, err error)
 	// Lock takes the row lock of the row named key and reports its newest
 	// committed state: latest (nil when deleted since), and whether it
 	// changed after the statement's snapshot (then READ COMMITTED

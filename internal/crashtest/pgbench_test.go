@@ -85,6 +85,29 @@ func TestPgbench(t *testing.T) {
 			})
 		}
 	}
+	t.Run("server-side generate", func(t *testing.T) {
+		// -I dtGvp: the data comes from INSERT ... SELECT over
+		// generate_series in the server, not from COPY.
+		t0 := time.Now()
+		run("-i", "-I", "dtGvp", "-s", "2")
+		t.Logf("pgbench -i -I dtGvp -s 2: %v", time.Since(t0).Round(time.Millisecond))
+		conn, err := pgx.Connect(ctx, srv.DSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var na, nt, nb, distinct, sum int64
+		err = conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM pgbench_accounts), (SELECT count(*) FROM pgbench_tellers),
+			(SELECT count(*) FROM pgbench_branches), (SELECT count(DISTINCT bid) FROM pgbench_accounts),
+			(SELECT sum(abalance) + sum(aid) FROM pgbench_accounts)::bigint`).Scan(&na, &nt, &nb, &distinct, &sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if na != 200000 || nt != 20 || nb != 2 || distinct != 2 || sum != 200000*200001/2 {
+			t.Errorf("after server-side generate: %d accounts, %d tellers, %d branches, %d distinct bids, sum %d",
+				na, nt, nb, distinct, sum)
+		}
+	})
 }
 
 // pgbenchSums returns sum(abalance), sum(tbalance), sum(bbalance). Tellers

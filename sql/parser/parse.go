@@ -50,6 +50,8 @@ type Statement struct {
 	// the list starts in Text (1-based characters).
 	Returning    *Statement
 	ReturningPos int
+	// OnConflict is INSERT's ON CONFLICT clause (nil when none).
+	OnConflict *OnConflict
 
 	// spans maps each piece of Rewritten back to the user's token (see
 	// Position); ordered by out.
@@ -204,6 +206,9 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 		prepareDDL(&r, st)
 	}
 	if err := stripReturning(&r, st); err != nil {
+		return err
+	}
+	if err := stripOnConflict(&r, st); err != nil {
 		return err
 	}
 	if err := r.run(); err != nil {

@@ -1,0 +1,23 @@
+-- INSERT ... ON CONFLICT DO NOTHING / DO UPDATE.
+create table kv (k text primary key, v int not null default 0, note text unique);
+insert into kv values ('a', 1, 'n1'), ('b', 2, 'n2');
+insert into kv values ('a', 10) on conflict do nothing;
+insert into kv values ('a', 10) on conflict (k) do nothing returning *;
+insert into kv values ('c', 3, 'n1') on conflict do nothing;
+insert into kv values ('c', 3, 'n1') on conflict (k) do nothing;
+insert into kv values ('a', 5) on conflict (k) do update set v = kv.v + excluded.v returning k, v;
+insert into kv values ('b', 7) on conflict (k) do update set v = excluded.v where kv.v > 100 returning *;
+insert into kv values ('z', 1, 'n2') on conflict (note) do update set v = kv.v * 100, note = 'moved' returning *;
+insert into kv values ('a', 1), ('a', 2) on conflict (k) do update set v = excluded.v;
+insert into kv values ('q', 1) on conflict (v) do nothing;
+insert into kv values ('q', 1) on conflict do update set v = 1;
+insert into kv values ('q', 1) on conflict on constraint kv_pkey do update set v = 99;
+insert into kv values ('q', 1) on conflict on constraint kv_pkey do update set v = 98 returning v;
+insert into kv values ('q', 1) on conflict on constraint nosuch do nothing;
+insert into kv values ('q', 1) on conflict (k) do update set v = null;
+insert into kv (k, v) select 'g' || g, g from generate_series(1, 3) g on conflict (k) do update set v = excluded.v + 1000;
+insert into kv (k, v) select 'g' || g, g from generate_series(1, 4) g on conflict (k) do update set v = excluded.v + 1000 returning k, v;
+begin;
+insert into kv values ('a', 0) on conflict (k) do update set v = 0;
+rollback;
+select * from kv order by k;
