@@ -38,6 +38,24 @@ func (s *Session) lookupCatalogView(schema, name string) planner.Table {
 // Tables implements pgcatalog.Source.
 func (c catalogSource) Tables() []pgcatalog.TableInfo { return c.s.catalogTables() }
 
+// Sequences implements pgcatalog.Source.
+func (c catalogSource) Sequences() []pgcatalog.SequenceInfo {
+	var out []pgcatalog.SequenceInfo
+	for _, t := range c.s.visibleRelations() {
+		if q := t.seq; q != nil {
+			si := pgcatalog.SequenceInfo{OID: t.oid, Name: t.name, TypeOID: q.Type, Start: q.Start,
+				Increment: q.Increment, Min: q.Min, Max: q.Max, Cycle: q.Cycle}
+			if owner := c.s.current(q.OwnerOID); owner != nil && q.OwnerOID != 0 {
+				if i := findCol(owner, q.OwnerCol); i >= 0 {
+					si.OwnerOID, si.OwnerAttnum = q.OwnerOID, i+1
+				}
+			}
+			out = append(out, si)
+		}
+	}
+	return out
+}
+
 // Database implements pgcatalog.Source.
 func (c catalogSource) Database() string { return c.s.Database() }
 
@@ -86,8 +104,15 @@ func (s *Session) CatalogConstraintDef(oid uint32) (string, bool) {
 
 // CatalogRelationExists implements eval.CatalogEnv.
 func (s *Session) CatalogRelationExists(oid uint32) bool {
-	_, _, ok := pgcatalog.RelationByOID(s.catalogTables(), oid)
-	return ok
+	if _, _, ok := pgcatalog.RelationByOID(s.catalogTables(), oid); ok {
+		return true
+	}
+	for _, t := range s.visibleRelations() {
+		if t.seq != nil && t.oid == oid {
+			return true
+		}
+	}
+	return false
 }
 
 // CatalogRoleName implements eval.CatalogEnv.

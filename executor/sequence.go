@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
-	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
@@ -134,12 +134,6 @@ func (e *Engine) loadSeq(st *seqState, oid uint32, def *seqInfo) error {
 type seqRelation struct {
 	*tableDef
 	s *Session
-}
-
-var seqColumns = []planner.Column{
-	{Name: "last_value", Type: types.Int8, Typmod: -1, NotNull: true},
-	{Name: "log_cnt", Type: types.Int8, Typmod: -1, NotNull: true},
-	{Name: "is_called", Type: types.Bool, Typmod: -1, NotNull: true},
 }
 
 // Scan implements eval.Scannable.
@@ -424,7 +418,7 @@ func (s *Session) createSequence(ctx context.Context, schema, name string, def *
 		return pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	oid := s.engine.catalog.nextOID.Add(1) - 1
-	t := newTableDef(oid, "public", name, seqColumns, nil, "", 0)
+	t := newTableDef(oid, "public", name, pgcatalog.SequenceColumns, nil, "", 0)
 	t.seq = def
 	// A sequence made again under an old OID must not inherit state.
 	if err := s.engine.persistSeq(oid, seqStateRecord{Last: def.Start}); err != nil {

@@ -56,10 +56,27 @@ func ConstraintOID(indexOID uint32) uint32 { return indexOID&(userOIDLimit-1) | 
 type Source interface {
 	// Tables returns the user tables the session sees, in any order.
 	Tables() []TableInfo
+	// Sequences returns the sequences the session sees, in any order.
+	Sequences() []SequenceInfo
 	// Settings returns the session's run-time parameters (pg_settings).
 	Settings() []Setting
 	// Database is the current database's name.
 	Database() string
+}
+
+// SequenceInfo describes one sequence (pg_class relkind S, pg_sequence).
+type SequenceInfo struct {
+	OID       uint32
+	Name      string
+	TypeOID   uint32
+	Start     int64
+	Increment int64
+	Min, Max  int64
+	Cycle     bool
+	// OwnerOID and OwnerAttnum name the owning column (OWNED BY, serial);
+	// OwnerOID 0 = none.
+	OwnerOID    uint32
+	OwnerAttnum int
 }
 
 // TableInfo describes one user table.

@@ -15,6 +15,8 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_class":                buildClass,
 	"pg_attribute":            buildAttribute,
 	"pg_attrdef":              buildAttrdef,
+	"pg_sequence":             buildSequence,
+	"pg_depend":               buildDepend,
 	"pg_type":                 buildType,
 	"pg_index":                buildIndex,
 	"pg_constraint":           buildConstraint,
@@ -259,6 +261,42 @@ func buildClass(b *builder, src Source) {
 				"relkind", relkindIndex, "relnatts", len(ix.Cols), "relispopulated", true, "relreplident", "n")
 		}
 	}
+	for _, q := range sortedSequences(src) {
+		b.add("oid", q.OID, "relname", q.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
+			"relam", 0, "relfilenode", q.OID, "reltuples", float64(1), "relpersistence", relpersistencePermant,
+			"relkind", "S", "relnatts", len(SequenceColumns), "relispopulated", true, "relreplident", "n")
+	}
+}
+
+// SequenceColumns are a sequence relation's columns (SELECT * FROM seq).
+var SequenceColumns = []planner.Column{
+	{Name: "last_value", Type: types.Int8, Typmod: -1, NotNull: true},
+	{Name: "log_cnt", Type: types.Int8, Typmod: -1, NotNull: true},
+	{Name: "is_called", Type: types.Bool, Typmod: -1, NotNull: true},
+}
+
+func sortedSequences(src Source) []SequenceInfo {
+	qs := src.Sequences()
+	sort.Slice(qs, func(i, j int) bool { return qs[i].OID < qs[j].OID })
+	return qs
+}
+
+// buildDepend lists the dependencies psql shows: a sequence owned by a
+// column ("Owned by: t.c", deptype a).
+func buildDepend(b *builder, src Source) {
+	for _, q := range sortedSequences(src) {
+		if q.OwnerOID != 0 {
+			b.add("classid", classOIDPgClass, "objid", q.OID, "objsubid", 0, "refclassid", classOIDPgClass,
+				"refobjid", q.OwnerOID, "refobjsubid", q.OwnerAttnum, "deptype", "a")
+		}
+	}
+}
+
+func buildSequence(b *builder, src Source) {
+	for _, q := range sortedSequences(src) {
+		b.add("seqrelid", q.OID, "seqtypid", q.TypeOID, "seqstart", q.Start, "seqincrement", q.Increment,
+			"seqmax", q.Max, "seqmin", q.Min, "seqcache", 1, "seqcycle", q.Cycle)
+	}
 }
 
 func attRow(b *builder, rel uint32, num int, c planner.Column) {
@@ -314,6 +352,11 @@ func buildAttribute(b *builder, src Source) {
 				c.NotNull = false
 				attRow(b, ix.OID, j+1, c)
 			}
+		}
+	}
+	for _, q := range sortedSequences(src) {
+		for j, c := range SequenceColumns {
+			attRow(b, q.OID, j+1, c)
 		}
 	}
 }

@@ -17,3 +17,7 @@ select pg_get_expr(adbin, adrelid) from pg_attrdef where adrelid = 'items'::regc
 insert into items (code) values ('x');
 insert into items (code) values ('y');
 select id, name, qty, code from items order by id;
+create sequence other_seq increment by 5 start with 10;
+\ds
+\d items_id_seq
+\d other_seq
