@@ -36,9 +36,10 @@ type tableDef struct {
 	tree    storage.TreeID
 	// indexes are the secondary indexes (see index.go).
 	indexes []*indexDef
-	// seq is set when the entry is a sequence (see sequence.go); it has
-	// no tree.
-	seq *seqInfo
+	// seq is set when the entry is a sequence (see sequence.go), view
+	// when it is a view (view.go); neither has a tree.
+	seq  *seqInfo
+	view *viewInfo
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 }
@@ -70,8 +71,9 @@ type tableRecord struct {
 	PKName string      `json:"pk_name,omitempty"`
 	// Indexes are the secondary indexes.
 	Indexes []indexRecord `json:"indexes,omitempty"`
-	// Seq makes the entry a sequence.
-	Seq *seqInfo `json:"seq,omitempty"`
+	// Seq makes the entry a sequence, View a view.
+	Seq  *seqInfo  `json:"seq,omitempty"`
+	View *viewInfo `json:"view,omitempty"`
 }
 
 type colRecord struct {
@@ -83,7 +85,7 @@ type colRecord struct {
 }
 
 func (t *tableDef) record() tableRecord {
-	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq}
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view}
 	for _, c := range t.cols {
 		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default})
 	}
@@ -121,7 +123,7 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
-	t.seq = r.Seq
+	t.seq, t.view = r.Seq, r.View
 	for _, ir := range r.Indexes {
 		ix, err := indexFromRecord(t, ir)
 		if err != nil {
@@ -183,7 +185,7 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 	}
 	// Hidden row ids continue after the largest one stored.
 	for _, t := range c.byOID {
-		if t.pk != nil || t.seq != nil {
+		if t.pk != nil || t.seq != nil || t.view != nil {
 			continue
 		}
 		k, ok, err := txn.LastKey(t.tree)
@@ -282,6 +284,9 @@ func (s *Session) LookupTable(schema, name string) (planner.Table, error) {
 	}
 	if t.seq != nil {
 		return &seqRelation{tableDef: t, s: s}, nil
+	}
+	if t.view != nil {
+		return &viewRelation{t}, nil
 	}
 	return t, nil
 }

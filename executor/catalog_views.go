@@ -56,6 +56,17 @@ func (c catalogSource) Sequences() []pgcatalog.SequenceInfo {
 	return out
 }
 
+// Views implements pgcatalog.Source.
+func (c catalogSource) Views() []pgcatalog.ViewInfo {
+	var out []pgcatalog.ViewInfo
+	for _, t := range c.s.visibleRelations() {
+		if t.view != nil {
+			out = append(out, pgcatalog.ViewInfo{OID: t.oid, Name: t.name, Columns: t.cols, Definition: t.view.SQL})
+		}
+	}
+	return out
+}
+
 // Database implements pgcatalog.Source.
 func (c catalogSource) Database() string { return c.s.Database() }
 
@@ -108,7 +119,7 @@ func (s *Session) CatalogRelationExists(oid uint32) bool {
 		return true
 	}
 	for _, t := range s.visibleRelations() {
-		if t.seq != nil && t.oid == oid {
+		if (t.seq != nil || t.view != nil) && t.oid == oid {
 			return true
 		}
 	}

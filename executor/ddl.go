@@ -258,9 +258,9 @@ func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists b
 		pe := pgerror.From(err)
 		return false, pgerror.New(pe.Code, "%s", strings.Replace(pe.Message, "relation", "table", 1))
 	}
-	if t.seq != nil {
+	if t.seq != nil || t.view != nil {
 		return false, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", name).
-			WithHint("Use DROP SEQUENCE to remove a sequence.")
+			WithHint("Use DROP %s to remove a %s.", kindWord(t, true), kindWord(t, false))
 	}
 	if t, err = s.lockTable(ctx, t); err != nil {
 		return false, err

@@ -492,12 +492,12 @@ func (s *Session) visibleRelations() []*tableDef {
 	return out
 }
 
-// visibleTables is visibleRelations without the sequences.
+// visibleTables is visibleRelations without the sequences and views.
 func (s *Session) visibleTables() []*tableDef {
 	all := s.visibleRelations()
 	out := all[:0]
 	for _, t := range all {
-		if t.seq == nil {
+		if t.seq == nil && t.view == nil {
 			out = append(out, t)
 		}
 	}

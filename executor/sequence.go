@@ -563,19 +563,7 @@ func (s *Session) execDropSequence(ctx context.Context, n *parser.DropSequence) 
 	return res, nil
 }
 
-func (s *Session) dropSequence(ctx context.Context, t *tableDef) error {
-	t, err := s.lockTable(ctx, t)
-	if err != nil {
-		return err
-	}
-	tx := s.storageTxn()
-	if err := tx.Delete(storage.CatalogTree, catalogKey(t.oid)); err != nil {
-		return storageError(err)
-	}
-	s.ddl.set(t.oid, nil, qualified(t.schema, t.name))
-	s.catEpoch++
-	return nil
-}
+func (s *Session) dropSequence(ctx context.Context, t *tableDef) error { return s.dropTreeless(ctx, t) }
 
 // dropOwnedSequences drops the sequences owned by table t's columns.
 func (s *Session) dropOwnedSequences(ctx context.Context, t *tableDef) error {

@@ -214,6 +214,10 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execCreateIndex(ctx, n)
 	case *parser.CreateSequence:
 		return s.execCreateSequence(ctx, n)
+	case *parser.CreateView:
+		return s.execCreateView(ctx, n)
+	case *parser.DropView:
+		return s.execDropView(ctx, n)
 	case *parser.AlterSequence:
 		return s.execAlterSequence(ctx, n)
 	case *parser.DropSequence:

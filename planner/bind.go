@@ -589,6 +589,9 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		if alias == "" {
 			alias = src.Name.O
 		}
+		if v, ok := tbl.(ViewTable); ok {
+			return b.expandView(v, alias)
+		}
 		scan := &Scan{Table: tbl}
 		sc := &scope{}
 		for _, c := range tbl.Columns() {

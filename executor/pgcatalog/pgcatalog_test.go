@@ -84,8 +84,10 @@ type fakeSource struct{ tables []TableInfo }
 func (f fakeSource) Tables() []TableInfo { return append([]TableInfo(nil), f.tables...) }
 
 func (f fakeSource) Sequences() []SequenceInfo { return nil }
-func (f fakeSource) Settings() []Setting       { return []Setting{{Name: "TimeZone", Value: "UTC"}} }
-func (f fakeSource) Database() string          { return "postgres" }
+
+func (f fakeSource) Views() []ViewInfo   { return nil }
+func (f fakeSource) Settings() []Setting { return []Setting{{Name: "TimeZone", Value: "UTC"}} }
+func (f fakeSource) Database() string    { return "postgres" }
 func col(name string, t *types.T, mod int32, nn bool) planner.Column {
 	return planner.Column{Name: name, Type: t, Typmod: mod, NotNull: nn}
 }

@@ -58,10 +58,20 @@ type Source interface {
 	Tables() []TableInfo
 	// Sequences returns the sequences the session sees, in any order.
 	Sequences() []SequenceInfo
+	// Views returns the views the session sees, in any order.
+	Views() []ViewInfo
 	// Settings returns the session's run-time parameters (pg_settings).
 	Settings() []Setting
 	// Database is the current database's name.
 	Database() string
+}
+
+// ViewInfo describes one view (pg_class relkind v, pg_views).
+type ViewInfo struct {
+	OID        uint32
+	Name       string
+	Columns    []planner.Column
+	Definition string
 }
 
 // SequenceInfo describes one sequence (pg_class relkind S, pg_sequence).

@@ -17,6 +17,7 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_attrdef":              buildAttrdef,
 	"pg_sequence":             buildSequence,
 	"pg_depend":               buildDepend,
+	"pg_views":                buildViews,
 	"pg_type":                 buildType,
 	"pg_index":                buildIndex,
 	"pg_constraint":           buildConstraint,
@@ -261,6 +262,11 @@ func buildClass(b *builder, src Source) {
 				"relkind", relkindIndex, "relnatts", len(ix.Cols), "relispopulated", true, "relreplident", "n")
 		}
 	}
+	for _, v := range sortedViews(src) {
+		b.add("oid", v.OID, "relname", v.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
+			"relam", 0, "relfilenode", 0, "reltuples", float64(-1), "relpersistence", relpersistencePermant,
+			"relkind", relkindView, "relnatts", len(v.Columns), "relispopulated", true, "relreplident", "n")
+	}
 	for _, q := range sortedSequences(src) {
 		b.add("oid", q.OID, "relname", q.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
 			"relam", 0, "relfilenode", q.OID, "reltuples", float64(1), "relpersistence", relpersistencePermant,
@@ -358,6 +364,25 @@ func buildAttribute(b *builder, src Source) {
 		for j, c := range SequenceColumns {
 			attRow(b, q.OID, j+1, c)
 		}
+	}
+	for _, v := range sortedViews(src) {
+		for j, c := range v.Columns {
+			attRow(b, v.OID, j+1, c)
+		}
+	}
+}
+
+func sortedViews(src Source) []ViewInfo {
+	vs := src.Views()
+	sort.Slice(vs, func(i, j int) bool { return vs[i].OID < vs[j].OID })
+	return vs
+}
+
+// buildViews is pg_views; the definition is the query as written (not
+// PostgreSQL's deparsed form).
+func buildViews(b *builder, src Source) {
+	for _, v := range sortedViews(src) {
+		b.add("schemaname", "public", "viewname", v.Name, "viewowner", "postgres", "definition", v.Definition)
 	}
 }
 

@@ -221,7 +221,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isIndexDDL(toks) || isSequenceDDL(toks) {
+	if isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -327,6 +327,9 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	p := &uparser{src: src, toks: toks, term: term}
 	if isSequenceDDL(toks) {
 		return p.sequenceDDL()
+	}
+	if isViewDDL(toks) {
+		return p.viewDDL()
 	}
 	w := toks[0].val
 	p.i = 1
