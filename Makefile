@@ -49,7 +49,7 @@ FUZZ_TARGETS := \
 	./executor:FuzzSplitRegclassName
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
-	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph
+	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph compat
 
 all: build
 
@@ -182,6 +182,17 @@ load-test: build
 FLAMEGRAPH_HTTP ?=
 profile-flamegraph: build
 	bench/flamegraph.sh $(BIN) $(BENCH_SECONDS) $(BENCH_SCALE) $(FLAMEGRAPH_HTTP)
+
+# The client matrix: the same checks through pgx (every exec mode), lib/pq,
+# node-postgres, psycopg2, psycopg 3, pgjdbc and SQLAlchemy against bin/nqdb
+# and a throwaway PostgreSQL 15, compared check by check (compat/README.md).
+# Fails on a failure not listed in compat/expected-failures.txt and on a
+# listed one that passes. COMPAT_ARGS adds runner flags, e.g.
+# COMPAT_ARGS='-clients pgx-simple,psycopg3 -v'.
+COMPAT_ARGS ?=
+compat: build
+	cd compat/node && npm ci --no-audit --no-fund --loglevel=error
+	$(GO) run ./compat/runner $(COMPAT_ARGS)
 
 clean:
 	rm -rf bin nqdb-data
