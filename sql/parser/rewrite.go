@@ -665,6 +665,11 @@ func (r *rewriter) isIdentifier(i int, w string, prev, next *token) bool {
 	if !kw {
 		return true
 	}
+	if prev.is("as") && labelEnds(next) {
+		// PostgreSQL's ColLabel: any keyword, reserved ones included, may
+		// name an output column after AS (`SELECT 1 AS default`).
+		return true
+	}
 	if cat == 'R' || !tidbReserved[w] {
 		// Keyword to TiDB as to PostgreSQL, or a word TiDB accepts both
 		// as keyword and as name.
@@ -789,6 +794,13 @@ func (r *rewriter) isDistinct(i, b int) (int, bool, error) {
 		}
 		if depth > 0 {
 			continue
+		}
+		if tk.kind == tkTypecast {
+			// x::type: the type name is part of the operand.
+			if _, n, ok := r.typeName(end + 1); ok {
+				end = n - 1
+				continue
+			}
 		}
 		if tk.isSelf(',') || tk.isSelf('=') || tk.isSelf('<') || tk.isSelf('>') || tk.kind == tkOp && (tk.val == "<>" || tk.val == "<=" || tk.val == ">=") {
 			break
@@ -955,4 +967,17 @@ func (r *rewriter) matchParen(j, b int) int {
 		}
 	}
 	return -1
+}
+
+// labelEnds reports whether t can follow a column label (`expr AS label`).
+func labelEnds(t *token) bool {
+	if t.kind == tkEOF || t.isSelf(',') || t.isSelf(')') || t.isSelf(';') {
+		return true
+	}
+	switch t.val {
+	case "from", "where", "group", "having", "order", "limit", "offset", "fetch", "union", "except",
+		"intersect", "into", "for", "window", "returning":
+		return t.kind == tkIdent
+	}
+	return false
 }

@@ -258,6 +258,12 @@ func (r *rewriter) pieceEndsOperand(k int) bool {
 	if p.close != 0 || p.name || p.param > 0 || p.text == "end" || valueKeywords[p.text] {
 		return true
 	}
+	// A non-reserved keyword written bare is a column name here (name,
+	// text, type, value, int ...): the word before a binary operator is
+	// its left operand.
+	if cat := pgKeywords[p.text]; (cat == 'U' || cat == 'C') && p.open == 0 {
+		return true
+	}
 	c := p.text[0]
 	return c == '\'' || isDigit(c) || c == '`' || c == '.' && len(p.text) > 1
 }
