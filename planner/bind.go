@@ -158,7 +158,10 @@ func (s *scope) has(name string) bool {
 }
 
 type scopeCol struct {
-	table string
+	// hidden columns answer only qualified references (t.c): the
+	// columns a JOIN ... USING merged into one.
+	hidden bool
+	table  string
 	// relname is the table's own name when table is an alias for it.
 	relname  string
 	name     string
@@ -252,7 +255,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 				tbl := f.WildCard.Table.O
 				found := false
 				for i, c := range b.scope.cols {
-					if tbl == "" || c.table == tbl {
+					if (tbl == "" && !c.hidden) || (tbl != "" && c.table == tbl) {
 						exprs = append(exprs, &ColumnRef{Idx: i, T: c.t})
 						cols = append(cols, Column{Name: c.name, Type: c.t, Typmod: c.typmod, TableOID: c.tableOID, AttNum: c.attNum})
 						found = true
@@ -536,7 +539,7 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 		return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "invalid reference to FROM-clause entry in a LATERAL item of a RIGHT JOIN")
 	}
 	if j.NaturalJoin || len(j.Using) > 0 {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "NATURAL and USING joins are not supported yet")
+		return b.usingJoin(j, left, right, ls, rs, lateral)
 	}
 	sc := &scope{cols: append(append([]scopeCol{}, ls.cols...), rs.cols...)}
 	join := &Join{Left: left, Right: right, Types: append(append([]*types.T{}, left.Output()...), right.Output()...), Lateral: lateral}
@@ -929,6 +932,9 @@ func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 	}
 	match := -1
 	for i, c := range b.scope.cols {
+		if c.hidden && tbl == "" {
+			continue
+		}
 		if c.name == name && (tbl == "" || c.table == tbl) {
 			if match >= 0 {
 				return nil, pgerror.New(pgerror.AmbiguousColumn, "column reference \"%s\" is ambiguous", name).WithPosition(pos(x))
