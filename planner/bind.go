@@ -137,6 +137,8 @@ type binder struct {
 	lateralUsed  bool
 	// usedAsOuter is set on a binder whose scope a nested query used.
 	usedAsOuter bool
+	// ctes are this query's WITH items (cte.go).
+	ctes []*cteDef
 	// outerRefsOutsideWhere is set when a subquery referred to this
 	// query's columns from outside WHERE and JOIN conditions.
 	outerRefsOutsideWhere bool
@@ -185,8 +187,8 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	if s.WindowSpecs != nil {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WINDOW is not supported yet")
 	}
-	if s.With != nil {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	if err := b.bindWith(s.With); err != nil {
+		return nil, nil, err
 	}
 	var input Node
 	if s.From != nil {
@@ -578,6 +580,15 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 	}
 	switch src := ts.Source.(type) {
 	case *ast.TableName:
+		if src.Schema.O == "" {
+			if d := b.findCTE(src.Name.O); d != nil {
+				alias := ts.AsName.O
+				if alias == "" {
+					alias = src.Name.O
+				}
+				return b.expandCTE(d, alias)
+			}
+		}
 		if b.cat == nil {
 			return nil, nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", src.Name.O).WithPosition(b.wordPos(src.Name.O))
 		}

@@ -105,6 +105,10 @@ func foldNode(n Node) error {
 		x.Offset, x.Count = fe(x.Offset), fe(x.Count)
 	case *Sort:
 		return foldNode(x.Input)
+	case *RecursiveUnion:
+		if err = foldNode(x.Base); err == nil {
+			err = foldNode(x.Recursive)
+		}
 	case *LockRows:
 		err = foldNode(x.Input)
 		x.Where = fe(x.Where)

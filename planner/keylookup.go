@@ -76,6 +76,9 @@ func useKeys(n Node) {
 		useKeys(x.Input)
 	case *ProjectSet:
 		useKeys(x.Input)
+	case *RecursiveUnion:
+		useKeys(x.Base)
+		useKeys(x.Recursive)
 	case *Limit:
 		useKeys(x.Input)
 		x.Input = dropSort(x.Input)

@@ -11,8 +11,8 @@ import (
 // unknown literals left unresolved, as in PostgreSQL, so that
 // `SELECT 1 UNION SELECT '2'` is an integer column.
 func (b *binder) buildSetOpr(s *ast.SetOprStmt) (Node, []Column, error) {
-	if s.With != nil {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WITH is not supported yet")
+	if err := b.bindWith(s.With); err != nil {
+		return nil, nil, err
 	}
 	root, cols, err := b.buildSetList(s.SelectList)
 	if err != nil {
@@ -36,7 +36,10 @@ func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
 		)
 		switch x := n.(type) {
 		case *ast.SelectStmt:
-			sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: true}
+			// A branch sees what the set operation sees: its WITH items
+			// and the enclosing queries (it runs inside the set
+			// operation's plan, as a derived table does).
+			sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, keepUnknown: true, outer: b.outer, derivedOf: b}
 			node, c, err = sub.buildSelect(x)
 			b.params = sub.params
 			b.unresolved = append(b.unresolved, sub.unresolved...)

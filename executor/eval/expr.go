@@ -31,6 +31,8 @@ type evalCtx struct {
 	// written collects the rows a DML statement wrote, for RETURNING (nil
 	// when not wanted).
 	written [][]types.Datum
+	// work holds each running WITH RECURSIVE's previous round.
+	work map[*planner.WorkTable][][]types.Datum
 }
 
 // implFn implements an operator or function. args are the evaluated
@@ -332,7 +334,7 @@ func (c *evalCtx) subRows(x *planner.SubPlan) ([]types.Datum, error) {
 	if v, ok := c.subResults[x]; ok {
 		return v, nil
 	}
-	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params, outer: c.outer}
+	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params, outer: c.outer, work: c.work}
 	if x.Correlated {
 		// Run for the current row; nothing is cached.
 		sub.outer = append([][]types.Datum{c.row}, c.outer...)

@@ -273,6 +273,10 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return nil, err
 		}
 		return &projectSetIter{c: c, in: in, n: x}, nil
+	case *planner.RecursiveUnion:
+		return &recursiveIter{c: c, n: x}, nil
+	case *planner.WorkTableScan:
+		return &workIter{rows: c.work[x.Work]}, nil
 	case *planner.Limit:
 		in, err := c.build(x.Input)
 		if err != nil {

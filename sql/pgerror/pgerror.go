@@ -85,6 +85,7 @@ const (
 	DuplicatePreparedStatement     = "42P05"
 	DuplicateSchema                = "42P06"
 	DuplicateTable                 = "42P07"
+	DuplicateAlias                 = "42712"
 	DuplicateObject                = "42710"
 	AmbiguousColumn                = "42702"
 	AmbiguousFunction              = "42725"

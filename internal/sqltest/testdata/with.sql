@@ -1,0 +1,24 @@
+-- WITH (non-recursive common table expressions).
+create table t (id int primary key, grp text, v int);
+insert into t values (1, 'a', 10), (2, 'a', 20), (3, 'b', 5);
+with s as (select grp, sum(v) as total from t group by grp) select * from s order by grp;
+with s (g, n) as (select grp, count(*) from t group by grp) select g, n from s where n > 1;
+with a as (select id, v from t), b as (select id, v * 2 as w from a) select a.id, v, w from a join b using (id) order by id;
+with x as (select 1 as one) select * from x, x as y;
+select (with c as (select max(v) as m from t) select m from c);
+select id from t where v > (with c as (select avg(v) as m from t) select m from c) order by id;
+with s as (select * from t) select count(*) from s where grp = 'a';
+with s as (select 1), s as (select 2) select 1;
+with s (a, b, c) as (select 1) select * from s;
+with recursive r(n) as (select 1 union all select n + 1 from r where n < 3) select * from r;
+with t as (select 42 as id) select id from t;
+with u as (select id from t where grp = 'b') select * from u union all select 100 order by 1;
+with recursive r as (select 1 as n union select n + 1 from r where n < 5) select sum(n), count(*) from r;
+with recursive r(n) as (select 1 union all select n from r where n < 3) select * from r limit 4;
+with recursive r(n) as (select 1 union select n from r) select * from r;
+create table tree (id int primary key, parent int, name text);
+insert into tree values (1, null, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 4, 'a1x');
+with recursive sub(id, name, depth) as (select id, name, 0 from tree where id = 2 union all select t.id, t.name, s.depth + 1 from tree t join sub s on t.parent = s.id) select * from sub order by id;
+with recursive path(id, p) as (select id, name from tree where parent is null union all select t.id, p.p || '/' || t.name from tree t, path p where t.parent = p.id) select * from path order by id;
+with recursive bad(n) as (select n from bad union all select 1) select * from bad;
+with recursive c(n) as (select 1::bigint union all select n + 1 from c where n < 3) select * from c;
