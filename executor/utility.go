@@ -189,11 +189,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		}
 		// Old versions are reclaimed engine-wide (there is no per-table
 		// heap to compact), so the table list only has to exist.
-		for _, name := range n.Tables {
-			schema, tbl := splitQualified(name)
-			if _, err := s.lookup(schema, tbl); err != nil {
-				return nil, err
-			}
+		if err := s.checkTables(n.Tables); err != nil {
+			return nil, err
 		}
 		if _, err := s.engine.store.Vacuum(); err != nil {
 			return nil, storageError(err)
@@ -201,11 +198,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return tagOnly("VACUUM"), nil
 	case *parser.Analyze:
 		// Statistics are the planner issue's; the names are checked.
-		for _, name := range n.Tables {
-			schema, tbl := splitQualified(name)
-			if _, err := s.lookup(schema, tbl); err != nil {
-				return nil, err
-			}
+		if err := s.checkTables(n.Tables); err != nil {
+			return nil, err
 		}
 		return tagOnly("ANALYZE"), nil
 	case *parser.Truncate:
@@ -622,3 +616,14 @@ func (p *projectRows) Next() ([]types.Datum, error) {
 }
 
 func (p *projectRows) Close() { p.it.Close() }
+
+// checkTables reports the first of names that does not exist.
+func (s *Session) checkTables(names []string) error {
+	for _, name := range names {
+		schema, tbl := splitQualified(name)
+		if _, err := s.lookup(schema, tbl); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -136,18 +136,8 @@ func (p *uparser) createIndex() (Utility, error) {
 		if !p.acceptSelf('(') {
 			return nil, p.errHere()
 		}
-		for {
-			n, err := p.name()
-			if err != nil {
-				return nil, err
-			}
-			u.Include = append(u.Include, n)
-			if p.acceptSelf(')') {
-				break
-			}
-			if !p.acceptSelf(',') {
-				return nil, p.errHere()
-			}
+		if u.Include, err = p.nameList(); err != nil {
+			return nil, err
 		}
 	}
 	if p.accept("with") {
@@ -187,28 +177,54 @@ func (p *uparser) dropIndex() (Utility, error) {
 		return nil, err
 	}
 	p.accept("concurrently")
-	if p.accept("if") {
-		if err := p.expect("exists"); err != nil {
+	var err error
+	u.Names, u.IfExists, u.Cascade, err = p.dropTail()
+	return u, err
+}
+
+// nameList parses `name, ... )` (the '(' already consumed).
+func (p *uparser) nameList() ([]string, error) {
+	var out []string
+	for {
+		n, err := p.name()
+		if err != nil {
 			return nil, err
 		}
-		u.IfExists = true
+		out = append(out, n)
+		if p.acceptSelf(')') {
+			return out, nil
+		}
+		if !p.acceptSelf(',') {
+			return nil, p.errHere()
+		}
+	}
+}
+
+// dropTail parses the rest of a DROP: [IF EXISTS] name [, ...] [CASCADE |
+// RESTRICT].
+func (p *uparser) dropTail() (names []string, ifExists, cascade bool, err error) {
+	if p.accept("if") {
+		if err := p.expect("exists"); err != nil {
+			return nil, false, false, err
+		}
+		ifExists = true
 	}
 	for {
 		n, err := p.qualifiedName()
 		if err != nil {
-			return nil, err
+			return nil, false, false, err
 		}
-		u.Names = append(u.Names, n)
+		names = append(names, n)
 		if !p.acceptSelf(',') {
 			break
 		}
 	}
 	switch {
 	case p.accept("cascade"):
-		u.Cascade = true
+		cascade = true
 	case p.accept("restrict"):
 	}
-	return u, p.expectEnd()
+	return names, ifExists, cascade, p.expectEnd()
 }
 
 // skipParens consumes a parenthesised list, nested parentheses included.

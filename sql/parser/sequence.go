@@ -71,28 +71,9 @@ func (p *uparser) sequenceDDL() (Utility, error) {
 	switch verb {
 	case "drop":
 		u := &DropSequence{}
-		if p.accept("if") {
-			if err := p.expect("exists"); err != nil {
-				return nil, err
-			}
-			u.IfExists = true
-		}
-		for {
-			n, err := p.qualifiedName()
-			if err != nil {
-				return nil, err
-			}
-			u.Names = append(u.Names, n)
-			if !p.acceptSelf(',') {
-				break
-			}
-		}
-		switch {
-		case p.accept("cascade"):
-			u.Cascade = true
-		case p.accept("restrict"):
-		}
-		return u, p.expectEnd()
+		var err error
+		u.Names, u.IfExists, u.Cascade, err = p.dropTail()
+		return u, err
 	case "alter":
 		u := &AlterSequence{}
 		if p.accept("if") {

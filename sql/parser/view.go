@@ -50,28 +50,9 @@ func (p *uparser) viewDDL() (Utility, error) {
 	if p.toks[0].is("drop") {
 		p.i = 2
 		u := &DropView{}
-		if p.accept("if") {
-			if err := p.expect("exists"); err != nil {
-				return nil, err
-			}
-			u.IfExists = true
-		}
-		for {
-			n, err := p.qualifiedName()
-			if err != nil {
-				return nil, err
-			}
-			u.Names = append(u.Names, n)
-			if !p.acceptSelf(',') {
-				break
-			}
-		}
-		switch {
-		case p.accept("cascade"):
-			u.Cascade = true
-		case p.accept("restrict"):
-		}
-		return u, p.expectEnd()
+		var err error
+		u.Names, u.IfExists, u.Cascade, err = p.dropTail()
+		return u, err
 	}
 	p.i = 1
 	u := &CreateView{}
@@ -93,18 +74,8 @@ func (p *uparser) viewDDL() (Utility, error) {
 	}
 	u.Name = n
 	if p.acceptSelf('(') {
-		for {
-			c, err := p.name()
-			if err != nil {
-				return nil, err
-			}
-			u.Columns = append(u.Columns, c)
-			if p.acceptSelf(')') {
-				break
-			}
-			if !p.acceptSelf(',') {
-				return nil, p.errHere()
-			}
+		if u.Columns, err = p.nameList(); err != nil {
+			return nil, err
 		}
 	}
 	if p.accept("with") {
