@@ -258,6 +258,10 @@ const (
 	FnJSONArrayElementsText
 	FnStringToTable
 
+	// Array containment (funcs_array_ops.go).
+	FnArrayContains
+	FnArrayContained
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )
