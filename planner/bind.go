@@ -139,6 +139,12 @@ type binder struct {
 	usedAsOuter bool
 	// ctes are this query's WITH items (cte.go).
 	ctes []*cteDef
+	// windows are the window functions of the select list (window.go);
+	// winAllowed is set while binding where they may appear;
+	// namedWindows are the WINDOW clause's definitions.
+	windows      []*WindowFunc
+	winAllowed   bool
+	namedWindows map[string]*ast.WindowSpec
 	// outerRefsOutsideWhere is set when a subquery referred to this
 	// query's columns from outside WHERE and JOIN conditions.
 	outerRefsOutsideWhere bool
@@ -184,8 +190,12 @@ func errAt(err error, n ast.Node) error {
 }
 
 func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
-	if s.WindowSpecs != nil {
-		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "WINDOW is not supported yet")
+	if len(s.WindowSpecs) > 0 {
+		b.namedWindows = map[string]*ast.WindowSpec{}
+		for i := range s.WindowSpecs {
+			w := &s.WindowSpecs[i]
+			b.namedWindows[w.Name.O] = w
+		}
 	}
 	if err := b.bindWith(s.With); err != nil {
 		return nil, nil, err
@@ -244,6 +254,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 	}
 	b.aggCtx, b.clause = "select", ""
+	b.winAllowed = true
 	var exprs []Expr
 	var cols []Column
 	var unknownParams []int
@@ -309,6 +320,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		exprs[idx] = e
 		cols[idx].Type = types.Text
 	}
+	b.winAllowed = false
 	var having Expr
 	if s.Having != nil {
 		h, err := b.bindExpr(s.Having.Expr)
@@ -321,6 +333,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	}
 	visible := len(exprs)
 	var keys []SortKey
+	b.winAllowed = true
 	if s.OrderBy != nil {
 		for _, item := range s.OrderBy.Items {
 			e, nullsFirst := item.Expr, item.Desc
@@ -338,6 +351,10 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: nullsFirst})
 		}
+	}
+	b.winAllowed = false
+	if len(b.windows) > 0 && s.LockInfo != nil && s.LockInfo.LockType != ast.SelectLockNone {
+		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not allowed with window functions", lockStrength(s.LockInfo.LockType))
 	}
 	var lock *LockRows
 	if s.LockInfo != nil && s.LockInfo.LockType != ast.SelectLockNone {
@@ -376,6 +393,14 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			root = &Filter{Input: root, Cond: having}
 		}
+		if len(b.windows) > 0 {
+			if err := b.rewriteWindowAgg(groups); err != nil {
+				return nil, nil, err
+			}
+			if root, err = b.windowNode(root, exprs); err != nil {
+				return nil, nil, err
+			}
+		}
 		if ps, err := b.projectSet(root, exprs, false); err != nil {
 			return nil, nil, err
 		} else if ps != nil {
@@ -383,6 +408,23 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		} else {
 			root = &Project{Input: root, Exprs: exprs}
 		}
+	} else if len(b.windows) > 0 {
+		if input == nil {
+			input = &Result{Where: where}
+		} else if where != nil {
+			input = &Filter{Input: input, Cond: where}
+		}
+		win, err := b.windowNode(input, exprs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ps, err := b.projectSet(win, exprs, false); err != nil || ps != nil {
+			if err == nil {
+				err = pgerror.New(pgerror.FeatureNotSupported, "set-returning functions with window functions are not supported yet")
+			}
+			return nil, nil, err
+		}
+		root = &Project{Input: win, Exprs: exprs}
 	} else if ps, err := b.projectSet(input, exprs, false); err != nil || ps != nil {
 		if err != nil {
 			return nil, nil, err
@@ -756,6 +798,8 @@ func colName(n ast.ExprNode) (string, int) {
 		return name, 2
 	case *ast.AggregateFuncExpr:
 		return strings.ToLower(x.F), 2
+	case *ast.WindowFuncExpr:
+		return strings.ToLower(x.Name), 2
 	case *ast.ExistsSubqueryExpr:
 		if !x.Not {
 			return "exists", 2
@@ -824,6 +868,8 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 		return b.bindUnary(x)
 	case *ast.FuncCallExpr:
 		return b.bindFunc(x)
+	case *ast.WindowFuncExpr:
+		return b.bindWindowFunc(x, b.namedWindows)
 	case *ast.ColumnNameExpr:
 		return b.bindColumn(x)
 	case *ast.IsNullExpr:

@@ -105,6 +105,19 @@ func foldNode(n Node) error {
 		x.Offset, x.Count = fe(x.Offset), fe(x.Count)
 	case *Sort:
 		return foldNode(x.Input)
+	case *Window:
+		err = foldNode(x.Input)
+		for _, f := range x.Funcs {
+			fl(f.Args)
+			fl(f.Partition)
+			for i := range f.Order {
+				f.Order[i].Expr = fe(f.Order[i].Expr)
+			}
+			if f.Agg != nil {
+				fl(f.Agg.Args)
+			}
+			f.Start.Offset, f.End.Offset = fe(f.Start.Offset), fe(f.End.Offset)
+		}
 	case *RecursiveUnion:
 		if err = foldNode(x.Base); err == nil {
 			err = foldNode(x.Recursive)

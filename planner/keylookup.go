@@ -76,6 +76,8 @@ func useKeys(n Node) {
 		useKeys(x.Input)
 	case *ProjectSet:
 		useKeys(x.Input)
+	case *Window:
+		useKeys(x.Input)
 	case *RecursiveUnion:
 		useKeys(x.Base)
 		useKeys(x.Recursive)

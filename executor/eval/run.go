@@ -273,6 +273,12 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			return nil, err
 		}
 		return &projectSetIter{c: c, in: in, n: x}, nil
+	case *planner.Window:
+		in, err := c.build(x.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &windowIter{c: c, in: in, n: x}, nil
 	case *planner.RecursiveUnion:
 		return &recursiveIter{c: c, n: x}, nil
 	case *planner.WorkTableScan:
