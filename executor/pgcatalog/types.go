@@ -115,11 +115,18 @@ func buildType(b *builder, src Source) {
 		if t.OID == types.OidUnknown {
 			cat = "X"
 		}
+		// Only the array types' I/O functions carry a real OID: catalog
+		// queries (pgjdbc's) tell arrays by typinput = 'array_in'.
+		var in, out int64
+		if t.Elem != nil {
+			in, _ = types.RegprocOID("array_in")
+			out, _ = types.RegprocOID("array_out")
+		}
 		b.add("oid", t.OID, "typname", t.Name, "typnamespace", NamespacePgCatalog, "typowner", RolePostgres,
 			"typlen", t.Len, "typbyval", typByVal(t), "typtype", typType(t), "typcategory", cat,
 			"typispreferred", t.Preferred, "typisdefined", true, "typdelim", ",", "typelem", elem,
 			"typarray", arr, "typalign", typAlign(t), "typstorage", typStorage(t), "typtypmod", -1,
-			"typcollation", typCollation(t))
+			"typcollation", typCollation(t), "typinput", in, "typoutput", out)
 	}
 }
 

@@ -95,7 +95,9 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 			return append(buf, n...)
 		}
 		return appendInt(buf, d.(int64))
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegproc:
+	case OidRegproc:
+		return appendRegproc(buf, d.(int64))
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass:
 		return appendInt(buf, d.(int64))
 	case OidFloat4:
 		return appendFloat(buf, d.(float64), 32, optsOrDefault(o).ExtraFloatDigits)
@@ -168,7 +170,18 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 			}
 		}
 		return parseOid(s)
-	case OidOid, OidRegclass, OidRegproc:
+	case OidRegproc:
+		if s == "-" {
+			return int64(0), nil
+		}
+		if o, ok := RegprocOID(s); ok {
+			return o, nil
+		}
+		if len(s) > 0 && (s[0] < '0' || s[0] > '9') {
+			return nil, pgerror.New(pgerror.UndefinedFunction, "function \"%s\" does not exist", s)
+		}
+		return parseOid(s)
+	case OidOid, OidRegclass:
 		return parseOid(s)
 	case OidFloat4:
 		return parseFloat(s, 32)

@@ -21,3 +21,4 @@ create sequence other_seq increment by 5 start with 10;
 \ds
 \d items_id_seq
 \d other_seq
+select typname from pg_type where typinput = 'array_in'::regproc and typelem = 23;
