@@ -238,6 +238,14 @@ func (c *catalog) lookupOID(oid uint32) *tableDef {
 	return c.byOID[oid]
 }
 
+// adoptRowid makes ctr the hidden row id counter of tree (a table
+// rewritten into a new tree keeps its row ids, so its counter goes on).
+func (c *catalog) adoptRowid(tree storage.TreeID, ctr *atomic.Int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rowids[tree] = ctr
+}
+
 // rowidCounter returns the counter for a tree (a new tree starts at 0).
 func (c *catalog) rowidCounter(tree storage.TreeID) *atomic.Int64 {
 	c.mu.Lock()

@@ -135,7 +135,7 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 		}
 		return res, nil
 	case *ast.AlterTableStmt:
-		return s.execAlter(ctx, n)
+		return s.execAlter(ctx, n, stmt)
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "statement not supported")
 }
@@ -300,12 +300,34 @@ func (s *Session) replaceTree(ctx context.Context, t *tableDef) (*tableDef, erro
 // execAlter runs ALTER TABLE t ADD PRIMARY KEY (cols) (what pgbench -i
 // sends): the rows are checked (NOT NULL, unique) and rebuilt into a new
 // tree clustered on the key.
-func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt) (*Result, error) {
+func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt, stmt *parser.Statement) (*Result, error) {
 	t, err := s.lookup(n.Table.Schema.O, n.Table.Name.O)
 	if err != nil {
 		return nil, err
 	}
+	if t.seq != nil || t.view != nil {
+		return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", t.name)
+	}
 	for _, spec := range n.Specs {
+		switch spec.Tp {
+		case ast.AlterTableAddColumns:
+			for _, cd := range spec.NewColumns {
+				if t, err = s.addColumn(ctx, t, cd, stmt); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		case ast.AlterTableDropColumn:
+			if t, err = s.dropColumn(ctx, t, spec.OldColumnName.Name.O); err != nil {
+				return nil, err
+			}
+			continue
+		case ast.AlterTableRenameTable:
+			if t, err = s.renameTable(ctx, t, spec.NewTable.Name.O); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if spec.Tp == ast.AlterTableAddConstraint && spec.Constraint != nil && isUniqueConstraint(spec.Constraint.Tp) {
 			if t, err = s.addUniqueConstraint(ctx, t, spec.Constraint); err != nil {
 				return nil, err
@@ -316,7 +338,7 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt) (*Result
 			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE ... DROP CONSTRAINT is not supported yet")
 		}
 		if spec.Tp != ast.AlterTableAddConstraint || spec.Constraint == nil || spec.Constraint.Tp != ast.ConstraintPrimaryKey {
-			return nil, pgerror.New(pgerror.FeatureNotSupported, "ALTER TABLE supports only ADD PRIMARY KEY and ADD UNIQUE so far")
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "this form of ALTER TABLE is not supported yet")
 		}
 		if t.pk != nil {
 			return nil, pgerror.New(pgerror.InvalidTableDefinition, "multiple primary keys for table \"%s\" are not allowed", t.name)

@@ -1,0 +1,34 @@
+-- ALTER TABLE ADD COLUMN, DROP COLUMN, RENAME TO.
+create table t (id int primary key, a text, b int);
+insert into t values (1, 'x', 10), (2, 'y', 20);
+create index t_b on t (b);
+alter table t add column c int default 7;
+alter table t add d text;
+alter table t add column e timestamp;
+select * from t order by id;
+insert into t (id, a) values (3, 'z');
+select * from t order by id;
+alter table t add column c int;
+alter table t add column f int not null;
+alter table t add column f int not null default 0;
+alter table t drop column a;
+select * from t order by id;
+select id from t where b = 20;
+alter table t drop column nosuch;
+alter table t rename to u;
+select count(*) from t;
+select * from u order by id;
+create table n (x int);
+insert into n values (1), (2);
+alter table n add column y int default 5;
+insert into n values (3);
+select * from n order by x;
+alter table n drop column y;
+insert into n values (4);
+select * from n order by x;
+alter table u rename to n;
+begin;
+alter table u add column g int default 1;
+rollback;
+select * from u order by id;
+\d u
