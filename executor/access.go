@@ -33,6 +33,10 @@ func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval
 	if !ok {
 		return nil, false, nil
 	}
+	if err := def.checkTable(); err != nil {
+		// Views and sequences have no tree (COPY reaches here by name).
+		return nil, true, err
+	}
 	tx := s.storageTxn()
 	if err := tx.LockObject(ctx, tableLockName(def.oid), lock.Shared); err != nil {
 		return nil, true, storageError(err)

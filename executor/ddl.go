@@ -152,6 +152,9 @@ func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result
 		if err != nil {
 			return nil, err
 		}
+		if err := t.checkTable(); err != nil {
+			return nil, err
+		}
 		defs = append(defs, t)
 	}
 	for _, t := range defs {

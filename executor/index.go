@@ -575,6 +575,10 @@ func (s *Session) execCreateIndex(ctx context.Context, n *parser.CreateIndex) (*
 	if err != nil {
 		return nil, err
 	}
+	if t.seq != nil || t.view != nil {
+		return nil, pgerror.New(pgerror.WrongObjectType, "cannot create index on relation \"%s\"", t.name).
+			WithDetail("This operation is not supported for %ss.", kindWord(t, false))
+	}
 	names := make([]string, len(n.Columns))
 	desc := make([]bool, len(n.Columns))
 	anyDesc := false

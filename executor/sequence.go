@@ -136,6 +136,9 @@ type seqRelation struct {
 	s *Session
 }
 
+// RelKind names the relation's kind in errors.
+func (r *seqRelation) RelKind() string { return "sequence" }
+
 // Scan implements eval.Scannable.
 func (r *seqRelation) Scan(ctx context.Context) (eval.Rows, error) {
 	st := r.s.engine.seqs.state(r.oid)

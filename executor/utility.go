@@ -481,6 +481,21 @@ func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Optio
 	if err != nil {
 		return nil, err
 	}
+	if t.seq != nil || t.view != nil {
+		dir := "to"
+		if !n.From {
+			dir = "from"
+		}
+		e := pgerror.New(pgerror.WrongObjectType, "cannot copy %s %s \"%s\"", dir, kindWord(t, false), t.name)
+		if t.view != nil {
+			if n.From {
+				e = e.WithHint("To enable copying to a view, provide an INSTEAD OF INSERT trigger.")
+			} else {
+				e = e.WithHint("Try the COPY (SELECT ...) TO variant.")
+			}
+		}
+		return nil, e
+	}
 	idx, err := columnIndexes(t, n.Columns)
 	if err != nil {
 		return nil, err

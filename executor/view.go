@@ -29,6 +29,9 @@ type viewRelation struct{ *tableDef }
 
 var _ planner.ViewTable = (*viewRelation)(nil)
 
+// RelKind names the relation's kind in errors.
+func (v *viewRelation) RelKind() string { return "view" }
+
 // ViewQuery implements planner.ViewTable.
 func (v *viewRelation) ViewQuery() string { return v.view.SQL }
 
@@ -172,4 +175,13 @@ func shiftPosition(err error, start int) error {
 	cp := *pe
 	cp.Position = start + pe.Position - 1
 	return &cp
+}
+
+// checkTable refuses table operations (TRUNCATE, COPY, CREATE INDEX) on a
+// view or a sequence, which have no rows of their own.
+func (t *tableDef) checkTable() error {
+	if t.seq != nil || t.view != nil {
+		return pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", t.name)
+	}
+	return nil
 }

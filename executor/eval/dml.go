@@ -116,7 +116,11 @@ func (c *evalCtx) access(t planner.Table) (TableAccess, error) {
 			return acc, err
 		}
 	}
-	return nil, pgerror.New(pgerror.WrongObjectType, "cannot change relation \"%s\"", t.Name())
+	kind := "relation"
+	if k, ok := t.(interface{ RelKind() string }); ok {
+		kind = k.RelKind()
+	}
+	return nil, pgerror.New(pgerror.WrongObjectType, "cannot change %s \"%s\"", kind, t.Name())
 }
 
 func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {

@@ -28,3 +28,13 @@ select count(*) from v3;
 \dv
 drop view eng, totals, v3;
 select * from eng;
+-- a view or a sequence is not a table for TRUNCATE, COPY or CREATE INDEX
+create view vv as select 1 as a;
+create sequence sq;
+truncate vv;
+truncate sq;
+create index on vv (a);
+insert into sq values (1, 1, true);
+select * from vv;
+copy vv to stdout;
+create index on sq (last_value);
