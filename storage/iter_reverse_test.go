@@ -91,25 +91,5 @@ func TestScanReverse(t *testing.T) {
 // BenchmarkScanReverse measures a descending full scan of a 100k-row
 // tree beside BenchmarkScan's ascending one.
 func BenchmarkScanReverse(b *testing.B) {
-	const n = 100_000
-	e := loaded(b, n)
-	tx := e.Begin(storage.ReadCommitted)
-	defer tx.Rollback()
-	ctx := context.Background()
-	b.ReportAllocs()
-	rows := 0
-	for b.Loop() {
-		it, err := tx.ScanReverse(ctx, storage.CatalogTree, nil, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for it.Next() {
-			rows++
-		}
-		it.Close()
-		if it.Err() != nil {
-			b.Fatal(it.Err())
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(rows), "ns/row")
+	benchScan(b, (*storage.Txn).ScanReverse)
 }
