@@ -40,6 +40,7 @@ type Engine struct {
 	store   *storage.Engine
 	catalog *catalog
 	seqs    sequences
+	sizes   sizeCache
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,

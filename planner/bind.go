@@ -367,6 +367,9 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "set-returning functions are not allowed in WHERE").
 			WithPosition(srfPosition(s.Where))
 	}
+	if input != nil && lock == nil {
+		input, where = b.planJoins(input, where)
+	}
 	var root Node
 	if (len(b.aggs) > 0 || groups != nil || having != nil) && b.outerRefsOutsideWhere {
 		// The select list is rewritten over the aggregate's output, which

@@ -91,6 +91,8 @@ func foldNode(n Node) error {
 			err = foldNode(x.Right)
 		}
 		x.Cond = fe(x.Cond)
+		fl(x.LeftKeys)
+		fl(x.RightKeys)
 	case *Filter:
 		err = foldNode(x.Input)
 		x.Cond = fe(x.Cond)

@@ -126,6 +126,12 @@ type Join struct {
 	// Lateral: Right refers to Left's columns (OuterRef level 1) and is
 	// run again for each left row.
 	Lateral bool
+	// LeftKeys and RightKeys, when set (inner and left joins only), make
+	// this a hash join: Right's rows are hashed on RightKeys (over
+	// Right's own columns), each Left row looks up its LeftKeys (over
+	// Left's columns) and Cond is checked on the pairs found. A NULL key
+	// matches nothing, as `=` would not.
+	LeftKeys, RightKeys []Expr
 }
 
 // Output implements Node.

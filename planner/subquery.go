@@ -145,6 +145,13 @@ func (b *binder) nestedBinder(q ast.ResultSetNode, keepUnknown bool, what string
 	}
 	b.params = sub.params
 	b.unresolved = append(b.unresolved, sub.unresolved...)
+	if err == nil {
+		// Subquery expressions are not part of the statement's plan tree,
+		// which Build's useKeys walks; a correlated one's outer
+		// references count as constants for a key lookup. (A derived
+		// table gets the same twice, harmlessly.)
+		useKeys(n)
+	}
 	return sub, n, cols, err
 }
 

@@ -381,6 +381,19 @@ func (e *Engine) closeFiles() error {
 	return errors.Join(errs...)
 }
 
+// EstimateRows returns the approximate number of committed entries of
+// tree id (btree.Tree.Estimate): the planner's row count for a table or
+// index. It sees no uncommitted writes and no old versions.
+func (e *Engine) EstimateRows(id TreeID) (int64, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ts := e.trees[id]
+	if ts == nil {
+		return 0, nil
+	}
+	return ts.bt.Estimate()
+}
+
 // Stats reports the engine's counters.
 func (e *Engine) Stats() Stats {
 	s := Stats{Pool: e.pool.Stats(), WAL: e.log.Stats(), Locks: e.locks.Stats(),

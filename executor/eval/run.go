@@ -238,6 +238,9 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 			l.close()
 			return nil, err
 		}
+		if len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
+			return newHashJoin(c, x, l, r), nil
+		}
 		it := &joinIter{c: c, n: x, outer: l, inner: r, nl: len(x.Left.Output()), nr: len(x.Right.Output())}
 		if x.Kind == planner.RightJoin {
 			it.outer, it.inner, it.swapped = r, l, true

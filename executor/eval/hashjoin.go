@@ -1,0 +1,159 @@
+package eval
+
+import (
+	"io"
+
+	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// hashJoinIter is a hash join (planner.Join with keys): the right input
+// is read once into a hash table on its key values, then each left row
+// looks up its own key values and is paired with the right rows found,
+// which Cond then checks. Keys are hashed by their canonical text form
+// (rowKey), which the planner only allows for types where equal values
+// have one such form. A LEFT JOIN emits an unmatched left row with NULLs.
+type hashJoinIter struct {
+	c           *evalCtx
+	n           *planner.Join
+	left, right iterator
+	nl, nr      int
+	rtypes      []*types.T // right key types, for rowKey
+	ltypes      []*types.T
+	table       map[string][][]types.Datum
+	loaded      bool
+	cur         []types.Datum
+	matches     [][]types.Datum
+	pos         int
+	matched     bool
+	keyBuf      []byte
+	keyVals     []types.Datum
+	steps       int
+}
+
+func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
+	it := &hashJoinIter{c: c, n: n, left: l, right: r, nl: len(n.Left.Output()), nr: len(n.Right.Output())}
+	for i := range n.RightKeys {
+		it.rtypes = append(it.rtypes, n.RightKeys[i].Type())
+		it.ltypes = append(it.ltypes, n.LeftKeys[i].Type())
+	}
+	it.keyVals = make([]types.Datum, len(n.RightKeys))
+	return it
+}
+
+// key evaluates keys over row into it.keyBuf; ok is false when a key is
+// NULL (such a row matches nothing).
+func (it *hashJoinIter) key(keys []planner.Expr, ts []*types.T, row []types.Datum) (bool, error) {
+	saved := it.c.row
+	it.c.row = row
+	defer func() { it.c.row = saved }()
+	for i, k := range keys {
+		v, err := it.c.eval(k)
+		if err != nil {
+			return false, err
+		}
+		if v == nil {
+			return false, nil
+		}
+		it.keyVals[i] = v
+	}
+	it.keyBuf = rowKey(it.keyBuf[:0], ts, it.keyVals)
+	return true, nil
+}
+
+func (it *hashJoinIter) load() error {
+	it.loaded = true
+	it.table = map[string][][]types.Datum{}
+	for {
+		row, err := it.right.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := it.tick(); err != nil {
+			return err
+		}
+		ok, err := it.key(it.n.RightKeys, it.rtypes, row)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], row)
+	}
+	it.right.close()
+	return nil
+}
+
+func (it *hashJoinIter) tick() error {
+	if it.steps++; it.steps%4096 == 0 {
+		return it.c.ctx.Err()
+	}
+	return nil
+}
+
+func (it *hashJoinIter) next() ([]types.Datum, error) {
+	if !it.loaded {
+		if err := it.load(); err != nil {
+			return nil, err
+		}
+	}
+	for {
+		if it.cur == nil {
+			row, err := it.left.next()
+			if err != nil {
+				return nil, err
+			}
+			if err := it.tick(); err != nil {
+				return nil, err
+			}
+			it.cur, it.pos, it.matched, it.matches = row, 0, false, nil
+			if len(it.table) > 0 {
+				ok, err := it.key(it.n.LeftKeys, it.ltypes, row)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					it.matches = it.table[string(it.keyBuf)]
+				}
+			}
+		}
+		for it.pos < len(it.matches) {
+			in := it.matches[it.pos]
+			it.pos++
+			row := make([]types.Datum, it.nl+it.nr)
+			copy(row, it.cur)
+			copy(row[it.nl:], in)
+			if it.n.Cond != nil {
+				saved := it.c.row
+				it.c.row = row
+				ok, err := it.c.eval(it.n.Cond)
+				it.c.row = saved
+				if err != nil {
+					return nil, err
+				}
+				if ok != true {
+					continue
+				}
+			}
+			it.matched = true
+			return row, nil
+		}
+		cur, matched := it.cur, it.matched
+		it.cur = nil
+		if !matched && it.n.Kind == planner.LeftJoin {
+			row := make([]types.Datum, it.nl+it.nr)
+			copy(row, cur)
+			return row, nil
+		}
+	}
+}
+
+func (it *hashJoinIter) close() {
+	it.loaded, it.table, it.cur, it.matches = true, nil, nil, nil
+	it.left.close()
+	it.right.close()
+}

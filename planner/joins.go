@@ -1,0 +1,529 @@
+package planner
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/neuroquantumdb/nqdb/sql/types"
+)
+
+// RowEstimator is implemented by catalogs that can tell how many rows a
+// table holds, roughly; the join rule orders joins by it. A negative
+// answer means unknown.
+type RowEstimator interface {
+	EstimateRows(t Table) float64
+}
+
+// unknownRows is the row count assumed for a relation nothing is known
+// about (a derived table, a function, a catalog view).
+const unknownRows = 1000
+
+// Selectivities assumed for a filter conjunct without statistics, close
+// to PostgreSQL's defaults for the same situation (DEFAULT_EQ_SEL is
+// smaller, but our tables have no distinct counts yet and equality on a
+// non-key column is rarely that selective in practice).
+const (
+	eqSel    = 0.05
+	rangeSel = 1.0 / 3
+	otherSel = 0.5
+)
+
+// joinRel is one relation of a flattened inner join: a FROM item (table,
+// derived table, outer or lateral join) with its place in the FROM
+// clause's column layout and its estimated size.
+type joinRel struct {
+	node  Node
+	off   int
+	width int
+	base  float64 // rows before the relation's own filters
+	rows  float64 // rows after them
+}
+
+// joinPred is a conjunct of WHERE or of an inner join's ON clause over
+// the FROM layout, with the set of relations it reads.
+type joinPred struct {
+	e    Expr
+	mask uint64
+	used bool
+}
+
+// planJoins is the join rule, run on each SELECT's FROM tree and WHERE
+// clause once both are bound. Inner joins (explicit, CROSS or comma) are
+// flattened into their relations and the conjuncts of WHERE and of their
+// ON clauses; conjuncts over one relation become a filter right above it
+// (where the key-lookup rule can turn them into index ranges), and the
+// relations are joined greedily, smallest estimated result first, each
+// join a hash join on the equalities between the two sides when there
+// are any. A Project restores the FROM clause's column order, so nothing
+// above notices. Conjuncts the rule must not move (those with correlated
+// subqueries, which read the FROM row by position, and those over no
+// relation) come back as the residual WHERE. Outer joins keep their
+// place and get hash keys from their ON clause (see planOuter).
+func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
+	var rels []*joinRel
+	var conds []Expr
+	if !b.flatten(input, 0, &rels, &conds) || len(rels) > 64 {
+		return input, where
+	}
+	if len(rels) == 1 {
+		return rels[0].node, where
+	}
+	var preds []*joinPred
+	var residual []Expr
+	local := make([][]Expr, len(rels))
+	for _, c := range factorOrs(append(conds, conjuncts(where)...)) {
+		mask, pinned := relsOf(c, rels)
+		switch {
+		case pinned || mask == 0:
+			residual = append(residual, c)
+		case bits.OnesCount64(mask) == 1:
+			r := bits.TrailingZeros64(mask)
+			local[r] = append(local[r], shiftCols(c, -rels[r].off))
+		default:
+			preds = append(preds, &joinPred{e: c, mask: mask})
+		}
+	}
+	for i, r := range rels {
+		b.estimate(r, local[i])
+		if len(local[i]) > 0 {
+			r.node = &Filter{Input: r.node, Cond: andOf(local[i])}
+		}
+	}
+	root, layout := b.orderJoins(rels, preds)
+	// Any predicate left over (none should be: every one is applied once
+	// its relations are joined) goes back to the residual.
+	for _, p := range preds {
+		if !p.used {
+			residual = append(residual, p.e)
+		}
+	}
+	return restoreLayout(root, layout, input.Output()), andOf(residual)
+}
+
+// flatten collects the relations and ON conjuncts of a tree of inner
+// joins, in FROM layout positions. It reports false when the tree must
+// stay as it is: an ON clause with a correlated subquery reads the join's
+// row by position.
+func (b *binder) flatten(n Node, off int, rels *[]*joinRel, conds *[]Expr) bool {
+	j, ok := n.(*Join)
+	if !ok || j.Kind != InnerJoin || j.Lateral {
+		*rels = append(*rels, &joinRel{node: b.planOuter(n), off: off, width: len(n.Output())})
+		return true
+	}
+	nl := len(j.Left.Output())
+	if !b.flatten(j.Left, off, rels, conds) || !b.flatten(j.Right, off+nl, rels, conds) {
+		return false
+	}
+	for _, c := range conjuncts(j.Cond) {
+		if hasCorrelated(c) {
+			return false
+		}
+		*conds = append(*conds, shiftCols(c, off))
+	}
+	return true
+}
+
+// planOuter applies the join rule inside a LEFT JOIN: both sides are
+// planned on their own, the ON conjuncts over the nullable side alone
+// filter it before the join, and the equalities between the sides become
+// hash keys. Other nodes come back unchanged.
+func (b *binder) planOuter(n Node) Node {
+	j, ok := n.(*Join)
+	if !ok || j.Kind != LeftJoin || j.Lateral || j.LeftKeys != nil {
+		return n
+	}
+	out := *j
+	out.Left, _ = b.planJoins(j.Left, nil)
+	out.Right, _ = b.planJoins(j.Right, nil)
+	nl := len(j.Left.Output())
+	sides := []*joinRel{{off: 0, width: nl}, {off: nl, width: len(j.Right.Output())}}
+	var rest, right []Expr
+	for _, c := range conjuncts(j.Cond) {
+		mask, pinned := relsOf(c, sides)
+		switch {
+		case pinned:
+			return n
+		case mask == 2:
+			right = append(right, shiftCols(c, -nl))
+		default:
+			rest = append(rest, c)
+		}
+	}
+	if len(right) > 0 {
+		out.Right = &Filter{Input: out.Right, Cond: andOf(right)}
+	}
+	rest, out.LeftKeys, out.RightKeys = hashKeys(rest, func(e Expr) (int, bool) {
+		m, pinned := relsOf(e, sides)
+		return int(m), !pinned
+	}, nl)
+	out.Cond = andOf(rest)
+	return &out
+}
+
+// orderJoins joins the relations greedily: it starts from the smallest
+// and adds, each step, the relation connected to those joined so far by
+// a predicate that gives the smallest estimated result (a relation with
+// no predicate only when no connected one is left: a cross join). It
+// returns the plan and, for each of its output columns, the FROM layout
+// position it holds.
+func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
+	first := 0
+	for i, r := range rels {
+		if r.rows < rels[first].rows {
+			first = i
+		}
+	}
+	cur := rels[first].node
+	curRows := rels[first].rows
+	layout := relLayout(rels[first])
+	joined := uint64(1) << first
+	for bits.OnesCount64(joined) < len(rels) {
+		best, bestRows, bestConnected := -1, math.Inf(1), false
+		for i, r := range rels {
+			bit := uint64(1) << i
+			if joined&bit != 0 {
+				continue
+			}
+			connected := false
+			for _, p := range preds {
+				if !p.used && p.mask&bit != 0 && p.mask&^(joined|bit) == 0 {
+					connected = true
+					break
+				}
+			}
+			if bestConnected && !connected {
+				continue
+			}
+			est := b.joinRows(curRows, r, connected)
+			if (connected && !bestConnected) || est < bestRows {
+				best, bestRows, bestConnected = i, est, connected
+			}
+		}
+		r := rels[best]
+		bit := uint64(1) << best
+		var on []Expr
+		for _, p := range preds {
+			if !p.used && p.mask&^(joined|bit) == 0 {
+				p.used = true
+				on = append(on, p.e)
+			}
+		}
+		// The smaller input is the hash join's build side (Right).
+		left, right := cur, r.node
+		leftLayout, rightLayout := layout, relLayout(r)
+		if r.rows > curRows {
+			left, right = right, left
+			leftLayout, rightLayout = rightLayout, leftLayout
+		}
+		layout = append(append([]int{}, leftLayout...), rightLayout...)
+		pos := make([]int, rels[len(rels)-1].off+rels[len(rels)-1].width)
+		for i, c := range layout {
+			pos[c] = i
+		}
+		for i := range on {
+			on[i] = remapCols(on[i], pos)
+		}
+		join := &Join{Left: left, Right: right, Kind: InnerJoin,
+			Types: append(append([]*types.T{}, left.Output()...), right.Output()...)}
+		nl := len(leftLayout)
+		inLeft := make(map[int]bool, nl)
+		for i := 0; i < nl; i++ {
+			inLeft[i] = true
+		}
+		side := func(e Expr) (int, bool) {
+			m := 0
+			ok := true
+			walkCols(e, func(c int) {
+				if inLeft[c] {
+					m |= 1
+				} else {
+					m |= 2
+				}
+			}, func() { ok = false })
+			return m, ok
+		}
+		on, join.LeftKeys, join.RightKeys = hashKeys(on, side, nl)
+		join.Cond = andOf(on)
+		cur, curRows = join, bestRows
+		joined |= bit
+	}
+	return cur, layout
+}
+
+// hashKeys splits conjuncts into hash join keys (equalities between an
+// expression over the left side and one over the right side, of a type
+// whose equal values have one text form) and the rest. side reports
+// which sides an expression reads (bit 1 left, bit 2 right) and whether
+// it may be evaluated on one side's row. Left keys keep the join row's
+// positions (left columns come first); right keys are shifted to the
+// right input's own columns.
+func hashKeys(conds []Expr, side func(Expr) (int, bool), nl int) (rest, lk, rk []Expr) {
+	for _, c := range conds {
+		call, ok := c.(*Call)
+		if ok && call.Fn.ID == FnEq && len(call.Args) == 2 && hashable(call.Args[0].Type(), call.Args[1].Type()) {
+			ms0, ok0 := side(call.Args[0])
+			ms1, ok1 := side(call.Args[1])
+			if ok0 && ok1 {
+				switch {
+				case ms0 == 1 && ms1 == 2:
+					lk, rk = append(lk, call.Args[0]), append(rk, shiftCols(call.Args[1], -nl))
+					continue
+				case ms0 == 2 && ms1 == 1:
+					lk, rk = append(lk, call.Args[1]), append(rk, shiftCols(call.Args[0], -nl))
+					continue
+				}
+			}
+		}
+		rest = append(rest, c)
+	}
+	return rest, lk, rk
+}
+
+// hashable reports whether equal values of types a and b (the operands
+// of an `=`) always have the same text form after canonicalisation, so
+// that a hash on it finds exactly the pairs `=` accepts. char(n) (which
+// ignores trailing blanks), intervals ('1 day' = '24 hours'), float4
+// against float8, arrays and json are left to the nested loop.
+func hashable(a, b *types.T) bool {
+	if isInt(a) && isInt(b) {
+		return true
+	}
+	if a.OID != b.OID {
+		return false
+	}
+	switch a.OID {
+	case types.OidBool, types.OidOid, types.OidText, types.OidVarchar, types.OidName,
+		types.OidNumeric, types.OidFloat8, types.OidDate, types.OidTimestamp,
+		types.OidTimestampTZ, types.OidTime, types.OidUUID, types.OidBytea:
+		return true
+	}
+	return false
+}
+
+// joinRows estimates the rows of joining a result of curRows rows with r:
+// each row meets at most one of r's when the predicates cover a unique
+// key of r's table; otherwise an equi-join yields about as many rows as
+// its larger input, and a cross join the product.
+func (b *binder) joinRows(curRows float64, r *joinRel, connected bool) float64 {
+	if !connected {
+		return curRows * r.rows
+	}
+	return math.Max(curRows, r.rows)
+}
+
+// estimate sets r's base and filtered row counts from the catalog and
+// the relation's own conjuncts (over its columns).
+func (b *binder) estimate(r *joinRel, local []Expr) {
+	r.base = unknownRows
+	scan, _ := r.node.(*Scan)
+	switch x := r.node.(type) {
+	case *Scan:
+		if est, ok := b.cat.(RowEstimator); ok {
+			if n := est.EstimateRows(x.Table); n >= 0 {
+				r.base = math.Max(n, 1)
+			}
+		}
+	case *Values:
+		r.base = float64(len(x.Rows))
+	}
+	r.rows = r.base
+	if len(local) == 0 {
+		return
+	}
+	if scan != nil {
+		if k := chooseKey(scan.Table, andOf(local)); k != nil && k.In == nil && k.Lower == nil && k.Upper == nil && k.Like == nil && uniqueKeyLen(scan.Table, k.Index) == len(k.Values) {
+			r.rows = 1
+			return
+		}
+	}
+	for _, c := range local {
+		r.rows *= conjunctSel(c)
+	}
+	r.rows = math.Max(r.rows, 1)
+}
+
+// uniqueKeyLen returns the number of columns of access path index of t
+// when it is unique (the primary key, or a unique index), else -1.
+func uniqueKeyLen(t Table, index int) int {
+	kt, ok := t.(KeyedTable)
+	if !ok {
+		return -1
+	}
+	if index == 0 {
+		return len(kt.PrimaryKey())
+	}
+	if ix := kt.Indexes()[index-1]; ix.Unique {
+		return len(ix.Columns)
+	}
+	return -1
+}
+
+// conjunctSel is the assumed selectivity of one filter conjunct.
+func conjunctSel(e Expr) float64 {
+	if c, ok := e.(*Call); ok {
+		switch c.Fn.ID {
+		case FnEq:
+			return eqSel
+		case FnLt, FnLe, FnGt, FnGe:
+			return rangeSel
+		}
+	}
+	return otherSel
+}
+
+// relLayout lists the FROM layout positions of r's columns.
+func relLayout(r *joinRel) []int {
+	l := make([]int, r.width)
+	for i := range l {
+		l[i] = r.off + i
+	}
+	return l
+}
+
+// restoreLayout puts a Project over n when its columns (layout: the FROM
+// position of each) are not in FROM order.
+func restoreLayout(n Node, layout []int, ts []*types.T) Node {
+	inOrder := true
+	pos := make([]int, len(layout))
+	for i, c := range layout {
+		pos[c] = i
+		if c != i {
+			inOrder = false
+		}
+	}
+	if inOrder {
+		return n
+	}
+	exprs := make([]Expr, len(pos))
+	for c, p := range pos {
+		exprs[c] = &ColumnRef{Idx: p, T: ts[c]}
+	}
+	return &Project{Input: n, Exprs: exprs}
+}
+
+// relsOf returns the set of relations e reads columns of, and whether e
+// is pinned to the FROM row's layout (it has a correlated subquery).
+func relsOf(e Expr, rels []*joinRel) (mask uint64, pinned bool) {
+	walkCols(e, func(c int) {
+		for i, r := range rels {
+			if c >= r.off && c < r.off+r.width {
+				mask |= 1 << i
+				return
+			}
+		}
+	}, func() { pinned = true })
+	return mask, pinned
+}
+
+// walkCols calls col for each column e reads and correlated for each
+// correlated subquery in it.
+func walkCols(e Expr, col func(int), correlated func()) {
+	switch x := e.(type) {
+	case nil:
+		return
+	case *ColumnRef:
+		col(x.Idx)
+		return
+	case *SubPlan:
+		if x.Correlated {
+			correlated()
+		}
+	case *aggRef, *winRef:
+		// Never in WHERE or ON; treat as pinned to be safe.
+		correlated()
+		return
+	}
+	_, _ = mapChildren(e, func(c Expr) (Expr, error) {
+		walkCols(c, col, correlated)
+		return c, nil
+	})
+}
+
+// hasCorrelated reports whether e holds a correlated subquery.
+func hasCorrelated(e Expr) bool {
+	found := false
+	walkCols(e, func(int) {}, func() { found = true })
+	return found
+}
+
+// shiftCols returns e with every column reference moved by d.
+func shiftCols(e Expr, d int) Expr {
+	if d == 0 {
+		return e
+	}
+	return mapCols(e, func(c int) int { return c + d })
+}
+
+// remapCols returns e with column c read from pos[c].
+func remapCols(e Expr, pos []int) Expr {
+	return mapCols(e, func(c int) int { return pos[c] })
+}
+
+func mapCols(e Expr, f func(int) int) Expr {
+	if c, ok := e.(*ColumnRef); ok {
+		n := *c
+		n.Idx = f(c.Idx)
+		return &n
+	}
+	out, _ := mapChildren(e, func(c Expr) (Expr, error) { return mapCols(c, f), nil })
+	return out
+}
+
+// conjuncts splits e at its top-level ANDs.
+func conjuncts(e Expr) []Expr {
+	if e == nil {
+		return nil
+	}
+	if x, ok := e.(*BoolExpr); ok && x.Op == And {
+		var out []Expr
+		for _, a := range x.Args {
+			out = append(out, conjuncts(a)...)
+		}
+		return out
+	}
+	return []Expr{e}
+}
+
+// andOf is the conjunction of es (nil for none).
+func andOf(es []Expr) Expr {
+	switch len(es) {
+	case 0:
+		return nil
+	case 1:
+		return es[0]
+	}
+	return &BoolExpr{Op: And, Args: es}
+}
+
+// factorOrs adds, for each OR among conds, the conjuncts that every arm
+// of it has (TPC-H Q19's join condition repeated in each arm), so they
+// can filter or join on their own; the OR stays, and rechecks them.
+func factorOrs(conds []Expr) []Expr {
+	out := conds
+	for _, c := range conds {
+		or, ok := c.(*BoolExpr)
+		if !ok || or.Op != Or || len(or.Args) < 2 {
+			continue
+		}
+		for _, cand := range conjuncts(or.Args[0]) {
+			common := true
+			for _, arm := range or.Args[1:] {
+				found := false
+				for _, x := range conjuncts(arm) {
+					if exprEqual(cand, x) {
+						found = true
+						break
+					}
+				}
+				if !found {
+					common = false
+					break
+				}
+			}
+			if common {
+				out = append(out, cand)
+			}
+		}
+	}
+	return out
+}
