@@ -597,9 +597,18 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 		join.Kind = RightJoin
 	}
 	if j.On != nil {
+		on := j.On.Expr
+		if join.Kind == LeftJoin {
+			if e, ok := stripFullJoin(on); ok {
+				on, join.Kind = e, FullJoin
+				if lateral {
+					return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "invalid reference to FROM-clause entry in a LATERAL item of a FULL JOIN")
+				}
+			}
+		}
 		saved, savedCtx, savedClause := b.scope, b.aggCtx, b.clause
 		b.scope, b.aggCtx, b.clause = sc, "", "JOIN conditions"
-		c, err := b.bindExpr(j.On.Expr)
+		c, err := b.bindExpr(on)
 		if err == nil {
 			c, err = b.coerceBool(c, "JOIN/ON", j.On.Expr)
 		}
@@ -608,6 +617,9 @@ func (b *binder) buildFrom(j *ast.Join) (Node, *scope, error) {
 			return nil, nil, err
 		}
 		join.Cond = c
+		if join.Kind == FullJoin && !hasHashKey(c, len(left.Output())) {
+			return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions")
+		}
 	} else if join.Kind != InnerJoin {
 		return nil, nil, pgerror.New(pgerror.SyntaxError, "syntax error at end of input")
 	}

@@ -4,6 +4,10 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
 
@@ -123,13 +127,14 @@ func (b *binder) flatten(n Node, off int, rels *[]*joinRel, conds *[]Expr) bool 
 	return true
 }
 
-// planOuter applies the join rule inside a LEFT JOIN: both sides are
-// planned on their own, the ON conjuncts over the nullable side alone
-// filter it before the join, and the equalities between the sides become
-// hash keys. Other nodes come back unchanged.
+// planOuter applies the join rule inside a LEFT or FULL JOIN: both sides
+// are planned on their own, the ON conjuncts over a LEFT JOIN's nullable
+// side alone filter it before the join, and the equalities between the
+// sides become hash keys (a FULL JOIN has at least one: buildFrom checks).
+// Other nodes come back unchanged.
 func (b *binder) planOuter(n Node) Node {
 	j, ok := n.(*Join)
-	if !ok || j.Kind != LeftJoin || j.Lateral || j.LeftKeys != nil {
+	if !ok || (j.Kind != LeftJoin && j.Kind != FullJoin) || j.Lateral || j.LeftKeys != nil {
 		return n
 	}
 	out := *j
@@ -143,7 +148,7 @@ func (b *binder) planOuter(n Node) Node {
 		switch {
 		case pinned:
 			return n
-		case mask == 2:
+		case mask == 2 && j.Kind == LeftJoin:
 			right = append(right, shiftCols(c, -nl))
 		default:
 			rest = append(rest, c)
@@ -526,4 +531,40 @@ func factorOrs(conds []Expr) []Expr {
 		}
 	}
 	return out
+}
+
+// stripFullJoin finds sql/parser's FULL JOIN marker at the start of an ON
+// clause (the leftmost operand of the AND/OR chain) and returns the
+// clause without it; the AST is copied, not changed, because it may be
+// bound again.
+func stripFullJoin(e ast.ExprNode) (ast.ExprNode, bool) {
+	x, ok := e.(*ast.BinaryOperationExpr)
+	if !ok {
+		return e, false
+	}
+	switch x.Op {
+	case opcode.LogicAnd:
+		if fc, ok := x.L.(*ast.FuncCallExpr); ok && fc.FnName.L == parser.FullJoinFunc && len(fc.Args) == 0 {
+			return x.R, true
+		}
+		fallthrough
+	case opcode.LogicOr, opcode.LogicXor:
+		if l, ok := stripFullJoin(x.L); ok {
+			n := *x
+			n.L = l
+			return &n, true
+		}
+	}
+	return e, false
+}
+
+// hasHashKey reports whether the join condition cond (over a row of nl
+// left columns, then the right ones) has a conjunct hashKeys can use.
+func hasHashKey(cond Expr, nl int) bool {
+	sides := []*joinRel{{off: 0, width: nl}, {off: nl, width: math.MaxInt32}}
+	_, lk, _ := hashKeys(conjuncts(cond), func(e Expr) (int, bool) {
+		m, pinned := relsOf(e, sides)
+		return int(m), !pinned
+	}, nl)
+	return len(lk) > 0
 }

@@ -113,6 +113,7 @@ const (
 	InnerJoin JoinKind = iota // also CROSS JOIN and comma joins (Cond nil)
 	LeftJoin
 	RightJoin
+	FullJoin // always a hash join (see planOuter)
 )
 
 // Join combines rows of Left and Right (left columns first) for which
@@ -126,7 +127,7 @@ type Join struct {
 	// Lateral: Right refers to Left's columns (OuterRef level 1) and is
 	// run again for each left row.
 	Lateral bool
-	// LeftKeys and RightKeys, when set (inner and left joins only), make
+	// LeftKeys and RightKeys, when set (inner, left and full joins), make
 	// this a hash join: Right's rows are hashed on RightKeys (over
 	// Right's own columns), each Left row looks up its LeftKeys (over
 	// Left's columns) and Cond is checked on the pairs found. A NULL key

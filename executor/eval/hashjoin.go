@@ -12,7 +12,8 @@ import (
 // looks up its own key values and is paired with the right rows found,
 // which Cond then checks. Keys are hashed by their canonical text form
 // (rowKey), which the planner only allows for types where equal values
-// have one such form. A LEFT JOIN emits an unmatched left row with NULLs.
+// have one such form. A LEFT or FULL JOIN emits an unmatched left row
+// with NULLs; a FULL JOIN then emits the right rows no left row matched.
 type hashJoinIter struct {
 	c           *evalCtx
 	n           *planner.Join
@@ -20,15 +21,21 @@ type hashJoinIter struct {
 	nl, nr      int
 	rtypes      []*types.T // right key types, for rowKey
 	ltypes      []*types.T
-	table       map[string][][]types.Datum
+	rows        [][]types.Datum // the right rows
+	table       map[string][]int32
 	loaded      bool
 	cur         []types.Datum
-	matches     [][]types.Datum
+	matches     []int32
 	pos         int
-	matched     bool
-	keyBuf      []byte
-	keyVals     []types.Datum
-	steps       int
+	// rmatched marks the right rows some left row matched (FULL JOIN),
+	// and tail is the next right row to check once the left side ends.
+	rmatched []bool
+	tail     int
+	leftDone bool
+	matched  bool
+	keyBuf   []byte
+	keyVals  []types.Datum
+	steps    int
 }
 
 func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
@@ -63,7 +70,8 @@ func (it *hashJoinIter) key(keys []planner.Expr, ts []*types.T, row []types.Datu
 
 func (it *hashJoinIter) load() error {
 	it.loaded = true
-	it.table = map[string][][]types.Datum{}
+	it.table = map[string][]int32{}
+	full := it.n.Kind == planner.FullJoin
 	for {
 		row, err := it.right.next()
 		if err == io.EOF {
@@ -79,12 +87,18 @@ func (it *hashJoinIter) load() error {
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if !ok && !full {
 			continue
 		}
-		it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], row)
+		it.rows = append(it.rows, row)
+		if ok {
+			it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], int32(len(it.rows)-1))
+		}
 	}
 	it.right.close()
+	if full {
+		it.rmatched = make([]bool, len(it.rows))
+	}
 	return nil
 }
 
@@ -103,7 +117,14 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 	}
 	for {
 		if it.cur == nil {
+			if it.leftDone {
+				return it.unmatchedRight()
+			}
 			row, err := it.left.next()
+			if err == io.EOF && it.rmatched != nil {
+				it.leftDone = true
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -122,7 +143,8 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 			}
 		}
 		for it.pos < len(it.matches) {
-			in := it.matches[it.pos]
+			ri := it.matches[it.pos]
+			in := it.rows[ri]
 			it.pos++
 			row := make([]types.Datum, it.nl+it.nr)
 			copy(row, it.cur)
@@ -140,11 +162,14 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 				}
 			}
 			it.matched = true
+			if it.rmatched != nil {
+				it.rmatched[ri] = true
+			}
 			return row, nil
 		}
 		cur, matched := it.cur, it.matched
 		it.cur = nil
-		if !matched && it.n.Kind == planner.LeftJoin {
+		if !matched && it.n.Kind != planner.InnerJoin {
 			row := make([]types.Datum, it.nl+it.nr)
 			copy(row, cur)
 			return row, nil
@@ -152,8 +177,24 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 	}
 }
 
+// unmatchedRight returns the next right row no left row matched, with
+// NULLs for the left columns (the end of a FULL JOIN).
+func (it *hashJoinIter) unmatchedRight() ([]types.Datum, error) {
+	for it.tail < len(it.rows) {
+		i := it.tail
+		it.tail++
+		if !it.rmatched[i] {
+			row := make([]types.Datum, it.nl+it.nr)
+			copy(row[it.nl:], it.rows[i])
+			return row, nil
+		}
+	}
+	return nil, io.EOF
+}
+
 func (it *hashJoinIter) close() {
-	it.loaded, it.table, it.cur, it.matches = true, nil, nil, nil
+	it.loaded, it.table, it.rows, it.cur, it.matches = true, nil, nil, nil, nil
+	it.rmatched, it.leftDone = nil, false
 	it.left.close()
 	it.right.close()
 }

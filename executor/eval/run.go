@@ -241,6 +241,11 @@ func (c *evalCtx) build(n planner.Node) (iterator, error) {
 		if len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
 			return newHashJoin(c, x, l, r), nil
 		}
+		if x.Kind == planner.FullJoin {
+			l.close()
+			r.close()
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions")
+		}
 		it := &joinIter{c: c, n: x, outer: l, inner: r, nl: len(x.Left.Output()), nr: len(x.Right.Output())}
 		if x.Kind == planner.RightJoin {
 			it.outer, it.inner, it.swapped = r, l, true

@@ -55,6 +55,9 @@ type rewriter struct {
 	// aggs counts aggregate calls wrapped in aggFunc (unwrapped after
 	// parsing).
 	aggs int
+	// fullJoins holds the paren depth of each FULL JOIN whose ON clause
+	// is still to come (see fullJoin).
+	fullJoins []int
 }
 
 type parenState struct {
@@ -487,6 +490,11 @@ func (r *rewriter) word(i, b int) (int, error) {
 		}
 	}
 
+	if w == "full" && !prev.isSelf('.') {
+		if n, ok, err := r.fullJoin(i); ok || err != nil {
+			return n, err
+		}
+	}
 	if !qualified {
 		switch w {
 		case "default":
@@ -553,6 +561,10 @@ func (r *rewriter) word(i, b int) (int, error) {
 			}
 			if j > i+1 {
 				return j, nil
+			}
+		case "on", "using":
+			if n, ok, err := r.fullJoin(i); ok || err != nil {
+				return n, err
 			}
 		case "nulls":
 			if (next.is("first") || next.is("last")) && len(r.pieces) > 0 {

@@ -43,3 +43,11 @@ select a1.id, a2.id from a a1 join a a2 on a1.b_id = a2.b_id and a1.id < a2.id o
 select name from a where b_id in (select b.id from b join c on b.c_code = c.code where c.f > 0) order by 1;
 -- an error inside a join condition still surfaces
 select a.id from a join b on a.b_id = b.id where b.v / (b.id - 10) > 0 order by 1;
+-- FULL JOIN (sql/parser marks it; always a hash join)
+select a.id, b.id from a full join b on a.b_id = b.id order by 1, 2;
+select a.id, b.id from a full outer join b on a.b_id = b.id and b.v > 2 order by 1, 2;
+select a.id, b.id from a full join b on a.b_id = b.id and a.grp = 1 or a.id = b.id order by 1, 2;
+select count(*), count(a.id), count(b.id) from a full join b on a.b_id = b.id where a.id is null or b.id is null;
+select x.id, d.k from (select a.id from a full join b on a.b_id = b.id) x full join d on x.id = d.k order by 1, 2;
+select * from a full join b on a.b_id < b.id;
+select full.id from a full;
