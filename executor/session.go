@@ -10,6 +10,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -706,8 +707,17 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 			opts.Returning, opts.ReturningSQL = sel, r.Rewritten
 		}
 	}
+	if f := stmt.From; f != nil {
+		if sel, ok := f.AST.(*ast.SelectStmt); ok {
+			opts.From, opts.FromSQL = sel, f.Rewritten
+		}
+	}
 	q, err := planner.BuildWithOptions(stmt.AST, declared, s, &s.fo, opts)
 	if err != nil {
+		var fe *planner.FromListError
+		if errors.As(err, &fe) {
+			return nil, fromListPosition(fe.Err, stmt)
+		}
 		if stmt.Returning != nil && pgerror.From(err).Position > 0 {
 			// The position is in the RETURNING list's own text.
 			return nil, returningPosition(err, stmt)
@@ -844,6 +854,19 @@ func allowedInFailedTxn(stmt *parser.Statement) bool {
 // returningPosition maps a binding error's position in a RETURNING list
 // (sql/parser parsed it as `SELECT <list>` of its own) into the
 // statement's text.
+// fromListPosition maps an error position in UPDATE's FROM / DELETE's
+// USING list (parsed on its own as `SELECT * FROM <list>`) into the
+// statement.
+func fromListPosition(pe *pgerror.Error, stmt *parser.Statement) error {
+	const prefix = len("SELECT * FROM ")
+	cp := *pe
+	cp.Position = 0
+	if p := stmt.From.Position(pe.Position - 1); p > prefix {
+		cp.Position = stmt.FromPos + p - prefix - 1
+	}
+	return &cp
+}
+
 func returningPosition(err error, stmt *parser.Statement) error {
 	pe := pgerror.From(err)
 	r := stmt.Returning

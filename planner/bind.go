@@ -33,7 +33,7 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 // BuildWithOptions is BuildWith with what the TiDB AST does not carry
 // (a RETURNING list).
 func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
-	b := &binder{cat: cat, sql: stmt.Text(), fo: fo}
+	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL}
 	b.params = append(b.params, paramTypes...)
 	var (
 		root Node
@@ -107,6 +107,10 @@ func outputType(n Node, i int) *types.T {
 type binder struct {
 	cat Catalog
 	sql string
+	// dmlFrom is UPDATE's FROM / DELETE's USING list (see dmlfrom.go),
+	// and dmlFromSQL the text its positions refer to.
+	dmlFrom    *ast.SelectStmt
+	dmlFromSQL string
 	// fo shapes the input of unknown-typed literals (DateStyle, TimeZone);
 	// nil means PostgreSQL's defaults.
 	fo *types.FormatOpts

@@ -35,6 +35,9 @@ type Update struct {
 	Key *KeyLookup
 	// Returning is the RETURNING list over the new row.
 	Returning []Expr
+	// Source, for UPDATE ... FROM, produces the rows to change (see
+	// dmlfrom.go); Where and Set then read its rows.
+	Source *DMLSource
 }
 
 // Delete removes the rows of Table for which Where (nil = always) is true.
@@ -45,6 +48,9 @@ type Delete struct {
 	Key *KeyLookup
 	// Returning is the RETURNING list over the deleted row.
 	Returning []Expr
+	// Source, for DELETE ... USING, produces the rows to delete (see
+	// dmlfrom.go); Where then reads its rows.
+	Source *DMLSource
 }
 
 // Output implements Node: the RETURNING list's types (none without one).
@@ -392,6 +398,12 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 	}
 	cols := t.Columns()
 	b.scope = tableScope(t, alias)
+	var src *DMLSource
+	if b.dmlFrom != nil {
+		if src, err = b.dmlSource(t, alias); err != nil {
+			return nil, err
+		}
+	}
 	b.aggCtx, b.clause = "", "UPDATE"
 	set := make([]Expr, len(cols))
 	_, cursor := b.wordAfter("set", 0)
@@ -440,7 +452,8 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Update{Table: t, Where: where, Set: set}, nil
+	src.finish(b, where)
+	return &Update{Table: t, Where: where, Set: set, Source: src}, nil
 }
 
 // buildDelete plans DELETE FROM t [AS a] [WHERE cond].
@@ -462,11 +475,18 @@ func (b *binder) buildDelete(s *ast.DeleteStmt) (Node, error) {
 		return nil, err
 	}
 	b.scope = tableScope(t, alias)
+	var src *DMLSource
+	if b.dmlFrom != nil {
+		if src, err = b.dmlSource(t, alias); err != nil {
+			return nil, err
+		}
+	}
 	where, err := b.bindWhere(s.Where)
 	if err != nil {
 		return nil, err
 	}
-	return &Delete{Table: t, Where: where}, nil
+	src.finish(b, where)
+	return &Delete{Table: t, Where: where, Source: src}, nil
 }
 
 // bindWhere binds the WHERE clause of UPDATE or DELETE (nil if none).

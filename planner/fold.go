@@ -147,9 +147,15 @@ func foldNode(n Node) error {
 		fl(x.Set)
 		x.Where = fe(x.Where)
 		fl(x.Returning)
+		if x.Source != nil && err == nil {
+			err = foldNode(x.Source.Plan)
+		}
 	case *Delete:
 		x.Where = fe(x.Where)
 		fl(x.Returning)
+		if x.Source != nil && err == nil {
+			err = foldNode(x.Source.Plan)
+		}
 	}
 	return err
 }

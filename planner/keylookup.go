@@ -102,8 +102,16 @@ func useKeys(n Node) {
 	case *Insert:
 		useKeys(x.Input)
 	case *Update:
+		if x.Source != nil {
+			useKeys(x.Source.Plan)
+			return
+		}
 		x.Key = chooseKey(x.Table, x.Where)
 	case *Delete:
+		if x.Source != nil {
+			useKeys(x.Source.Plan)
+			return
+		}
 		x.Key = chooseKey(x.Table, x.Where)
 	}
 }

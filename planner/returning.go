@@ -22,6 +22,10 @@ type BuildOptions struct {
 	ReturningSQL string
 	// OnConflict is INSERT's ON CONFLICT clause.
 	OnConflict *parser.OnConflict
+	// From is UPDATE's FROM / DELETE's USING list as a parsed
+	// `SELECT * FROM <list>`, and FromSQL that statement's text.
+	From    *ast.SelectStmt
+	FromSQL string
 }
 
 // returningOf gives a DML node's RETURNING list.
@@ -97,6 +101,14 @@ func (b *binder) addReturning(root Node, opts BuildOptions, alias string) ([]Col
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"RETURNING\"")
 	}
 	t := dmlTable(root)
+	if src := dmlSourceOf(root); src != nil {
+		exprs, cols, err := b.bindSourceReturning(src, opts)
+		if err != nil {
+			return nil, err
+		}
+		*slot = exprs
+		return cols, nil
+	}
 	if alias == "" {
 		alias = t.Name()
 	}
@@ -116,6 +128,18 @@ func dmlTable(n Node) Table {
 		return x.Table
 	case *Delete:
 		return x.Table
+	}
+	return nil
+}
+
+// dmlSourceOf is the FROM / USING source of an UPDATE or DELETE (nil if
+// none).
+func dmlSourceOf(n Node) *DMLSource {
+	switch x := n.(type) {
+	case *Update:
+		return x.Source
+	case *Delete:
+		return x.Source
 	}
 	return nil
 }

@@ -232,6 +232,11 @@ func (c *evalCtx) lockMatch(acc TableAccess, where planner.Expr, m *match) (bool
 	if !exists {
 		return false, nil
 	}
+	if len(m.row) > len(latest) {
+		// A source row (UPDATE ... FROM): the newest target row with the
+		// same joined columns, as PostgreSQL's EvalPlanQual re-checks it.
+		latest = append(latest[:len(latest):len(latest)], m.row[len(latest):]...)
+	}
 	ok, err := c.matches(where, latest)
 	if ok {
 		m.row = latest
@@ -245,7 +250,7 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		return 0, err
 	}
 	cols := n.Table.Columns()
-	ms, err := c.scanMatching(acc, n.Where, n.Key)
+	ms, err := c.findMatches(acc, n.Where, n.Key, n.Source)
 	if err != nil {
 		return 0, err
 	}
@@ -266,11 +271,12 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
 			return done, err
 		}
-		if err := acc.Update(c.ctx, m.key, m.row, row); err != nil {
+		if err := acc.Update(c.ctx, m.key, m.row[:len(cols)], row); err != nil {
 			return done, err
 		}
 		if c.written != nil {
-			c.written = append(c.written, row)
+			// With a FROM list, RETURNING also reads the joined columns.
+			c.written = append(c.written, append(row, m.row[len(cols):]...))
 		}
 		done++
 	}
@@ -282,10 +288,11 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ms, err := c.scanMatching(acc, n.Where, n.Key)
+	ms, err := c.findMatches(acc, n.Where, n.Key, n.Source)
 	if err != nil {
 		return 0, err
 	}
+	ncols := len(n.Table.Columns())
 	var done int64
 	for i := range ms {
 		ok, err := c.lockMatch(acc, n.Where, &ms[i])
@@ -295,10 +302,11 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 		if !ok {
 			continue
 		}
-		if err := acc.Delete(c.ctx, ms[i].key, ms[i].row); err != nil {
+		if err := acc.Delete(c.ctx, ms[i].key, ms[i].row[:ncols]); err != nil {
 			return done, err
 		}
 		if c.written != nil {
+			// With a USING list, RETURNING also reads the joined columns.
 			c.written = append(c.written, ms[i].row)
 		}
 		done++

@@ -52,6 +52,11 @@ type Statement struct {
 	ReturningPos int
 	// OnConflict is INSERT's ON CONFLICT clause (nil when none).
 	OnConflict *OnConflict
+	// From is UPDATE's FROM list or DELETE's USING list, parsed as
+	// `SELECT * FROM <list>` (nil when there is none); see dmlfrom.go.
+	// FromPos is where the list starts in Text (1-based characters).
+	From    *Statement
+	FromPos int
 
 	// spans maps each piece of Rewritten back to the user's token (see
 	// Position); ordered by out.
@@ -209,6 +214,9 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 		return err
 	}
 	if err := stripOnConflict(&r, st); err != nil {
+		return err
+	}
+	if err := stripDMLFrom(&r, st); err != nil {
 		return err
 	}
 	if err := r.run(); err != nil {
