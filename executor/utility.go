@@ -51,6 +51,14 @@ func utilityColumns(u parser.Utility, s *Session) ([]planner.Column, error) {
 		if p, err := s.LookupPrepared(n.Name); err == nil {
 			return p.Columns, nil
 		}
+	case *parser.Explain:
+		t := textColumn("QUERY PLAN")
+		for _, o := range n.Options {
+			if o.Name == "format" && strings.EqualFold(o.Value, "json") {
+				t.Type = types.JSON
+			}
+		}
+		return []planner.Column{t}, nil
 	}
 	return nil, nil
 }
@@ -218,6 +226,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execDropSequence(ctx, n)
 	case *parser.DropIndex:
 		return s.execDropIndex(ctx, n)
+	case *parser.Explain:
+		return s.execExplain(ctx, n, p)
 	case *parser.Checkpoint:
 		if err := s.engine.store.Checkpoint(); err != nil {
 			return nil, storageError(err)

@@ -667,7 +667,7 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		if v, ok := tbl.(ViewTable); ok {
 			return b.expandView(v, alias)
 		}
-		scan := &Scan{Table: tbl}
+		scan := &Scan{Table: tbl, Alias: alias}
 		sc := &scope{}
 		for _, c := range tbl.Columns() {
 			scan.Types = append(scan.Types, c.Type)

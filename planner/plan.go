@@ -81,6 +81,9 @@ type Scan struct {
 	// WithKey appends each row's storage key (bytea) after the columns,
 	// for LockRows.
 	WithKey bool
+	// Alias is the name the query gave the table ("" = its own), for
+	// EXPLAIN.
+	Alias string
 }
 
 // Output implements Node.

@@ -192,7 +192,7 @@ type iterator interface {
 	close()
 }
 
-func (c *evalCtx) build(n planner.Node) (iterator, error) {
+func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 	switch x := n.(type) {
 	case *planner.Result:
 		return &resultIter{c: c, n: x}, nil
