@@ -87,7 +87,7 @@ func TestExplainStructure(t *testing.T) {
 	nq := connect(t, addr.String())
 	setup, queries := explainScript(t)
 	for _, c := range []*pgx.Conn{pgc, nq} {
-		for _, tbl := range []string{"cust", "nation", "region"} {
+		for _, tbl := range []string{"cust", "nation", "region", "sales"} {
 			if _, err := c.Exec(ctx, "drop table if exists "+tbl); err != nil {
 				t.Fatal(err)
 			}

@@ -69,6 +69,11 @@ type Agg struct {
 	Input   Node
 	GroupBy []Expr
 	Aggs    []AggCall
+	// Sets, when set, are the grouping sets (indexes into GroupBy): the
+	// rows of each set in turn, with NULL for the expressions not in it,
+	// and an int4 column after the aggregates whose bit k is set when
+	// GroupBy[k] is not in the row's set (GROUPING reads it).
+	Sets [][]int
 }
 
 // Output implements Node.
@@ -76,6 +81,9 @@ func (n *Agg) Output() []*types.T {
 	ts := exprTypes(n.GroupBy)
 	for _, a := range n.Aggs {
 		ts = append(ts, a.T)
+	}
+	if n.Sets != nil {
+		ts = append(ts, types.Int4)
 	}
 	return ts
 }
@@ -363,6 +371,8 @@ func (b *binder) rewriteAgg(e Expr, groups []Expr) (Expr, error) {
 	switch x := e.(type) {
 	case *aggRef:
 		return &ColumnRef{Idx: len(groups) + x.k, T: x.t}, nil
+	case *groupingRef:
+		return rewriteGrouping(x, groups, b.groupingCol)
 	case *ColumnRef:
 		c := b.scope.cols[x.Idx]
 		name := c.name

@@ -107,6 +107,11 @@ func outputType(n Node, i int) *types.T {
 type binder struct {
 	cat Catalog
 	sql string
+	// hasGrouping: the query calls GROUPING(); groupingCol is where the
+	// Agg reports each row's grouping set (-1: no sets), see
+	// groupingsets.go.
+	hasGrouping bool
+	groupingCol int
 	// dmlFrom is UPDATE's FROM / DELETE's USING list (see dmlfrom.go),
 	// and dmlFromSQL the text its positions refer to.
 	dmlFrom    *ast.SelectStmt
@@ -226,13 +231,13 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 	}
 	var groups []Expr
+	var sets [][]int
 	if s.GroupBy != nil {
 		b.clause = "GROUP BY"
-		for _, item := range s.GroupBy.Items {
-			n := item.Expr
+		bindGroup := func(n ast.ExprNode) (Expr, error) {
 			if p, ok := orderPosition(n); ok {
 				if s.Fields == nil || p < 1 || p > len(s.Fields.Fields) || s.Fields.Fields[p-1].Expr == nil {
-					return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(pos(n))
+					return nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(pos(n))
 				}
 				n = s.Fields.Fields[p-1].Expr
 			} else if cn, ok := n.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" && !b.scope.has(cn.Name.Name.O) && s.Fields != nil {
@@ -247,14 +252,16 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			e, err := b.bindExpr(n)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			if e.Type().OID == types.OidUnknown {
-				if e, err = b.coerce(e, types.Text, -1, false, n); err != nil {
-					return nil, nil, err
-				}
+				return b.coerce(e, types.Text, -1, false, n)
 			}
-			groups = append(groups, e)
+			return e, nil
+		}
+		var err error
+		if groups, sets, err = b.groupingSets(s.GroupBy.Items, bindGroup); err != nil {
+			return nil, nil, err
 		}
 	}
 	b.aggCtx, b.clause = "select", ""
@@ -380,19 +387,23 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		// outer references into the FROM rows would not follow.
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "correlated subqueries outside WHERE in a query with GROUP BY or aggregates are not supported yet")
 	}
-	if len(b.aggs) > 0 || groups != nil || having != nil {
+	if len(b.aggs) > 0 || s.GroupBy != nil || having != nil || b.hasGrouping {
 		if input == nil {
 			input = &Result{Where: where}
 		} else if where != nil {
 			input = &Filter{Input: input, Cond: where}
 		}
 		var err error
+		b.groupingCol = -1
+		if sets != nil {
+			b.groupingCol = len(groups) + len(b.aggs)
+		}
 		for i := range exprs {
 			if exprs[i], err = b.rewriteAgg(exprs[i], groups); err != nil {
 				return nil, nil, err
 			}
 		}
-		agg := &Agg{Input: input, GroupBy: groups, Aggs: b.aggs}
+		agg := &Agg{Input: input, GroupBy: groups, Aggs: b.aggs, Sets: sets}
 		root = agg
 		if having != nil {
 			if having, err = b.rewriteAgg(having, groups); err != nil {
@@ -886,6 +897,9 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 	case *ast.UnaryOperationExpr:
 		return b.bindUnary(x)
 	case *ast.FuncCallExpr:
+		if x.FnName.L == "grouping" {
+			return b.bindGrouping(x)
+		}
 		return b.bindFunc(x)
 	case *ast.WindowFuncExpr:
 		return b.bindWindowFunc(x, b.namedWindows)

@@ -232,7 +232,23 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		e.typ = "Aggregate"
 		strategy := "Plain"
 		e.rows = 1
-		if len(x.GroupBy) > 0 {
+		if x.Sets != nil {
+			// Each set is its own hash aggregation, as PostgreSQL's
+			// MixedAggregate prints them.
+			e.typ, strategy = "MixedAggregate", "Mixed"
+			for _, set := range x.Sets {
+				if len(set) == 0 {
+					e.props = append(e.props, [2]string{"Group Key", "()"})
+					continue
+				}
+				keys := make([]string, len(set))
+				for i, g := range set {
+					keys[i] = ex.deparse(x.GroupBy[g], names)
+				}
+				e.props = append(e.props, [2]string{"Hash Key", strings.Join(keys, ", ")})
+			}
+			e.rows = math.Max(1, math.Min(in.rows, 200)) * float64(len(x.Sets))
+		} else if len(x.GroupBy) > 0 {
 			e.typ, strategy = "HashAggregate", "Hashed"
 			e.rows = math.Max(1, math.Min(in.rows, 200))
 			keys := make([]string, len(x.GroupBy))
@@ -986,7 +1002,7 @@ func (ex *explainer) jsonDoc(root *exNode) string {
 // the strategy or join type, which JSON gives as keys of their own.
 func jsonType(e *exNode) string {
 	switch t := e.typ; {
-	case t == "HashAggregate":
+	case t == "HashAggregate" || t == "MixedAggregate":
 		return "Aggregate"
 	case strings.HasPrefix(t, "Hash ") && strings.HasSuffix(t, " Join"):
 		return "Hash Join"
@@ -1036,7 +1052,7 @@ func (ex *explainer) jsonNode(e *exNode) orderedMap {
 	}
 	for _, p := range e.props {
 		key := p[0]
-		if key == "Group Key" || key == "Sort Key" {
+		if key == "Group Key" || key == "Sort Key" || key == "Hash Key" {
 			m = append(m, kv{key, strings.Split(p[1], ", ")})
 			continue
 		}

@@ -70,6 +70,8 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		return c.row[x.Idx], nil
 	case *planner.OuterRef:
 		return c.outer[x.Level-1][x.Idx], nil
+	case *planner.GroupingFunc:
+		return groupingValue(x, c.row), nil
 	case *planner.Call:
 		return c.evalCall(x)
 	case *planner.Cast:

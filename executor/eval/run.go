@@ -256,6 +256,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x.Sets != nil {
+			return &groupingSetsIter{c: c, in: in, n: x}, nil
+		}
 		return &aggIter{c: c, in: in, n: x}, nil
 	case *planner.Distinct:
 		in, err := c.build(x.Input)

@@ -272,6 +272,9 @@ func (r *rewriter) self(i int) (int, error) {
 	t := &r.toks[i]
 	switch t.val {
 	case "(":
+		if n, ok := r.emptySet(i); ok {
+			return n, nil
+		}
 		if r.fromPosition(i) {
 			if n, ok, err := r.fromParen(i, len(r.toks)); ok || err != nil {
 				return n, err
@@ -490,6 +493,11 @@ func (r *rewriter) word(i, b int) (int, error) {
 		}
 	}
 
+	if (w == "rollup" || w == "cube" || w == "grouping") && !qualified {
+		if n, ok := r.groupingSet(i); ok {
+			return n, nil
+		}
+	}
 	if w == "full" && !prev.isSelf('.') {
 		if n, ok, err := r.fullJoin(i); ok || err != nil {
 			return n, err

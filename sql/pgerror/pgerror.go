@@ -109,6 +109,7 @@ const (
 	TooManyConnections              = "53300"
 	ProgramLimitExceeded            = "54000"
 	StatementTooComplex             = "54001"
+	TooManyArguments                = "54023"
 	TooManyColumns                  = "54011"
 	ObjectNotInPrerequisiteState    = "55000"
 	LockNotAvailable                = "55P03"

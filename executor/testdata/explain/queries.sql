@@ -3,6 +3,8 @@
 create table region (r_id int primary key, r_name text);
 create table nation (n_id int primary key, n_name text, n_region int);
 create table cust (c_id int primary key, c_name text, c_nation int, c_bal numeric);
+create table sales (region text, amount numeric);
+insert into sales values ('e', 1), ('w', 2), (null, 3);
 create index cust_nation on cust (c_nation);
 insert into region select g, 'r' || g from generate_series(1, 5) g;
 insert into nation select g, 'n' || g, g % 5 + 1 from generate_series(1, 25) g;
@@ -19,3 +21,4 @@ select c_name from cust where c_bal > (select avg(c_bal) from cust) order by c_i
 select distinct n_region from nation order by 1
 select r_id from region union select n_region from nation order by 1
 select 1 + 1
+select region, count(*) from sales group by rollup (region)
