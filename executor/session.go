@@ -102,6 +102,7 @@ type Session struct {
 	multi    bool // the current Query message holds several statements
 
 	prepared map[string]*Prepared // named prepared statements (protocol and SQL level)
+	cursors  map[string]*cursor   // SQL-level cursors (cursor.go)
 	// epoch changes whenever a setting does, so cached plans that may
 	// depend on settings (DateStyle, TimeZone, search_path) are not reused.
 	epoch uint64
@@ -447,6 +448,7 @@ func (s *Session) snapshotForTxn() {
 // and commits or rolls back its storage transaction. A failed commit is
 // returned (the transaction is then rolled back, SETs included).
 func (s *Session) endTxn(commit bool) error {
+	s.closeTxnCursors()
 	var err error
 	if s.tx != nil {
 		if commit {
@@ -491,6 +493,10 @@ func (s *Session) endTxn(commit bool) error {
 
 // Close rolls back an open transaction (the connection ended).
 func (s *Session) Close() {
+	for _, c := range s.cursors {
+		c.close()
+	}
+	s.cursors = nil
 	if s.tx != nil {
 		s.tx.Rollback()
 		s.tx = nil

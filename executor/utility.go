@@ -51,6 +51,8 @@ func utilityColumns(u parser.Utility, s *Session) ([]planner.Column, error) {
 		if p, err := s.LookupPrepared(n.Name); err == nil {
 			return p.Columns, nil
 		}
+	case *parser.Fetch:
+		return s.fetchColumns(n), nil
 	case *parser.Explain:
 		t := textColumn("QUERY PLAN")
 		for _, o := range n.Options {
@@ -228,6 +230,12 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execDropIndex(ctx, n)
 	case *parser.Explain:
 		return s.execExplain(ctx, n, p)
+	case *parser.DeclareCursor:
+		return s.execDeclare(ctx, n, p.Stmt)
+	case *parser.Fetch:
+		return s.execFetch(n, p)
+	case *parser.CloseCursor:
+		return s.execClose(n)
 	case *parser.Checkpoint:
 		if err := s.engine.store.Checkpoint(); err != nil {
 			return nil, storageError(err)

@@ -213,7 +213,7 @@ var utilityWords = map[string]bool{
 	"analyze": true, "analyse": true, "truncate": true, "discard": true,
 	"deallocate": true, "prepare": true, "execute": true, "listen": true,
 	"unlisten": true, "notify": true, "explain": true, "comment": true,
-	"checkpoint": true,
+	"checkpoint": true, "declare": true, "fetch": true, "move": true, "close": true,
 }
 
 func isUtility(toks []token) bool {
@@ -471,6 +471,12 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 		return u, p.expectEnd()
 	case "explain":
 		return p.explain()
+	case "declare":
+		return p.declareCursor()
+	case "fetch", "move":
+		return p.fetch(toks[0].val == "move")
+	case "close":
+		return p.closeCursor()
 	case "comment":
 		return p.comment()
 	case "checkpoint":

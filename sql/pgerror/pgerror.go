@@ -69,6 +69,7 @@ const (
 	InvalidPassword                 = "28P01"
 	InvalidTransactionTermination   = "2D000"
 	InvalidCursorName               = "34000"
+	InvalidCursorDefinition         = "42P11"
 	DependentObjectsStillExist      = "2BP01"
 	SequenceGeneratorLimitExceeded  = "2200H"
 	SerializationFailure            = "40001"
