@@ -548,7 +548,7 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 	l, ln := ex.walk(j.Left)
 	r, rn := ex.walk(j.Right)
 	names := append(append([]string{}, ln...), rn...)
-	kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full"}[j.Kind]
+	kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", SemiJoin: "Semi", AntiJoin: "Anti"}[j.Kind]
 	l.parent, r.parent = "Outer", "Inner"
 	e.json = append(e.json, [2]any{"Join Type", kind}, [2]any{"Inner Unique", false})
 	suffix := ""
@@ -599,6 +599,10 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 	if j.Cond != nil {
 		e.props = append(e.props, [2]string{"Join Filter", ex.deparse(j.Cond, names)})
 		ex.addSubplans(e, names, j.Cond)
+	}
+	if j.Kind == SemiJoin || j.Kind == AntiJoin {
+		e.rows = math.Max(1, l.rows/2)
+		return e, ln
 	}
 	return e, names
 }

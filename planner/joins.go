@@ -70,7 +70,8 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 		return input, where
 	}
 	if len(rels) == 1 {
-		return rels[0].node, where
+		root, rest := decorrelate(rels[0].node, conjuncts(where))
+		return root, andOf(rest)
 	}
 	var preds []*joinPred
 	var residual []Expr
@@ -101,7 +102,8 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			residual = append(residual, p.e)
 		}
 	}
-	return restoreLayout(root, layout, input.Output()), andOf(residual)
+	root, residual = decorrelate(restoreLayout(root, layout, input.Output()), residual)
+	return root, andOf(residual)
 }
 
 // flatten collects the relations and ON conjuncts of a tree of inner

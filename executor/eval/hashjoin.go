@@ -142,6 +142,18 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 				}
 			}
 		}
+		if k := it.n.Kind; k == planner.SemiJoin || k == planner.AntiJoin {
+			cur := it.cur
+			it.cur = nil
+			found, err := it.anyMatch(cur)
+			if err != nil {
+				return nil, err
+			}
+			if found == (k == planner.SemiJoin) {
+				return cur, nil
+			}
+			continue
+		}
 		for it.pos < len(it.matches) {
 			ri := it.matches[it.pos]
 			in := it.rows[ri]
@@ -175,6 +187,33 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 			return row, nil
 		}
 	}
+}
+
+// anyMatch reports whether a right row among the left row's matches
+// satisfies Cond (semi and anti joins).
+func (it *hashJoinIter) anyMatch(left []types.Datum) (bool, error) {
+	if len(it.matches) == 0 {
+		return false, nil
+	}
+	if it.n.Cond == nil {
+		return true, nil
+	}
+	row := make([]types.Datum, it.nl+it.nr)
+	copy(row, left)
+	saved := it.c.row
+	defer func() { it.c.row = saved }()
+	for _, ri := range it.matches {
+		copy(row[it.nl:], it.rows[ri])
+		it.c.row = row
+		ok, err := it.c.eval(it.n.Cond)
+		if err != nil {
+			return false, err
+		}
+		if ok == true {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // unmatchedRight returns the next right row no left row matched, with

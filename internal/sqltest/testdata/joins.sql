@@ -51,3 +51,13 @@ select count(*), count(a.id), count(b.id) from a full join b on a.b_id = b.id wh
 select x.id, d.k from (select a.id from a full join b on a.b_id = b.id) x full join d on x.id = d.k order by 1, 2;
 select * from a full join b on a.b_id < b.id;
 select full.id from a full;
+-- EXISTS / NOT EXISTS as semi and anti joins (planner/semijoin.go)
+select a.id from a where exists (select 1 from d where d.k = a.id) order by 1;
+select a.id from a where not exists (select 1 from d where d.k = a.id) order by 1;
+select a.id from a where exists (select * from b where b.id = a.b_id and b.v > a.grp) order by 1;
+select a.id from a where not exists (select * from b where b.id = a.b_id and b.c_code is not null) order by 1;
+select a.id, b.id from a join b on a.b_id = b.id where exists (select 1 from c where c.code = b.c_code and c.f > 0) order by 1;
+select count(*) from a a1 where exists (select 1 from a a2 where a2.b_id = a1.b_id and a2.id <> a1.id);
+select a.id from a where exists (select 1 from d where d.k = a.id limit 1) and not exists (select 1 from b where b.id = a.id) order by 1;
+select a.id from a where exists (select 1 from d where d.n = a.grp + 0.0) order by 1;
+explain (costs off) select a.id from a where not exists (select 1 from d where d.k = a.id);
