@@ -29,6 +29,7 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzJSONOperators \
 	./executor/eval:FuzzLikePrefixRange \
 	./executor:FuzzKeySpans \
+	./executor:FuzzCheckConstraint \
 	./cmd/nqdb:FuzzParseSize \
 	./storage/pager:FuzzOpenPage \
 	./storage/btree:FuzzTree \
@@ -41,15 +42,20 @@ FUZZ_TARGETS := \
 	./executor/rowcodec:FuzzDecodeRow \
 	./internal/crashtest:FuzzParsePgbench \
 	./cmd/nqdb:FuzzParseStages \
+	./internal/slt:FuzzParse \
+	./internal/slt:FuzzAppendValue \
 	./cmd/nqdb:FuzzParseThreshold \
 	./bench/pgcompare:FuzzParseOutputs \
 	./bench/benchcheck:FuzzCheck \
 	./executor/eval:FuzzFormat \
 	./executor/pgcatalog:FuzzFormatType \
-	./executor:FuzzSplitRegclassName
+	./executor:FuzzSplitRegclassName \
+	./internal/pgregress:FuzzDiff \
+	./executor/eval:FuzzToCharNum \
+	./sql/types:FuzzStyledOutput
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
-	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph compat
+	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph compat slt
 
 all: build
 
@@ -193,6 +199,25 @@ COMPAT_ARGS ?=
 compat: build
 	cd compat/node && npm ci --no-audit --no-fund --loglevel=error
 	$(GO) run ./compat/runner $(COMPAT_ARGS)
+
+# The whole sqllogictest corpus (../shared/corpus/sqllogictest) on nqdb,
+# select5 included, with the counts per file and in total
+# (internal/slt; `make unit` runs it without select5).
+# SLT_ARGS adds go test flags; NQDB_SLT_FILES=regexp picks files.
+SLT_ARGS ?=
+slt:
+	@out=$$(mktemp); NQDB_SLT_SELECT5=1 $(GO) test -count=1 -timeout 60m -run 'TestNqdb' -v $(SLT_ARGS) ./internal/slt >$$out 2>&1; \
+	rc=$$?; grep -E 'passed, .* failed|left out|slow: |^(ok|FAIL)' $$out; rm -f $$out; exit $$rc
+
+# PostgreSQL's regression scripts (../shared/corpus/pg_regress) through psql
+# against nqdb: prints matched/total lines per script (diffs in
+# $$TMPDIR/nqdb-pgregress) and fails when a script falls below
+# internal/pgregress/testdata/baseline.txt (`make unit` runs the same test).
+# Raise the baseline after an improvement: NQDB_PGREGRESS_UPDATE=1 make pg-regress.
+.PHONY: pg-regress
+pg-regress:
+	@out=$$(mktemp); NQDB_REQUIRE_PG=1 NQDB_PGREGRESS_DIFFS=0 $(GO) test -count=1 -v -run '^TestPgRegress$$' ./internal/pgregress >$$out 2>&1; \
+	rc=$$?; grep -v -e '^=== ' -e '^    --- PASS' -e '^--- PASS' -e '^PASS$$' $$out; rm -f $$out; exit $$rc
 
 clean:
 	rm -rf bin nqdb-data

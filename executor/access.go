@@ -58,6 +58,9 @@ type tableAccess struct {
 	// planned is the def the statement was planned over: its index
 	// numbers are the plan's (see resolveIndex).
 	planned planner.Table
+	// ri caches whether writes concern a foreign key (constraint.go's
+	// queueRI): 0 unknown, 1 no, 2 yes.
+	ri uint8
 }
 
 var _ eval.TableAccess = (*tableAccess)(nil)
@@ -93,6 +96,7 @@ func (a *tableAccess) Insert(ctx context.Context, rows [][]types.Datum) error {
 		if err := a.insertOne(ctx, row); err != nil {
 			return err
 		}
+		a.queueRI(nil, row)
 	}
 	return nil
 }
@@ -178,6 +182,7 @@ func (a *tableAccess) Lock(ctx context.Context, key string, share bool, wait pla
 
 // Update implements eval.TableAccess.
 func (a *tableAccess) Update(ctx context.Context, key string, old, row []types.Datum) error {
+	a.queueRI(old, row)
 	v, err := a.encode(row)
 	if err != nil {
 		return err
@@ -212,6 +217,7 @@ func (a *tableAccess) Update(ctx context.Context, key string, old, row []types.D
 
 // Delete implements eval.TableAccess.
 func (a *tableAccess) Delete(ctx context.Context, key string, old []types.Datum) error {
+	a.queueRI(old, nil)
 	if err := a.tx.Delete(a.t.tree, []byte(key)); err != nil {
 		return storageError(err)
 	}

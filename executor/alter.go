@@ -92,6 +92,11 @@ func (s *Session) dropColumn(ctx context.Context, t *tableDef, name string) (*ta
 		// PostgreSQL allows a table with no columns; nqdb's rows need one.
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "dropping a table's only column is not supported yet")
 	}
+	// CHECK and FOREIGN KEY constraints on the column go with it.
+	t, err := s.dropColumnConstraints(ctx, t, i)
+	if err != nil {
+		return nil, err
+	}
 	cols := append(append([]planner.Column(nil), t.cols[:i]...), t.cols[i+1:]...)
 	shift := func(c int) int {
 		if c > i {
@@ -122,6 +127,7 @@ func (s *Session) rewriteTable(ctx context.Context, t *tableDef, cols []planner.
 		}
 	}
 	nt := newTableDef(old.oid, old.schema, old.name, cols, pk, old.pkName, 0)
+	nt.cons = old.cons.clone(shift)
 	for _, ix := range old.indexes {
 		c := *ix
 		if shift != nil {

@@ -42,6 +42,8 @@ type tableDef struct {
 	view *viewInfo
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
+	// cons are the CHECK and FOREIGN KEY constraints (constraint.go).
+	cons *constraints
 }
 
 var _ planner.Table = (*tableDef)(nil)
@@ -74,6 +76,8 @@ type tableRecord struct {
 	// Seq makes the entry a sequence, View a view.
 	Seq  *seqInfo  `json:"seq,omitempty"`
 	View *viewInfo `json:"view,omitempty"`
+	// Cons are the CHECK and FOREIGN KEY constraints (constraint.go).
+	Cons json.RawMessage `json:"cons,omitempty"`
 }
 
 type colRecord struct {
@@ -85,7 +89,8 @@ type colRecord struct {
 }
 
 func (t *tableDef) record() tableRecord {
-	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view}
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view,
+		Cons: t.cons.record()}
 	for _, c := range t.cols {
 		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default})
 	}
@@ -124,6 +129,11 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
 	t.seq, t.view = r.Seq, r.View
+	cons, err := constraintsFromRecord(r.Cons)
+	if err != nil {
+		return nil, err
+	}
+	t.cons = cons
 	for _, ir := range r.Indexes {
 		ix, err := indexFromRecord(t, ir)
 		if err != nil {
@@ -176,6 +186,7 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 				r.OID = ix.OID
 			}
 		}
+		r.OID = max(r.OID, t.cons.maxOID())
 		if r.OID >= c.nextOID.Load() {
 			c.nextOID.Store(r.OID + 1)
 		}

@@ -90,6 +90,7 @@ func (s *Session) catalogTables() []pgcatalog.TableInfo {
 			ti.Indexes = append(ti.Indexes, pgcatalog.IndexInfo{OID: ix.oid, Name: ix.name, Cols: ix.cols,
 				Desc: ix.desc, Unique: ix.unique, Constraint: ix.constraint})
 		}
+		s.constraintInfos(t, &ti)
 		out[i] = ti
 	}
 	return out
@@ -106,7 +107,16 @@ func (s *Session) CatalogIndexDef(oid uint32, column int) (string, bool) {
 
 // CatalogConstraintDef implements eval.CatalogEnv.
 func (s *Session) CatalogConstraintDef(oid uint32) (string, bool) {
-	t, ix := pgcatalog.FindConstraint(s.catalogTables(), oid)
+	return s.CatalogConstraintDefPretty(oid, false)
+}
+
+// CatalogConstraintDefPretty is pg_get_constraintdef(oid, pretty).
+func (s *Session) CatalogConstraintDefPretty(oid uint32, pretty bool) (string, bool) {
+	tables := s.catalogTables()
+	if def, ok := pgcatalog.FindCheckOrForeignKey(tables, oid, pretty); ok {
+		return def, true
+	}
+	t, ix := pgcatalog.FindConstraint(tables, oid)
 	if ix == nil {
 		return "", false
 	}

@@ -124,6 +124,19 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 				}
 			}
 		}
+		// Foreign keys of other tables that reference these: 2BP01, or
+		// dropped with CASCADE (which TiDB's AST does not keep).
+		var dropping []*tableDef
+		for _, t := range n.Tables {
+			if d, err := s.lookup(t.Schema.O, t.Name.O); err == nil {
+				dropping = append(dropping, d)
+			}
+		}
+		notices, err := s.dropDependents(ctx, dropping, endsWithCascade(stmt.Rewritten))
+		if err != nil {
+			return nil, err
+		}
+		res.Notices = append(res.Notices, notices...)
 		for _, t := range n.Tables {
 			dropped, err := s.dropTable(ctx, t.Schema.O, t.Name.O, n.IfExists)
 			if err != nil {
@@ -157,12 +170,18 @@ func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result
 		}
 		defs = append(defs, t)
 	}
+	defs, notices, err := s.truncateDependents(defs, n.Cascade)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range defs {
 		if _, err := s.replaceTree(ctx, t); err != nil {
 			return nil, err
 		}
 	}
-	return tagOnly("TRUNCATE TABLE"), nil
+	res := tagOnly("TRUNCATE TABLE")
+	res.Notices = notices
+	return res, nil
 }
 
 // splitQualified splits "schema.table" (already case-folded by the parser).
@@ -289,6 +308,7 @@ func (s *Session) replaceTree(ctx context.Context, t *tableDef) (*tableDef, erro
 	tx.DropTree(t.tree)
 	nt := newTableDef(t.oid, t.schema, t.name, t.cols, t.pk, t.pkName, tree)
 	nt.rowid = s.engine.catalog.rowidCounter(tree)
+	carryConstraints(t, nt)
 	for _, ix := range t.indexes {
 		itree, err := tx.CreateTree()
 		if err != nil {
@@ -311,11 +331,15 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt, stmt *pa
 	if t.seq != nil || t.view != nil {
 		return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", t.name)
 	}
+	var alterNotices []*pgerror.Error
 	for _, spec := range n.Specs {
 		switch spec.Tp {
 		case ast.AlterTableAddColumns:
 			for _, cd := range spec.NewColumns {
 				if t, err = s.addColumn(ctx, t, cd, stmt); err != nil {
+					return nil, err
+				}
+				if t, err = s.addColumnConstraints(ctx, t, cd, stmt); err != nil {
 					return nil, err
 				}
 			}
@@ -329,6 +353,26 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt, stmt *pa
 			if t, err = s.renameTable(ctx, t, spec.NewTable.Name.O); err != nil {
 				return nil, err
 			}
+			continue
+		}
+		if spec.Tp == ast.AlterTableAddConstraint && spec.Constraint != nil &&
+			(spec.Constraint.Tp == ast.ConstraintCheck || spec.Constraint.Tp == ast.ConstraintForeignKey) {
+			if t, err = s.alterAddConstraint(ctx, t, spec.Constraint, stmt); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if spec.Tp == ast.AlterTableDropCheck || spec.Tp == ast.AlterTableDropForeignKey {
+			name := spec.Name
+			if spec.Constraint != nil && spec.Constraint.Name != "" {
+				name = spec.Constraint.Name
+			}
+			var notices []*pgerror.Error
+			ifExists, cascade := dropConstraintFlags(stmt.Text, name)
+			if t, notices, err = s.dropConstraint(ctx, t, name, ifExists, cascade); err != nil {
+				return nil, err
+			}
+			alterNotices = append(alterNotices, notices...)
 			continue
 		}
 		if spec.Tp == ast.AlterTableAddConstraint && spec.Constraint != nil && isUniqueConstraint(spec.Constraint.Tp) {
@@ -360,7 +404,9 @@ func (s *Session) execAlter(ctx context.Context, n *ast.AlterTableStmt, stmt *pa
 			return nil, err
 		}
 	}
-	return tagOnly("ALTER TABLE"), nil
+	res := tagOnly("ALTER TABLE")
+	res.Notices = alterNotices
+	return res, nil
 }
 
 // addPrimaryKey rebuilds t clustered on pk: the rows, read in their old
@@ -378,6 +424,7 @@ func (s *Session) addPrimaryKey(ctx context.Context, t *tableDef, pk []int) (*ta
 	}
 	pkName := old.name + "_pkey"
 	nt := newTableDef(old.oid, old.schema, old.name, cols, pk, pkName, 0)
+	carryConstraints(old, nt)
 	want := make([]bool, len(old.types))
 	for _, i := range pk {
 		want[i] = true
@@ -542,7 +589,10 @@ func (s *Session) finishCreateTable(ctx context.Context, n *ast.CreateTableStmt,
 			}
 		}
 	}
-	return s.addUniqueConstraints(ctx, n)
+	if err := s.addUniqueConstraints(ctx, n); err != nil {
+		return err
+	}
+	return s.addCreateTableConstraints(ctx, n, stmt)
 }
 
 // displayDefault gives a string literal default the explicit cast

@@ -103,6 +103,12 @@ type Session struct {
 
 	prepared map[string]*Prepared // named prepared statements (protocol and SQL level)
 	cursors  map[string]*cursor   // SQL-level cursors (cursor.go)
+	// riQueue holds the current statement's writes that foreign keys
+	// check at its end (constraint.go).
+	riQueue []riEvent
+	// riRefs, while EndStatement runs with uncommitted DDL, maps tables
+	// to the foreign keys referencing them.
+	riRefs map[uint32][]fkRef
 	// epoch changes whenever a setting does, so cached plans that may
 	// depend on settings (DateStyle, TimeZone, search_path) are not reused.
 	epoch uint64
@@ -278,14 +284,30 @@ func (s *Session) refreshFormat() {
 		efd = 1
 	}
 	s.fo.ExtraFloatDigits = efd
-	// checkDateStyle normalises the value to "ISO, MDY|DMY|YMD".
-	switch v := s.vals["datestyle"]; {
+	// checkDateStyle normalises the value to "ISO|Postgres|SQL|German, MDY|DMY|YMD".
+	v := s.vals["datestyle"]
+	switch {
 	case strings.HasSuffix(v, "DMY"):
 		s.fo.DateOrder = types.DateOrderDMY
 	case strings.HasSuffix(v, "YMD"):
 		s.fo.DateOrder = types.DateOrderYMD
 	default:
 		s.fo.DateOrder = types.DateOrderMDY
+	}
+	switch {
+	case strings.HasPrefix(v, "Postgres"):
+		s.fo.DateStyle = types.DateStylePostgres
+	case strings.HasPrefix(v, "SQL"):
+		s.fo.DateStyle = types.DateStyleSQL
+	case strings.HasPrefix(v, "German"):
+		s.fo.DateStyle = types.DateStyleGerman
+	default:
+		s.fo.DateStyle = types.DateStyleISO
+	}
+	if s.vals["intervalstyle"] == "postgres_verbose" {
+		s.fo.IntervalStyle = types.IntervalStylePostgresVerbose
+	} else {
+		s.fo.IntervalStyle = types.IntervalStylePostgres
 	}
 }
 

@@ -41,7 +41,7 @@ func init() {
 	def(&settingDef{name: "application_name", def: "", report: true, desc: "Sets the application name to be reported in statistics and logs."})
 	def(&settingDef{name: "client_encoding", def: "UTF8", report: true, check: checkEncoding, desc: "Sets the client's character set encoding."})
 	def(&settingDef{name: "DateStyle", def: "ISO, MDY", report: true, check: checkDateStyle, desc: "Sets the display format for date and time values."})
-	def(&settingDef{name: "IntervalStyle", def: "postgres", report: true, check: checkOnly("IntervalStyle", "postgres", "postgres_verbose", "sql_standard", "iso_8601"), desc: "Sets the display format for interval values."})
+	def(&settingDef{name: "IntervalStyle", def: "postgres", report: true, check: checkIntervalStyle, desc: "Sets the display format for interval values."})
 	def(&settingDef{name: "TimeZone", def: "UTC", report: true, check: checkTimeZone, desc: "Sets the time zone for displaying and interpreting time stamps."})
 	def(&settingDef{name: "integer_datetimes", def: "on", report: true, readOnly: true, desc: "Shows whether datetimes are integer based."})
 	def(&settingDef{name: "standard_conforming_strings", def: "on", report: true, check: checkOnly("standard_conforming_strings", "on", "off", "false", "no", "0"), desc: "Causes '...' strings to treat backslashes literally."})
@@ -158,25 +158,66 @@ func checkEncoding(v string) (string, error) {
 }
 
 func checkDateStyle(v string) (string, error) {
-	// Only ISO output is implemented; the order part is kept for input.
+	// PostgreSQL's check_datestyle: a style and an order, in any order;
+	// German implies DMY unless an order is given. (PostgreSQL keeps the
+	// current style or order when one is left out; here it is the default.)
 	style, order := "ISO", "MDY"
+	haveStyle, haveOrder := false, false
+	conflict := false
+	setStyle := func(st string) {
+		if haveStyle && style != st {
+			conflict = true
+		}
+		style, haveStyle = st, true
+	}
+	setOrder := func(o string) {
+		if haveOrder && order != o {
+			conflict = true
+		}
+		order, haveOrder = o, true
+	}
 	for _, part := range strings.Split(v, ",") {
 		switch strings.ToUpper(strings.TrimSpace(part)) {
 		case "ISO":
-			style = "ISO"
+			setStyle("ISO")
+		case "SQL":
+			setStyle("SQL")
+		case "POSTGRES":
+			setStyle("Postgres")
+		case "GERMAN":
+			setStyle("German")
+			if !haveOrder {
+				order = "DMY"
+			}
 		case "MDY", "US", "NONEURO", "NONEUROPEAN":
-			order = "MDY"
+			setOrder("MDY")
 		case "DMY", "EURO", "EUROPEAN":
-			order = "DMY"
+			setOrder("DMY")
 		case "YMD":
-			order = "YMD"
-		case "SQL", "POSTGRES", "GERMAN":
-			return "", pgerror.New(pgerror.FeatureNotSupported, "nqdb supports only the ISO DateStyle")
+			setOrder("YMD")
+		case "DEFAULT":
+			setStyle("ISO")
+			setOrder("MDY")
 		default:
-			return "", invalidValue("DateStyle", v)
+			return "", invalidValue("DateStyle", v).WithDetail("Unrecognized key word: \"%s\".", strings.TrimSpace(part))
 		}
 	}
+	if conflict {
+		return "", invalidValue("DateStyle", v).WithDetail("Conflicting \"datestyle\" specifications.")
+	}
 	return style + ", " + order, nil
+}
+
+// checkIntervalStyle accepts the styles nqdb prints; sql_standard and
+// iso_8601 get 0A000 rather than a silently different format.
+func checkIntervalStyle(v string) (string, error) {
+	switch lv := strings.ToLower(strings.TrimSpace(v)); lv {
+	case "postgres", "postgres_verbose":
+		return lv, nil
+	case "sql_standard", "iso_8601":
+		return "", pgerror.New(pgerror.FeatureNotSupported, "nqdb supports only IntervalStyle = postgres or postgres_verbose")
+	}
+	return "", invalidValue("IntervalStyle", v)
 }
 
 func checkTimeZone(v string) (string, error) {

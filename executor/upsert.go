@@ -40,6 +40,7 @@ func (a *tableAccess) Upsert(ctx context.Context, row []types.Datum, arbiter int
 		mark := a.tx.Savepoint()
 		err := a.insertOne(ctx, row)
 		if err == nil {
+			a.queueRI(nil, row)
 			return row, "", true, nil
 		}
 		var ce *conflictError

@@ -543,7 +543,9 @@ func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Optio
 		if err != nil {
 			return 0, err
 		}
-		return s.copyFrom(ctx, t, acc, idx, cols, o, r)
+		n, err := s.copyFrom(ctx, t, acc, idx, cols, o, r)
+		// Foreign keys are checked once the rows are in.
+		return n, s.EndStatement(ctx, err)
 	}
 	return &Result{CopyIn: &CopyIn{Options: o, Columns: cols, Load: load}}, nil
 }
@@ -563,6 +565,13 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 	dec.SetColumns(names)
 	binary := o.Format == copyfmt.Binary
 	var n int64
+	var checks []eval.Check
+	if ch, ok := acc.(eval.Checker); ok {
+		var err error
+		if checks, err = ch.Checks(); err != nil {
+			return 0, err
+		}
+	}
 	batch := make([][]types.Datum, 0, copyBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -601,6 +610,9 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 			row[idx[i]] = d
 		}
 		if err := eval.CheckNotNull(t, t.cols, row, &s.fo); err != nil {
+			return n, withContext(err, dec.ErrorContext(t.name))
+		}
+		if err := eval.CheckRow(ctx, s, t, checks, row); err != nil {
 			return n, withContext(err, dec.ErrorContext(t.name))
 		}
 		batch = append(batch, row)

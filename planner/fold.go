@@ -207,15 +207,19 @@ func fold(e Expr) (Expr, error) {
 	}
 	switch x := e.(type) {
 	case *Call:
-		if x.Fn.Volatility != Immutable || !allConst(x.Args) {
-			return e, nil
-		}
-		if x.Fn.Strict {
+		// A strict call with a NULL constant argument is NULL whatever
+		// its other arguments and volatility (evaluate_function), so
+		// `col / 0 = NULL` never divides. Set-returning calls are left:
+		// they return no rows, not NULL.
+		if x.Fn.Strict && !retset[x.Fn.ID] {
 			for _, a := range x.Args {
-				if a.(*Const).Val == nil {
+				if c, ok := a.(*Const); ok && c.Val == nil {
 					return &Const{T: x.T}, nil
 				}
 			}
+		}
+		if x.Fn.Volatility != Immutable || !allConst(x.Args) {
+			return e, nil
 		}
 		return evalConst(e, x.T)
 	case *Cast:

@@ -262,6 +262,24 @@ const (
 	FnArrayContains
 	FnArrayContained
 
+	// Functions the pg_regress scripts use (funcs_regress.go).
+	FnAsinh
+	FnAcosh
+	FnAtanh
+	FnSind
+	FnCosd
+	FnTand
+	FnCotd
+	FnAsind
+	FnAcosd
+	FnAtand
+	FnAtan2d
+	FnFloatSend // float4send, float8send
+	FnToCharNum // to_char(int/float/numeric, text)
+
+	// pg_partition_ancestors (funcs_partition.go).
+	FnPgPartitionAncestors
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )

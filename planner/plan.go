@@ -95,6 +95,9 @@ type Append struct {
 	Inputs   []Node
 	Distinct bool
 	Types    []*types.T
+	// Op, when not SetUnion, makes this INTERSECT or EXCEPT (setop.go)
+	// of exactly two inputs; Distinct is then false for ALL.
+	Op SetOpKind
 }
 
 // Output implements Node.

@@ -405,6 +405,19 @@ func (b *binder) callFunc(name string, args []Expr, at ast.Node) (Expr, error) {
 
 func (b *binder) callFuncArgs(name string, args []Expr, nodes []ast.Node, at ast.Node) (Expr, error) {
 	f, amb := resolve(functions[name], args, false)
+	if f == nil && !amb && len(args) == 1 {
+		// A function-style cast, float8(x): PostgreSQL's func_get_detail
+		// falls back to a coercion when the name is a type's.
+		if t := types.ByName(name); t != nil && t.OID != types.OidUnknown {
+			var n ast.Node
+			if len(nodes) > 0 {
+				n = nodes[0]
+			}
+			if e, err := b.coerce(args[0], t, -1, true, n); err == nil {
+				return e, nil
+			}
+		}
+	}
 	if f == nil {
 		sig := make([]string, len(args))
 		for i, a := range args {

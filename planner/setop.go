@@ -60,14 +60,16 @@ func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
 			if op == nil {
 				return nil, nil, pgerror.New(pgerror.SyntaxError, "malformed set operation")
 			}
-			switch *op {
-			case ast.Union, ast.UnionAll:
-			default:
-				return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "%s is not supported yet", op.String())
-			}
 			ops = append(ops, *op)
 			if len(c) != len(cols[0]) {
-				return nil, nil, pgerror.New(pgerror.SyntaxError, "each UNION query must have the same number of columns")
+				err := pgerror.New(pgerror.SyntaxError, "each %s query must have the same number of columns", setOpName(*op))
+				// PostgreSQL points at the right branch's first column.
+				if sel, ok := n.(*ast.SelectStmt); ok && sel.Fields != nil && len(sel.Fields.Fields) > 0 {
+					if f := sel.Fields.Fields[0]; f.Expr != nil {
+						err = err.WithPosition(pos(f.Expr))
+					}
+				}
+				return nil, nil, err
 			}
 		}
 		nodes = append(nodes, node)
@@ -82,7 +84,11 @@ func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
 		for i := range nodes {
 			es[i] = &Const{T: cols[i][j].Type}
 		}
-		t, err := b.commonType(es, nil, "UNION")
+		ctx := "UNION"
+		if len(ops) > 0 {
+			ctx = setOpName(ops[0])
+		}
+		t, err := b.commonType(es, nil, ctx)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -101,11 +107,62 @@ func (b *binder) buildSetList(l *ast.SetOprSelectList) (Node, []Column, error) {
 			return nil, nil, err
 		}
 	}
-	root := nodes[0]
+	// INTERSECT binds tighter than UNION and EXCEPT, which associate to
+	// the left: fold INTERSECT runs into terms first.
+	terms := []Node{nodes[0]}
+	var termOps []ast.SetOprType
 	for i := 1; i < len(nodes); i++ {
-		root = &Append{Inputs: []Node{root, nodes[i]}, Distinct: ops[i-1] == ast.Union, Types: typesOut}
+		if op := ops[i-1]; op == ast.Intersect || op == ast.IntersectAll {
+			terms[len(terms)-1] = setOpNode(terms[len(terms)-1], nodes[i], op, typesOut)
+			continue
+		}
+		terms = append(terms, nodes[i])
+		termOps = append(termOps, ops[i-1])
+	}
+	root := terms[0]
+	for i := 1; i < len(terms); i++ {
+		root = setOpNode(root, terms[i], termOps[i-1], typesOut)
 	}
 	return root, out, nil
+}
+
+// SetOpKind tells an Append which set operation it is.
+type SetOpKind uint8
+
+// Set operations; the zero value is UNION (or UNION ALL: Append.Distinct).
+const (
+	SetUnion SetOpKind = iota
+	// SetIntersect keeps the rows of the first input that the second has
+	// too: each distinct row once, or with ALL min(m, n) copies.
+	SetIntersect
+	// SetExcept keeps the rows of the first input that the second lacks:
+	// each distinct row once, or with ALL max(m-n, 0) copies.
+	SetExcept
+)
+
+// setOpNode combines two inputs of a set operation.
+func setOpNode(l, r Node, op ast.SetOprType, ts []*types.T) Node {
+	n := &Append{Inputs: []Node{l, r}, Types: ts}
+	switch op {
+	case ast.Union:
+		n.Distinct = true
+	case ast.Intersect, ast.IntersectAll:
+		n.Op, n.Distinct = SetIntersect, op == ast.Intersect
+	case ast.Except, ast.ExceptAll:
+		n.Op, n.Distinct = SetExcept, op == ast.Except
+	}
+	return n
+}
+
+// setOpName is the keyword PostgreSQL's messages name a set operation by.
+func setOpName(op ast.SetOprType) string {
+	switch op {
+	case ast.Intersect, ast.IntersectAll:
+		return "INTERSECT"
+	case ast.Except, ast.ExceptAll:
+		return "EXCEPT"
+	}
+	return "UNION"
 }
 
 // coerceOutputs makes n produce columns of types ts: the expressions of a

@@ -99,6 +99,16 @@ func init() {
 	}
 	impls[planner.FnPgGetConstraintdef] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		if ce := catalogEnv(c); ce != nil {
+			// pg_get_constraintdef(oid, true) prints CHECK expressions
+			// with fewer parentheses.
+			if pe, ok := ce.(interface {
+				CatalogConstraintDefPretty(uint32, bool) (string, bool)
+			}); ok && len(a) > 1 {
+				if def, ok := pe.CatalogConstraintDefPretty(oidArg(a[0]), a[1] == true); ok {
+					return def, nil
+				}
+				return nil, nil
+			}
 			if def, ok := ce.CatalogConstraintDef(oidArg(a[0])); ok {
 				return def, nil
 			}

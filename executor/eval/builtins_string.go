@@ -485,9 +485,10 @@ func AppendFormat(buf []byte, f string, nargs int,
 					return nil, errFormat("format specifies argument 0, but arguments are numbered from 1", false)
 				}
 				wi, i = p-1, n+1
-			} else {
-				next++
 			}
+			// text_format: the value is the argument after the width's,
+			// also when the width's position was given (%*1$s).
+			next = wi + 1
 			if wi >= nargs {
 				return nil, errFormat("too few arguments for format()", false)
 			}

@@ -77,6 +77,12 @@ func execDML(ctx context.Context, q *planner.Query, params []types.Datum, env En
 	default:
 		return 0, nil, pgerror.New(pgerror.FeatureNotSupported, "plan node %T is not a data-modifying statement", q.Root)
 	}
+	// Foreign keys are checked (and their actions run) once the
+	// statement's own writes are done, as PostgreSQL's RI triggers fire
+	// at the end of the statement.
+	if se, ok := env.(StatementEnder); ok {
+		err = se.EndStatement(ctx, err)
+	}
 	if err != nil {
 		return 0, nil, mapCtxErr(err)
 	}
@@ -134,6 +140,10 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	}
 	defer it.close()
 	cols := n.Table.Columns()
+	checks, err := tableChecks(acc)
+	if err != nil {
+		return 0, err
+	}
 	var batch [][]types.Datum
 	for {
 		row, err := it.next()
@@ -144,6 +154,9 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 			return 0, err
 		}
 		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
+			return 0, err
+		}
+		if err := c.checkRow(n.Table, checks, row); err != nil {
 			return 0, err
 		}
 		batch = append(batch, row)
@@ -250,6 +263,10 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		return 0, err
 	}
 	cols := n.Table.Columns()
+	checks, err := tableChecks(acc)
+	if err != nil {
+		return 0, err
+	}
 	ms, err := c.findMatches(acc, n.Where, n.Key, n.Source)
 	if err != nil {
 		return 0, err
@@ -269,6 +286,9 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 			return done, err
 		}
 		if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
+			return done, err
+		}
+		if err := c.checkRow(n.Table, checks, row); err != nil {
 			return done, err
 		}
 		if err := acc.Update(c.ctx, m.key, m.row[:len(cols)], row); err != nil {
@@ -368,6 +388,10 @@ func (c *evalCtx) upsert(acc TableAccess, n *planner.Insert, batch [][]types.Dat
 	cols := n.Table.Columns()
 	var resolve func(existing []types.Datum) ([]types.Datum, error)
 	var proposed []types.Datum
+	checks, err := tableChecks(acc)
+	if err != nil {
+		return 0, err
+	}
 	if oc.Update {
 		resolve = func(existing []types.Datum) ([]types.Datum, error) {
 			both := append(append(make([]types.Datum, 0, 2*len(existing)), existing...), proposed...)
@@ -379,7 +403,10 @@ func (c *evalCtx) upsert(acc TableAccess, n *planner.Insert, batch [][]types.Dat
 			if err != nil {
 				return nil, err
 			}
-			return row, CheckNotNull(n.Table, cols, row, c.opts)
+			if err := CheckNotNull(n.Table, cols, row, c.opts); err != nil {
+				return nil, err
+			}
+			return row, c.checkRow(n.Table, checks, row)
 		}
 	}
 	updated := map[string]bool{}
@@ -411,4 +438,76 @@ func (c *evalCtx) upsert(acc TableAccess, n *planner.Insert, batch [][]types.Dat
 		done++
 	}
 	return done, nil
+}
+
+// StatementEnder is implemented by an Env that has work to do when an
+// INSERT, UPDATE or DELETE has made its own changes: the executor's
+// Session checks foreign keys and runs their actions then. err is the
+// statement's error so far (the pending work is dropped when it is not
+// nil); the result replaces it.
+type StatementEnder interface {
+	EndStatement(ctx context.Context, err error) error
+}
+
+// Checker is implemented by a TableAccess whose table has CHECK
+// constraints.
+type Checker interface {
+	// Checks returns the constraints bound over the table's columns, in
+	// the order PostgreSQL evaluates them (by name).
+	Checks() ([]Check, error)
+}
+
+// Check is one CHECK constraint: a row violates it when Expr is false
+// (NULL passes).
+type Check struct {
+	Name string
+	Expr planner.Expr
+}
+
+func tableChecks(acc TableAccess) ([]Check, error) {
+	if ch, ok := acc.(Checker); ok {
+		return ch.Checks()
+	}
+	return nil, nil
+}
+
+// checkRow returns PostgreSQL's 23514 error for the first of checks that
+// row (one datum per column of t) violates.
+func (c *evalCtx) checkRow(t planner.Table, checks []Check, row []types.Datum) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	saved := c.row
+	defer func() { c.row = saved }()
+	c.row = row
+	for i := range checks {
+		v, err := c.eval(checks[i].Expr)
+		if err != nil {
+			return err
+		}
+		if v == false {
+			return pgerror.New(pgerror.CheckViolation, "new row for relation \"%s\" violates check constraint \"%s\"", t.Name(), checks[i].Name).
+				WithDetail("Failing row contains %s.", rowDescription(t.Columns(), row, c.opts))
+		}
+	}
+	return nil
+}
+
+// CheckRow is checkRow for writers outside a plan (COPY FROM, foreign key
+// actions).
+func CheckRow(ctx context.Context, env Env, t planner.Table, checks []Check, row []types.Datum) error {
+	if len(checks) == 0 {
+		return nil
+	}
+	c := &evalCtx{ctx: ctx, env: env}
+	if env != nil {
+		c.opts = env.FormatOpts()
+	}
+	return c.checkRow(t, checks, row)
+}
+
+// RowDescription formats row (one datum per column of cols) as
+// PostgreSQL's error details show a failing row: "(1, abc, null)".
+func RowDescription(cols []planner.Column, row []types.Datum, o *types.FormatOpts) string {
+	return rowDescription(cols, row, o)
 }

@@ -245,7 +245,7 @@ func opDiv(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return l / r, nil
 	case float64:
 		r := a[1].(float64)
-		if r == 0 {
+		if r == 0 && !math.IsNaN(l) { // float8_div: NaN / 0 is NaN
 			return nil, cp(errDivZero)
 		}
 		return floatResult(l/r, x.T, math.IsInf(l, 0) || math.IsInf(r, 0), l == 0 || math.IsInf(r, 0))
@@ -328,21 +328,7 @@ func fnAbs(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 func opPow(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 	switch l := a[0].(type) {
 	case float64:
-		r := a[1].(float64)
-		if l == 0 && r < 0 {
-			return nil, pgerror.New("2201F", "zero raised to a negative power is undefined")
-		}
-		if l < 0 && math.Floor(r) != r && !math.IsInf(r, 0) {
-			return nil, pgerror.New("2201F", "a negative number raised to a non-integer power yields a complex result")
-		}
-		p := math.Pow(l, r)
-		if math.IsInf(p, 0) && !math.IsInf(l, 0) && !math.IsInf(r, 0) {
-			return nil, cp(errOverflow)
-		}
-		if p == 0 && l != 0 && !math.IsInf(r, 0) {
-			return nil, cp(errUnderflow)
-		}
-		return p, nil
+		return floatPow(l, a[1].(float64)) // builtins_float.go
 	case *apd.Decimal:
 		return numPow(l, a[1].(*apd.Decimal))
 	}
@@ -443,7 +429,7 @@ func nbaseWeight(d *apd.Decimal) (weight int, first int) {
 
 // numDiv divides with PostgreSQL's select_div_scale result scale.
 func numDiv(l, r *apd.Decimal) (types.Datum, error) {
-	if r.Form == apd.Finite && r.IsZero() {
+	if r.Form == apd.Finite && r.IsZero() && l.Form != apd.NaN { // NaN / 0 is NaN
 		return nil, cp(errDivZero)
 	}
 	if l.Form != apd.Finite || r.Form != apd.Finite {
@@ -511,6 +497,15 @@ func numPow(l, r *apd.Decimal) (types.Datum, error) {
 	isInt := ri.Cmp(r) == 0
 	if l.Negative && !isInt {
 		return nil, pgerror.New("2201F", "a negative number raised to a non-integer power yields a complex result")
+	}
+	if l.IsZero() {
+		// power_var: 0 ^ 0 = 1, 0 ^ y = 0 (y > 0), at NUMERIC_MIN_SIG_DIGITS
+		// scale; apd would take log(0).
+		out := apd.New(0, -16)
+		if r.IsZero() {
+			out.Coeff.SetInt64(1e16)
+		}
+		return out, nil
 	}
 	if r.IsZero() {
 		// PostgreSQL: x ^ 0 = 1 with the scale rules below (1.0000000000000000).

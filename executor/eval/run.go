@@ -219,6 +219,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 				return nil, err
 			}
 		}
+		if x.Op != planner.SetUnion {
+			return &setOpIter{left: its[0], right: its[1], op: x.Op, all: !x.Distinct, types: x.Types}, nil
+		}
 		var it iterator = &appendIter{its: its}
 		if x.Distinct {
 			it = &distinctIter{in: it, types: x.Types, seen: map[string]struct{}{}}

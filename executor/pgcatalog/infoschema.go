@@ -2,6 +2,7 @@ package pgcatalog
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/types"
@@ -138,6 +139,16 @@ func buildTableConstraints(b *builder, src Source) {
 				"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name, "constraint_type", typ,
 				"is_deferrable", "NO", "initially_deferred", "NO", "enforced", "YES", "nulls_distinct", "YES")
 		}
+		for _, c := range t.Checks {
+			b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", c.Name,
+				"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name, "constraint_type", "CHECK",
+				"is_deferrable", "NO", "initially_deferred", "NO", "enforced", "YES")
+		}
+		for _, f := range t.ForeignKeys {
+			b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", f.Name,
+				"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name, "constraint_type", "FOREIGN KEY",
+				"is_deferrable", "NO", "initially_deferred", "NO", "enforced", "YES")
+		}
 		for j, c := range t.Columns {
 			if c.NotNull {
 				b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", notNullName(t, j+1),
@@ -153,11 +164,48 @@ func buildCheckConstraints(b *builder, src Source) {
 	ts := sortedTables(src)
 	for i := range ts {
 		t := &ts[i]
+		for _, c := range t.Checks {
+			// information_schema takes pg_get_constraintdef's text after
+			// "CHECK ".
+			b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", c.Name,
+				"check_clause", strings.TrimPrefix(c.Def, "CHECK "))
+		}
 		for j, c := range t.Columns {
 			if c.NotNull {
 				b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", notNullName(t, j+1),
 					"check_clause", c.Name+" IS NOT NULL")
 			}
+		}
+	}
+}
+
+func buildReferentialConstraints(b *builder, src Source) {
+	db := src.Database()
+	ts := sortedTables(src)
+	rule := func(a byte) string {
+		switch a {
+		case 'r':
+			return "RESTRICT"
+		case 'c':
+			return "CASCADE"
+		case 'n':
+			return "SET NULL"
+		case 'd':
+			return "SET DEFAULT"
+		}
+		return "NO ACTION"
+	}
+	for i := range ts {
+		t := &ts[i]
+		for _, f := range t.ForeignKeys {
+			match := "NONE"
+			if f.Match == 'f' {
+				match = "FULL"
+			}
+			b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", f.Name,
+				"unique_constraint_catalog", db, "unique_constraint_schema", "public",
+				"unique_constraint_name", f.RefConstraint, "match_option", match,
+				"update_rule", rule(f.OnUpdate), "delete_rule", rule(f.OnDelete))
 		}
 	}
 }
@@ -175,6 +223,27 @@ func buildKeyColumnUsage(b *builder, src Source) {
 				b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", ix.Name,
 					"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name,
 					"column_name", t.Columns[col].Name, "ordinal_position", k+1)
+			}
+		}
+		for _, f := range t.ForeignKeys {
+			ref := findTable(ts, f.RefOID)
+			for k, col := range f.Cols {
+				pos := k + 1
+				if ref != nil {
+					// The referenced column's place in the unique key.
+					for _, ix := range indexesOf(ref) {
+						if ix.OID == f.RefIndexOID {
+							for m, c := range ix.Cols {
+								if c == f.RefCols[k] {
+									pos = m + 1
+								}
+							}
+						}
+					}
+				}
+				b.add("constraint_catalog", db, "constraint_schema", schemaOf(t), "constraint_name", f.Name,
+					"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name,
+					"column_name", t.Columns[col].Name, "ordinal_position", k+1, "position_in_unique_constraint", pos)
 			}
 		}
 	}
@@ -195,5 +264,33 @@ func buildConstraintColumnUsage(b *builder, src Source) {
 					"constraint_schema", schemaOf(t), "constraint_name", ix.Name)
 			}
 		}
+		for _, c := range t.Checks {
+			for _, col := range c.Cols {
+				b.add("table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name,
+					"column_name", t.Columns[col].Name, "constraint_catalog", db,
+					"constraint_schema", schemaOf(t), "constraint_name", c.Name)
+			}
+		}
+		// A foreign key uses the referenced table's columns.
+		for _, f := range t.ForeignKeys {
+			ref := findTable(ts, f.RefOID)
+			if ref == nil {
+				continue
+			}
+			for _, col := range f.RefCols {
+				b.add("table_catalog", db, "table_schema", schemaOf(ref), "table_name", ref.Name,
+					"column_name", ref.Columns[col].Name, "constraint_catalog", db,
+					"constraint_schema", schemaOf(t), "constraint_name", f.Name)
+			}
+		}
 	}
+}
+
+func findTable(ts []TableInfo, oid uint32) *TableInfo {
+	for i := range ts {
+		if ts[i].OID == oid {
+			return &ts[i]
+		}
+	}
+	return nil
 }

@@ -101,6 +101,42 @@ type TableInfo struct {
 	PKName string
 	// Indexes are the secondary indexes.
 	Indexes []IndexInfo
+	// Checks and ForeignKeys are the table's CHECK and FOREIGN KEY
+	// constraints.
+	Checks      []CheckInfo
+	ForeignKeys []ForeignKeyInfo
+}
+
+// CheckInfo describes a CHECK constraint.
+type CheckInfo struct {
+	OID  uint32
+	Name string
+	// Cols are the columns the expression uses (0-based).
+	Cols []int
+	// Def and PrettyDef are pg_get_constraintdef's texts: "CHECK ((a > 0))"
+	// and "CHECK (a > 0)".
+	Def, PrettyDef string
+}
+
+// ForeignKeyInfo describes a FOREIGN KEY constraint of the referencing
+// table.
+type ForeignKeyInfo struct {
+	OID  uint32
+	Name string
+	// Cols are the referencing columns, RefCols the referenced table's
+	// (0-based), pairwise.
+	Cols    []int
+	RefOID  uint32
+	RefCols []int
+	// RefIndexOID is the referenced table's unique index (its primary
+	// key's PKIndexOID or a unique index).
+	RefIndexOID uint32
+	// RefConstraint names the referenced unique constraint.
+	RefConstraint string
+	// OnUpdate, OnDelete and Match are pg_constraint's confupdtype,
+	// confdeltype and confmatchtype letters.
+	OnUpdate, OnDelete, Match byte
+	Def                       string
 }
 
 // IndexInfo describes one secondary index.

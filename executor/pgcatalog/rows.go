@@ -43,6 +43,7 @@ var builders = map[string]func(b *builder, src Source){
 	"key_column_usage":        buildKeyColumnUsage,
 	"constraint_column_usage": buildConstraintColumnUsage,
 	"check_constraints":       buildCheckConstraints,
+	"referential_constraints": buildReferentialConstraints,
 }
 
 // namespaces are the schemas: PostgreSQL's, in its pg_namespace order.
@@ -255,7 +256,8 @@ func buildClass(b *builder, src Source) {
 		b.add("oid", t.OID, "relname", t.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
 			"relam", AmHeap, "relfilenode", t.OID, "reltuples", float64(-1), "relhasindex", len(ixs) > 0,
 			"relpersistence", relpersistencePermant, "relkind", relkindTable, "relnatts", len(t.Columns),
-			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1)
+			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1,
+			"relchecks", len(t.Checks))
 		for _, ix := range ixs {
 			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
 				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", relpersistencePermant,
@@ -433,7 +435,40 @@ func buildConstraint(b *builder, src Source) {
 				"confupdtype", " ", "confdeltype", " ", "confmatchtype", " ", "conislocal", true,
 				"connoinherit", true, "conkey", attnums(ix.Cols))
 		}
+		for _, c := range t.Checks {
+			b.add("oid", c.OID, "conname", c.Name, "connamespace", NamespacePublic, "contype", "c",
+				"convalidated", true, "conrelid", t.OID, "confupdtype", " ", "confdeltype", " ",
+				"confmatchtype", " ", "conislocal", true, "conkey", attnums(c.Cols), "conbin", c.Def)
+		}
+		for _, f := range t.ForeignKeys {
+			b.add("oid", f.OID, "conname", f.Name, "connamespace", NamespacePublic, "contype", "f",
+				"convalidated", true, "conrelid", t.OID, "conindid", f.RefIndexOID, "confrelid", f.RefOID,
+				"confupdtype", string(f.OnUpdate), "confdeltype", string(f.OnDelete),
+				"confmatchtype", string(f.Match), "conislocal", true, "connoinherit", true,
+				"conkey", attnums(f.Cols), "confkey", attnums(f.RefCols))
+		}
 	}
+}
+
+// FindCheckOrForeignKey returns pg_get_constraintdef's text of the CHECK
+// or FOREIGN KEY constraint oid (pretty: the pretty form).
+func FindCheckOrForeignKey(tables []TableInfo, oid uint32, pretty bool) (string, bool) {
+	for i := range tables {
+		for _, c := range tables[i].Checks {
+			if c.OID == oid {
+				if pretty {
+					return c.PrettyDef, true
+				}
+				return c.Def, true
+			}
+		}
+		for _, f := range tables[i].ForeignKeys {
+			if f.OID == oid {
+				return f.Def, true
+			}
+		}
+	}
+	return "", false
 }
 
 func buildTables(b *builder, src Source) {

@@ -222,6 +222,12 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 		r.addCastLiteral(i, i, quoteString(t.val), "bit("+strconv.Itoa(len(t.val))+")")
 		return i + 1, nil
 	case tkNumber:
+		if len(t.val) > 60 {
+			// TiDB's decimal literal panics past 81 digits (its
+			// MyDecimal); a long number is numeric in PostgreSQL anyway.
+			r.addCastLiteral(i, i, quoteString(t.val), "numeric")
+			return i + 1, nil
+		}
 		r.addTok(i, t.val)
 		return i + 1, nil
 	case tkParam:
@@ -505,6 +511,18 @@ func (r *rewriter) word(i, b int) (int, error) {
 	}
 	if !qualified {
 		switch w {
+		case "constraint":
+			if r.namedColumnReference(i) {
+				return i + 2, nil
+			}
+		case "if", "cascade", "restrict":
+			if n, ok := r.dropConstraintWord(i); ok {
+				return i + n, nil
+			}
+		case "values":
+			if n, ok, err := r.setOpValues(i, b); ok || err != nil {
+				return n, err
+			}
 		case "default":
 			if n, ok, err := r.defaultClause(i, b); ok || err != nil {
 				return n, err
@@ -627,6 +645,11 @@ func (r *rewriter) word(i, b int) (int, error) {
 			r.add(piece{text: ArraySubqueryFunc, orig: t.pos, origEnd: t.end, space: sp || r.needSpace("x"), name: true})
 			return i + 1, nil
 		case "any", "some", "all":
+			// SELECT ALL (x) and agg(ALL (x)): the no-op quantifier, not
+			// `= ALL (array)`; dropped, as TiDB reads ALL( as the latter.
+			if w == "all" && (prev.is("select") || (prev.isSelf('(') && i >= 2 && r.tok(i-2).kind == tkIdent)) {
+				return i + 1, nil
+			}
 			if !r.subqueryAt(i + 2) {
 				fn := AnyFunc
 				if w == "all" {

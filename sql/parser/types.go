@@ -242,6 +242,11 @@ func (r *rewriter) ddlType(i int) (int, bool) {
 		col = r.toks[k].val
 	case (prev.kind == tkIdent && pgKeywords[prev.val] != 'R' || prev.kind == tkQIdent) &&
 		(pp.isSelf('(') || pp.isSelf(',') || pp.is("column") || pp.is("add") || pp.is("exists")):
+		// A column list opens after the table's name: `check (a in ..)`
+		// and `check ((a between ..))` are expressions, not columns.
+		if pp.isSelf('(') && i >= 3 && !(r.toks[i-3].kind == tkQIdent || r.toks[i-3].kind == tkIdent && pgKeywords[r.toks[i-3].val] != 'R') {
+			return 0, false
+		}
 		col = prev.val
 	default:
 		return 0, false

@@ -23,9 +23,9 @@ const (
 
 // FormatOpts carries the session settings that change text I/O.
 //
-// Only the settings nqdb supports vary: DateStyle output is always ISO (its
-// input field order varies, DateOrder); IntervalStyle is always postgres;
-// bytea_output is always hex.
+// Only the settings nqdb supports vary: DateStyle (output style and input
+// field order), IntervalStyle postgres or postgres_verbose; bytea_output is
+// always hex.
 type FormatOpts struct {
 	// Loc is the TimeZone setting; nil means UTC. timestamptz values are
 	// shown in it and zone-less input is read in it.
@@ -36,8 +36,14 @@ type FormatOpts struct {
 	// significant digits like printf %g. Note that the zero value is 0,
 	// not PostgreSQL's default: start from DefaultFormatOpts.
 	ExtraFloatDigits int
-	// DateOrder is DateStyle's input field order; the zero value is MDY.
+	// DateOrder is DateStyle's field order; the zero value is MDY. It
+	// reads ambiguous input and orders the output of the SQL and Postgres
+	// styles.
 	DateOrder DateOrder
+	// DateStyle is DateStyle's output style; the zero value is ISO.
+	DateStyle DateStyle
+	// IntervalStyle is the IntervalStyle setting; the zero value is postgres.
+	IntervalStyle IntervalStyle
 }
 
 // DefaultFormatOpts returns the settings of a new PostgreSQL session
@@ -116,14 +122,26 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 	case OidUUID:
 		return appendUUID(buf, d.(UUIDVal))
 	case OidDate:
+		if st := o.dateStyle(); st != DateStyleISO {
+			return appendStyledDate(buf, d.(DateVal), st, o.DateOrder)
+		}
 		return appendDate(buf, d.(DateVal))
 	case OidTime:
 		return appendTimeOfDay(buf, int64(d.(TimeOfDay)))
 	case OidTimestamp:
+		if st := o.dateStyle(); st != DateStyleISO {
+			return appendStyledTimestamp(buf, int64(d.(TimestampVal)), false, nil, st, o.DateOrder)
+		}
 		return appendTimestamp(buf, int64(d.(TimestampVal)))
 	case OidTimestampTZ:
+		if st := o.dateStyle(); st != DateStyleISO {
+			return appendStyledTimestamp(buf, int64(d.(TimestampTZVal)), true, o.loc(), st, o.DateOrder)
+		}
 		return appendTimestampTZ(buf, int64(d.(TimestampTZVal)), o.loc())
 	case OidInterval:
+		if o != nil && o.IntervalStyle == IntervalStylePostgresVerbose {
+			return appendVerboseInterval(buf, d.(IntervalVal))
+		}
 		return appendInterval(buf, d.(IntervalVal))
 	case OidVoid:
 		return buf
