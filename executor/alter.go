@@ -37,6 +37,9 @@ func (s *Session) addColumn(ctx context.Context, t *tableDef, cd *ast.ColumnDef,
 		return nil, err
 	}
 	col := planner.Column{Name: name, Type: typ, Typmod: typmod, Default: displayDefault(stmt.ColumnDefaults[name], typ)}
+	if stmt.Identity[name] != nil || serialTypes[tname] != nil {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "ADD COLUMN of an identity or serial column is not supported yet")
+	}
 	for _, opt := range cd.Options {
 		switch opt.Tp {
 		case ast.ColumnOptionNotNull:

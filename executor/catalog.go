@@ -86,13 +86,15 @@ type colRecord struct {
 	Typmod  int32  `json:"typmod"`
 	NotNull bool   `json:"not_null,omitempty"`
 	Default string `json:"default,omitempty"`
+	// Identity is 'a' or 'd' for identity columns (0 = none).
+	Identity byte `json:"identity,omitempty"`
 }
 
 func (t *tableDef) record() tableRecord {
 	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view,
 		Cons: t.cons.record()}
 	for _, c := range t.cols {
-		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default})
+		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity})
 	}
 	for _, ix := range t.indexes {
 		r.Indexes = append(r.Indexes, ix.record())
@@ -125,7 +127,7 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 		if typ == nil {
 			return nil, fmt.Errorf("catalog: table %s.%s column %s has unknown type %d", r.Schema, r.Name, c.Name, c.Type)
 		}
-		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default}
+		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
 	t.seq, t.view = r.Seq, r.View

@@ -53,6 +53,11 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 				}
 				serial[name], col.NotNull = st, true
 			}
+			if id := stmt.Identity[name]; id != nil {
+				if err := identityColumn(&col, id, serial, n.Table.Name.O); err != nil {
+					return nil, err
+				}
+			}
 			for _, opt := range cd.Options {
 				switch opt.Tp {
 				case ast.ColumnOptionNotNull, ast.ColumnOptionPrimaryKey:
@@ -563,7 +568,7 @@ func (s *Session) finishCreateTable(ctx context.Context, n *ast.CreateTableStmt,
 	if len(serial) > 0 {
 		nt := *t
 		nt.cols = append([]planner.Column(nil), t.cols...)
-		if err := s.serialSequences(ctx, &nt, serial); err != nil {
+		if err := s.serialSequences(ctx, &nt, serial, stmt.Identity); err != nil {
 			return err
 		}
 		if err := s.writeDef(&nt, ""); err != nil {

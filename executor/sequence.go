@@ -12,6 +12,7 @@ import (
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
+	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
@@ -589,7 +590,7 @@ var serialTypes = map[string]*types.T{
 
 // serialSequences creates the sequence of each serial column of a new
 // table and gives the column its nextval default, as PostgreSQL does.
-func (s *Session) serialSequences(ctx context.Context, t *tableDef, serial map[string]*types.T) error {
+func (s *Session) serialSequences(ctx context.Context, t *tableDef, serial map[string]*types.T, identity map[string]*parser.Identity) error {
 	for i, c := range t.cols {
 		typ := serial[c.Name]
 		if typ == nil {
@@ -597,11 +598,45 @@ func (s *Session) serialSequences(ctx context.Context, t *tableDef, serial map[s
 		}
 		_, max := typeBounds(typ.OID)
 		def := &seqInfo{Type: uint32(typ.OID), Start: 1, Increment: 1, Min: 1, Max: max, OwnerOID: t.oid, OwnerCol: c.Name}
+		if id := identity[c.Name]; id != nil && id.Options != nil {
+			// An identity column's own sequence options, over its type.
+			o := *id.Options
+			o.As = typ.Name
+			d, err := seqFromOptions(o, nil)
+			if err != nil {
+				return err
+			}
+			d.OwnerOID, d.OwnerCol = t.oid, c.Name
+			def = d
+		}
 		name := s.chooseRelationName(t.name, []string{c.Name}, "seq")
 		if err := s.createSequence(ctx, "", name, def); err != nil {
 			return err
 		}
 		t.cols[i].Default = "nextval('" + strings.ReplaceAll(name, "'", "''") + "'::regclass)"
+	}
+	return nil
+}
+
+// identityColumn makes col an identity column (GENERATED ALWAYS / BY
+// DEFAULT AS IDENTITY): NOT NULL, with a sequence of its own like a serial
+// column (serial gets its type).
+func identityColumn(col *planner.Column, id *parser.Identity, serial map[string]*types.T, table string) error {
+	if serial[col.Name] != nil {
+		return pgerror.New(pgerror.SyntaxError, "both default and identity specified for column \"%s\" of table \"%s\"", col.Name, table)
+	}
+	if col.Default != "" {
+		return pgerror.New(pgerror.SyntaxError, "both default and identity specified for column \"%s\" of table \"%s\"", col.Name, table).WithPosition(id.Pos)
+	}
+	switch col.Type.OID {
+	case types.OidInt2, types.OidInt4, types.OidInt8:
+	default:
+		return pgerror.New(pgerror.InvalidParameterValue, "identity column type must be smallint, integer, or bigint")
+	}
+	serial[col.Name], col.NotNull = col.Type, true
+	col.Identity = 'd'
+	if id.Always {
+		col.Identity = 'a'
 	}
 	return nil
 }

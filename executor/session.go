@@ -729,7 +729,7 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	opts := planner.BuildOptions{OnConflict: stmt.OnConflict}
+	opts := planner.BuildOptions{OnConflict: stmt.OnConflict, Overriding: stmt.Overriding}
 	if r := stmt.Returning; r != nil {
 		if sel, ok := r.AST.(*ast.SelectStmt); ok {
 			opts.Returning, opts.ReturningSQL = sel, r.Rewritten

@@ -33,7 +33,7 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 // BuildWithOptions is BuildWith with what the TiDB AST does not carry
 // (a RETURNING list).
 func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
-	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL}
+	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL, overriding: opts.Overriding}
 	b.params = append(b.params, paramTypes...)
 	var (
 		root Node
@@ -116,6 +116,8 @@ type binder struct {
 	// and dmlFromSQL the text its positions refer to.
 	dmlFrom    *ast.SelectStmt
 	dmlFromSQL string
+	// overriding is INSERT's OVERRIDING clause (identity columns).
+	overriding string
 	// fo shapes the input of unknown-typed literals (DateStyle, TimeZone);
 	// nil means PostgreSQL's defaults.
 	fo *types.FormatOpts

@@ -285,6 +285,12 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 		for i := range outCols {
 			tc := targets[i]
 			field := selectField(s.Select, i)
+			if skip, err := b.identityValue(cols[tc.idx]); err != nil || skip {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
 			if inner != nil {
 				// Assign within the select list itself, so that unknown
 				// literals are parsed (and fail) at plan time.
@@ -340,8 +346,11 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 				if e, err = b.bindDefault(cols[tc.idx]); err != nil {
 					return nil, err
 				}
+			} else if skip, err := b.identityValue(cols[tc.idx]); err != nil {
+				return nil, err
+			} else if skip {
+				continue
 			} else {
-				var err error
 				if e, err = b.bindExpr(n); err != nil {
 					return nil, targetColumnHint(err, n, t)
 				}
@@ -430,6 +439,9 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 			if e, err = b.bindDefault(cols[i]); err != nil {
 				return nil, err
 			}
+		} else if cols[i].Identity == 'a' {
+			return nil, pgerror.New(pgerror.GeneratedAlways, "column \"%s\" can only be updated to DEFAULT", name).
+				WithDetail("Column \"%s\" is an identity column defined as GENERATED ALWAYS.", name)
 		} else {
 			if e, err = b.bindExpr(a.Expr); err != nil {
 				return nil, err
@@ -532,3 +544,20 @@ func (v *columnFinder) Enter(n ast.Node) (ast.Node, bool) {
 }
 
 func (v *columnFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// identityValue applies INSERT's rules for a value given for an identity
+// column: GENERATED ALWAYS refuses it unless OVERRIDING SYSTEM VALUE;
+// OVERRIDING USER VALUE ignores it (skip: the column takes its default).
+func (b *binder) identityValue(c Column) (skip bool, err error) {
+	switch {
+	case c.Identity == 0:
+		return false, nil
+	case b.overriding == "user":
+		return true, nil
+	case c.Identity == 'a' && b.overriding != "system":
+		return false, pgerror.New(pgerror.GeneratedAlways, "cannot insert a non-DEFAULT value into column \"%s\"", c.Name).
+			WithDetail("Column \"%s\" is an identity column defined as GENERATED ALWAYS.", c.Name).
+			WithHint("Use OVERRIDING SYSTEM VALUE to override.")
+	}
+	return false, nil
+}

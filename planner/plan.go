@@ -29,6 +29,10 @@ type Column struct {
 	// Default is the column's DEFAULT expression as PostgreSQL text (""
 	// = NULL); see defaults.go.
 	Default string
+	// Identity is 'a' for GENERATED ALWAYS AS IDENTITY, 'd' for BY
+	// DEFAULT, 0 otherwise (pg_attribute.attidentity); Default then holds
+	// the nextval of the column's sequence.
+	Identity byte
 }
 
 // Catalog resolves tables for the planner. Until storage exists the lead

@@ -26,6 +26,9 @@ type BuildOptions struct {
 	// `SELECT * FROM <list>`, and FromSQL that statement's text.
 	From    *ast.SelectStmt
 	FromSQL string
+	// Overriding is INSERT's OVERRIDING {SYSTEM | USER} VALUE ("system",
+	// "user", "").
+	Overriding string
 }
 
 // returningOf gives a DML node's RETURNING list.

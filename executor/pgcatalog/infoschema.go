@@ -67,6 +67,13 @@ func buildInfoColumns(b *builder, src Source) {
 				"data_type", dataType(c.Type), "udt_catalog", db, "udt_schema", "pg_catalog",
 				"udt_name", c.Type.Name, "dtd_identifier", strconv.Itoa(j + 1), "is_self_referencing", "NO",
 				"is_identity", "NO", "identity_cycle", "NO", "is_generated", "NEVER", "is_updatable", "YES"}
+			if c.Identity != 0 {
+				gen := "BY DEFAULT"
+				if c.Identity == 'a' {
+					gen = "ALWAYS"
+				}
+				kv = append(kv, "is_identity", "YES", "identity_generation", gen)
+			}
 			b.add(append(kv, typeFacets(c)...)...)
 		}
 	}

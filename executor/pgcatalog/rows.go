@@ -317,7 +317,16 @@ func attRow(b *builder, rel uint32, num int, c planner.Column) {
 	b.add("attrelid", rel, "attname", c.Name, "atttypid", t.OID, "attstattarget", -1, "attlen", t.Len,
 		"attnum", num, "attndims", ndims, "attcacheoff", -1, "atttypmod", c.Typmod, "attbyval", typByVal(t),
 		"attalign", align, "attstorage", storage, "attnotnull", c.NotNull, "attislocal", true,
-		"attcollation", typCollation(t), "atthasdef", c.Default != "")
+		"attcollation", typCollation(t), "atthasdef", c.Default != "" && c.Identity == 0,
+		"attidentity", identityChar(c))
+}
+
+// identityChar is pg_attribute.attidentity: a, d or empty.
+func identityChar(c planner.Column) string {
+	if c.Identity == 0 {
+		return ""
+	}
+	return string(rune(c.Identity))
 }
 
 // attrdefOIDBase numbers pg_attrdef rows (the executor stores no OID for
@@ -332,7 +341,8 @@ func buildAttrdef(b *builder, src Source) {
 	k := 0
 	for i := range ts {
 		for j, c := range ts[i].Columns {
-			if c.Default == "" {
+			if c.Default == "" || c.Identity != 0 {
+				// An identity column's sequence is no default to PostgreSQL.
 				continue
 			}
 			k++

@@ -52,6 +52,12 @@ type Statement struct {
 	ReturningPos int
 	// OnConflict is INSERT's ON CONFLICT clause (nil when none).
 	OnConflict *OnConflict
+	// Identity maps the identity columns of CREATE TABLE / ALTER TABLE
+	// ADD COLUMN to their clause (see identity.go).
+	Identity map[string]*Identity
+	// Overriding is INSERT's OVERRIDING SYSTEM VALUE ("system") or
+	// OVERRIDING USER VALUE ("user"), "" when absent.
+	Overriding string
 	// From is UPDATE's FROM list or DELETE's USING list, parsed as
 	// `SELECT * FROM <list>` (nil when there is none); see dmlfrom.go.
 	// FromPos is where the list starts in Text (1-based characters).
@@ -217,6 +223,9 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 		return err
 	}
 	if err := stripDMLFrom(&r, st); err != nil {
+		return err
+	}
+	if err := stripOverriding(&r, st); err != nil {
 		return err
 	}
 	if err := r.run(); err != nil {

@@ -48,6 +48,11 @@ func stripDefaults(r *rewriter, st *Statement) {
 			expectCol = true
 		case expectCol && (t.kind == tkIdent || t.kind == tkQIdent) && !(t.is("column") || t.is("if") || t.is("not") || t.is("exists")):
 			col, expectCol = t.val, false
+		case t.is("generated") && col != "":
+			if end, ok := identityClause(r, st, col, i); ok {
+				i = end - 1
+				continue
+			}
 		case t.is("default") && col != "" && !toks[i-1].is("drop") && !toks[i-1].is("set") && i+1 < len(toks):
 			end := r.defaultEnd(i+1, len(toks))
 			if end > i+1 {

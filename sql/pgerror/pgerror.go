@@ -70,6 +70,7 @@ const (
 	InvalidTransactionTermination   = "2D000"
 	InvalidCursorName               = "34000"
 	InvalidCursorDefinition         = "42P11"
+	GeneratedAlways                 = "428C9"
 	DependentObjectsStillExist      = "2BP01"
 	SequenceGeneratorLimitExceeded  = "2200H"
 	SerializationFailure            = "40001"
