@@ -66,12 +66,6 @@ func corpus(t *testing.T) (string, []string) {
 // passes must.
 func mustPass(file string) bool { return strings.HasPrefix(file, "select") }
 
-// select5Off reports whether select5.test (joins of up to 64 tables) is
-// left out: it is until the planner orders joins (NQDB_SLT_SELECT5=1 runs it).
-func select5Off(file string) bool {
-	return file == "select5.test" && os.Getenv("NQDB_SLT_SELECT5") == ""
-}
-
 // readFails loads postgres-fails.txt: one "file:line" per line, anything
 // after white space and lines starting with "#" being comments.
 func readFails(t *testing.T) map[string]bool {
@@ -113,10 +107,6 @@ func TestPostgres(t *testing.T) {
 	ctx := context.Background()
 	var got []Failure
 	for i, file := range files {
-		if select5Off(file) {
-			t.Logf("%s: left out (NQDB_SLT_SELECT5=1 runs it)", file)
-			continue
-		}
 		db := fmt.Sprintf("slt_%d", i)
 		admin, err := pgconn.Connect(ctx, pg.DSN())
 		if err != nil {
@@ -234,10 +224,6 @@ func TestNqdb(t *testing.T) {
 		slow                        []Slow
 	)
 	for _, file := range files {
-		if select5Off(file) {
-			t.Logf("%s: left out (NQDB_SLT_SELECT5=1 runs it)", file)
-			continue
-		}
 		t.Run(file, func(t *testing.T) {
 			_, addr := testserver.Start(t, server.Config{})
 			conn, err := Connect(ctx, fmt.Sprintf("postgres://postgres@%s/postgres?sslmode=disable", addr))

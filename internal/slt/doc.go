@@ -25,12 +25,10 @@
 // and is never copied into it. The tests:
 //
 //   - TestNqdb (run by make test): every corpus file on a fresh in-process
-//     nqdb. select1-4 must pass entirely; in random/ and index/ every
-//     record must pass unless PostgreSQL fails it too, as listed in
-//     testdata/postgres-fails.txt. select5.test (joins of 4 to 64 tables)
-//     is left out until the planner orders joins: NQDB_SLT_SELECT5=1 runs
-//     it. `make slt` runs the whole corpus, select5 included, and prints
-//     the counts.
+//     nqdb. select1-5 must pass entirely (select5 joins 4 to 64 tables);
+//     in random/ and index/ every record must pass unless PostgreSQL fails
+//     it too, as listed in testdata/postgres-fails.txt. `make slt` runs
+//     the same and prints the counts.
 //
 //   - TestPostgres (NQDB_SLT_PG=1): the same corpus on PostgreSQL 15, a
 //     fresh database per file; select1-5 must pass and the other failures

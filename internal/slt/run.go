@@ -69,7 +69,7 @@ type Options struct {
 	// SlowAfter records the records that take longer than this (0: off).
 	SlowAfter time.Duration
 	// Skip, when set, is asked about every record before it runs; true
-	// counts the record as skipped (used to keep the lead's select5 off).
+	// counts the record as skipped.
 	Skip func(rec *Record) bool
 	// OnSlow, when set, is called as soon as a record exceeds SlowAfter,
 	// so long runs report progress before they end.
