@@ -50,6 +50,8 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzFormat \
 	./executor/pgcatalog:FuzzFormatType \
 	./executor:FuzzSplitRegclassName \
+	./internal/tpch:FuzzAppendCSVRow \
+	./bench/tpch:FuzzParseScale \
 	./internal/pgregress:FuzzDiff \
 	./executor/eval:FuzzToCharNum \
 	./sql/types:FuzzStyledOutput
@@ -141,6 +143,31 @@ bench-pg: build
 		apt-get install -y -q sysbench >/dev/null 2>&1 || echo "sysbench could not be installed: sysbench workloads will be skipped"; }
 	BENCH_SECONDS=$(BENCH_SECONDS) BENCH_SCALE=$(BENCH_SCALE) NQDB_BIN=$(BIN) $(GO) run ./bench/pgcompare
 
+# TPC-H at scale factor 0.01 (../shared/corpus/tpch, or NQDB_TPCH_DIR): the
+# 22 queries on a fresh nqdb against PostgreSQL 15's answer files, pass / fail
+# / timeout per query with its time and the first differing row; fails only
+# for the queries in internal/tpch/testdata/must-pass.txt (`make unit` runs
+# the same test). NQDB_TPCH_TIMEOUT (5s) limits the other queries.
+.PHONY: tpch bench-tpch bench-parse
+tpch:
+	NQDB_REQUIRE_PG=1 $(GO) test -count=1 -run 'TestQueries|TestHarnessOnPostgres' -v ./internal/tpch
+
+# TPC-H on nqdb and a throwaway PostgreSQL 15 in one run (bench/tpch): data
+# from go-tpc's dbgen at scale factor SF, loaded into both with COPY, every
+# query's time on both, the ratio, the geometric mean and whether nqdb's
+# answer equals PostgreSQL's; the table goes to bench/results/tpch-<date>.txt.
+# A quick run: SF=0.1 make bench-tpch. More knobs (BENCH_TPCH_TIMEOUT, 60s
+# per query; BENCH_TPCH_QUERIES; BENCH_MEMORY) in bench/tpch/main.go.
+SF ?= 1
+bench-tpch: build
+	SF=$(SF) NQDB_BIN=$(BIN) $(GO) run ./bench/tpch
+
+# Parse + plan time of pgbench's -M simple statements (the five of tpcb-like,
+# select-only) with and without the plan cache, beside the whole simple-Query
+# round trip of the same statements on nqdb and PostgreSQL 15.
+bench-parse:
+	NQDB_REQUIRE_PG=1 NQDB_BENCH=1 $(GO) test -count=1 -timeout 20m -run 'TestParsePlanVsPostgres' -v ./server
+
 # Every Go benchmark with -benchmem, BENCH_COUNT times (benchstat needs at
 # least 6 samples to call a change significant), saved as
 # bench/results/bench-<date>.txt (not committed). The side-by-side wire
@@ -201,12 +228,12 @@ compat: build
 	$(GO) run ./compat/runner $(COMPAT_ARGS)
 
 # The whole sqllogictest corpus (../shared/corpus/sqllogictest) on nqdb,
-# select5 included, with the counts per file and in total
-# (internal/slt; `make unit` runs it without select5).
+# with the counts per file and in total (internal/slt; `make unit` runs the
+# same test).
 # SLT_ARGS adds go test flags; NQDB_SLT_FILES=regexp picks files.
 SLT_ARGS ?=
 slt:
-	@out=$$(mktemp); NQDB_SLT_SELECT5=1 $(GO) test -count=1 -timeout 60m -run 'TestNqdb' -v $(SLT_ARGS) ./internal/slt >$$out 2>&1; \
+	@out=$$(mktemp); $(GO) test -count=1 -timeout 60m -run 'TestNqdb' -v $(SLT_ARGS) ./internal/slt >$$out 2>&1; \
 	rc=$$?; grep -E 'passed, .* failed|left out|slow: |^(ok|FAIL)' $$out; rm -f $$out; exit $$rc
 
 # PostgreSQL's regression scripts (../shared/corpus/pg_regress) through psql
