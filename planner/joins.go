@@ -88,6 +88,11 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			preds = append(preds, &joinPred{e: c, mask: mask})
 		}
 	}
+	for _, p := range preds {
+		for r, e := range orRestrictions(p, rels) {
+			local[r] = append(local[r], e)
+		}
+	}
 	for i, r := range rels {
 		b.estimate(r, local[i])
 		if len(local[i]) > 0 {
@@ -140,8 +145,8 @@ func (b *binder) planOuter(n Node) Node {
 		return n
 	}
 	out := *j
-	out.Left, _ = b.planJoins(j.Left, nil)
-	out.Right, _ = b.planJoins(j.Right, nil)
+	out.Left = b.planSide(j.Left)
+	out.Right = b.planSide(j.Right)
 	nl := len(j.Left.Output())
 	sides := []*joinRel{{off: 0, width: nl}, {off: nl, width: len(j.Right.Output())}}
 	var rest, right []Expr
@@ -165,6 +170,16 @@ func (b *binder) planOuter(n Node) Node {
 	}, nl)
 	out.Cond = andOf(rest)
 	return &out
+}
+
+// planSide plans one input of an outer join on its own; conditions the
+// rule hands back (those over no relation, `ON false`) filter it.
+func (b *binder) planSide(n Node) Node {
+	out, rest := b.planJoins(n, nil)
+	if rest != nil {
+		out = &Filter{Input: out, Cond: rest}
+	}
+	return out
 }
 
 // orderJoins joins the relations greedily: it starts from the smallest
@@ -569,4 +584,42 @@ func hasHashKey(cond Expr, nl int) bool {
 		return int(m), !pinned
 	}, nl)
 	return len(lk) > 0
+}
+
+// orRestrictions derives, from an OR over several relations, a filter for
+// each relation that every arm restricts (PostgreSQL's
+// extract_restriction_or_clauses): `(n1.x = 'A' AND n2.x = 'B') OR (n1.x =
+// 'B' AND n2.x = 'A')` implies `n1.x = 'A' OR n1.x = 'B'` for n1. The
+// OR itself stays as the join condition; the derived filters, over each
+// relation's own columns, only cut rows early.
+func orRestrictions(p *joinPred, rels []*joinRel) map[int]Expr {
+	or, ok := p.e.(*BoolExpr)
+	if !ok || or.Op != Or {
+		return nil
+	}
+	out := map[int]Expr{}
+	for r := range rels {
+		bit := uint64(1) << r
+		if p.mask&bit == 0 {
+			continue
+		}
+		arms := make([]Expr, 0, len(or.Args))
+		for _, arm := range or.Args {
+			var mine []Expr
+			for _, c := range conjuncts(arm) {
+				if m, pinned := relsOf(c, rels); !pinned && m == bit {
+					mine = append(mine, shiftCols(c, -rels[r].off))
+				}
+			}
+			if len(mine) == 0 {
+				arms = nil
+				break
+			}
+			arms = append(arms, andOf(mine))
+		}
+		if arms != nil {
+			out[r] = &BoolExpr{Op: Or, Args: arms}
+		}
+	}
+	return out
 }

@@ -485,11 +485,23 @@ func mathFn(f func(float64) float64, mode apd.Rounder) implFn {
 			if v.Form != apd.Finite {
 				return v, nil
 			}
+			// Ceil and Floor, not Quantize: Quantize rounds a value whose
+			// digits all fall away (|v| < 0.1) to zero in every mode.
 			ctx := apd.BaseContext.WithPrecision(1000)
-			ctx.Rounding = mode
 			d := new(apd.Decimal)
-			if _, err := ctx.Quantize(d, v, 0); err != nil {
+			var err error
+			if mode == apd.RoundCeiling {
+				_, err = ctx.Ceil(d, v)
+			} else {
+				_, err = ctx.Floor(d, v)
+			}
+			if err != nil {
 				return nil, numErr(err)
+			}
+			if d.Exponent > 0 {
+				if _, err := ctx.Quantize(d, d, 0); err != nil {
+					return nil, numErr(err)
+				}
 			}
 			if d.IsZero() {
 				d.Negative = false

@@ -61,3 +61,6 @@ select count(*) from a a1 where exists (select 1 from a a2 where a2.b_id = a1.b_
 select a.id from a where exists (select 1 from d where d.k = a.id limit 1) and not exists (select 1 from b where b.id = a.id) order by 1;
 select a.id from a where exists (select 1 from d where d.n = a.grp + 0.0) order by 1;
 explain (costs off) select a.id from a where not exists (select 1 from d where d.k = a.id);
+-- an OR over two relations restricts each (TPC-H Q7's nation pair)
+select a1.id, a2.id from a a1, a a2 where (a1.name = 'one' and a2.name = 'two') or (a1.name = 'two' and a2.grp = 2) order by 1, 2;
+select a1.id, b.id from a a1 join b on a1.b_id = b.id where (a1.grp = 1 and b.v > 1) or (a1.grp is null and b.c_code = 'x') or (b.id = 40) order by 1, 2;
