@@ -10,7 +10,8 @@ PKGS      := ./...
 FUZZTIME_SHORT ?= 10000x
 FUZZTIME  ?= 3m
 
-# package:FuzzTarget pairs; every input path has one.
+# package:FuzzTarget pairs; every input path has one. A third field sets
+# the short run's count for a target that is slow per execution.
 FUZZ_TARGETS := \
 	./server:FuzzMessageLoop \
 	./server/auth:FuzzSCRAM \
@@ -50,6 +51,7 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzFormat \
 	./executor/pgcatalog:FuzzFormatType \
 	./executor:FuzzSplitRegclassName \
+	./internal/difffuzz:FuzzGenerate:500x \
 	./internal/tpch:FuzzAppendCSVRow \
 	./bench/tpch:FuzzParseScale \
 	./internal/pgregress:FuzzDiff \
@@ -94,16 +96,17 @@ lint: fmt-check vet
 
 fuzz-short:
 	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
+		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; n=$(FUZZTIME_SHORT); \
+		case $$rest in *:*) n=$${rest#*:};; esac; \
 		if grep -rqs "func $$name(" $$pkg/*_test.go; then \
-			echo "fuzz $$pkg $$name ($(FUZZTIME_SHORT))"; \
-			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME_SHORT) $$pkg || exit 1; \
+			echo "fuzz $$pkg $$name ($$n)"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $$n $$pkg || exit 1; \
 		else echo "missing fuzz target $$name in $$pkg"; exit 1; fi; \
 	done
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
+		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
@@ -248,3 +251,15 @@ pg-regress:
 
 clean:
 	rm -rf bin nqdb-data
+
+# The differential fuzzer (internal/difffuzz): random schemas and queries
+# against nqdb and a throwaway PostgreSQL 15 for DIFFFUZZ_TIME (TLP and
+# NoREC checks too); each distinct finding, shrunk, goes to DIFFFUZZ_OUT as a
+# SQL file. `make unit` runs its short form. DIFFFUZZ_SEED replays one seed.
+DIFFFUZZ_TIME ?= 10m
+DIFFFUZZ_OUT  ?= bin/difffuzz
+DIFFFUZZ_SEED ?= 0
+.PHONY: difffuzz
+difffuzz:
+	NQDB_REQUIRE_PG=1 $(GO) test -count=1 -timeout 0 -run '^TestDiffFuzz$$' -v ./internal/difffuzz \
+		-difffuzz.time $(DIFFFUZZ_TIME) -difffuzz.out $(abspath $(DIFFFUZZ_OUT)) -difffuzz.seed $(DIFFFUZZ_SEED)
