@@ -249,7 +249,15 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 		if err != nil {
 			return nil, err
 		}
-		if f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true); f == nil || (f.Args[0].OID != t.OID && f.Args[0].OID != types.OidAnyArray) {
+		f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true)
+		switch {
+		case f == nil:
+			return nil, sig()
+		case f.Args[0].OID == t.OID || f.Args[0].OID == types.OidAnyArray:
+		case isTextKey(t) && isTextKey(f.Args[0]):
+			// max(varchar) is max(text), as PostgreSQL resolves it.
+			t = f.Args[0]
+		default:
 			return nil, sig()
 		}
 		call.Kind, call.T = AggMin, t

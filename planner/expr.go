@@ -116,6 +116,10 @@ type NullIf struct {
 	Args [2]Expr
 	Eq   *Func
 	T    *types.T
+	// CmpType, when set, is the type the first argument is cast to for
+	// the comparison: `=` coerced it, but the result keeps its own type
+	// (NULLIF(int2col, 0) is int2, as in PostgreSQL).
+	CmpType *types.T
 }
 
 // MinMax is GREATEST (Greatest) or LEAST over Args, ignoring NULLs.

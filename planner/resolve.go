@@ -518,7 +518,7 @@ func (b *binder) bindVariadicCommon(x *ast.FuncCallExpr, name string) (Expr, err
 	if name == "coalesce" {
 		return &Coalesce{Args: args, T: t}, nil
 	}
-	if f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true); f == nil || f.Args[0].OID != t.OID {
+	if f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true); f == nil || (f.Args[0].OID != t.OID && !(isTextKey(t) && isTextKey(f.Args[0]))) {
 		return nil, pgerror.New(pgerror.UndefinedFunction, "could not identify a comparison function for type %s", t.SQLName).WithPosition(pos(x))
 	}
 	return &MinMax{Args: args, Greatest: name == "greatest", T: t}, nil
@@ -540,7 +540,15 @@ func (b *binder) bindNullIf(x *ast.FuncCallExpr) (Expr, error) {
 	if call.Fn.ID != FnEq {
 		return nil, pgerror.New(pgerror.UndefinedFunction, "operator does not exist").WithPosition(pos(x))
 	}
-	// NULLIF's type is its first argument's (after = coerced it).
+	// NULLIF's type is that of the = operator's left operand. PostgreSQL
+	// has cross-type = between integer widths and between float4 and
+	// float8, which leave the first argument as it is; ours coerce, so its
+	// own type is restored. Other coercions (int to numeric, varchar to
+	// text) PostgreSQL makes too.
+	if c, ok := call.Args[0].(*Cast); ok && c.X == args[0] &&
+		((isInt(args[0].Type()) && isInt(c.To)) || (args[0].Type().OID == types.OidFloat4 && c.To.OID == types.OidFloat8)) {
+		return &NullIf{Args: [2]Expr{args[0], call.Args[1]}, Eq: call.Fn, T: args[0].Type(), CmpType: c.To}, nil
+	}
 	return &NullIf{Args: [2]Expr{call.Args[0], call.Args[1]}, Eq: call.Fn, T: call.Args[0].Type()}, nil
 }
 

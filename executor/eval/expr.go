@@ -182,7 +182,17 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		if err != nil {
 			return nil, err
 		}
-		if b != nil && compare(x.Args[0].Type(), a, b) == 0 {
+		if b == nil {
+			return a, nil
+		}
+		ca, ct := a, x.Args[0].Type()
+		if x.CmpType != nil {
+			if ca, err = castDatum(a, ct, x.CmpType, c.opts); err != nil {
+				return nil, err
+			}
+			ct = x.CmpType
+		}
+		if compare(ct, ca, b) == 0 {
 			return nil, nil
 		}
 		return a, nil

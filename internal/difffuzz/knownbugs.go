@@ -12,7 +12,7 @@ const (
 	// min/max, GREATEST/LEAST (and what compares through them) on
 	// varchar: 42883 (found.sql: varchar-minmax, varchar-least). While on,
 	// text arguments are cast to text.
-	knownBugVarcharCompare = true
+	knownBugVarcharCompare = false
 	// An aggregate in a subquery whose arguments name only outer columns
 	// belongs to the outer query in PostgreSQL (found.sql:
 	// outer-aggregate). While on, scalar subqueries aggregate their own
@@ -35,7 +35,7 @@ const (
 	knownBugJoinThenLeftJoin = false
 	// NULLIF(a, b) has a's type in PostgreSQL; nqdb gives the common type
 	// (found.sql: nullif-type). While on, no NULLIF on numbers.
-	knownBugNullifType = true
+	knownBugNullifType = false
 	// An unknown literal resolved by DISTINCT is text, then a set operation
 	// with varchar is text (found.sql: setop-unknown-literal-type). While
 	// on, text select-list items are cast to text.

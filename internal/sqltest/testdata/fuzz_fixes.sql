@@ -1,0 +1,10 @@
+-- Bugs the differential fuzzer (internal/difffuzz) found, pinned.
+create table t (i2 int2, i4 int4, n numeric, v varchar(8), w varchar(8));
+insert into t values (1, 1, 1.5, 'b', 'a'), (2, 0, null, 'a', null), (null, 3, 0.05, null, 'c');
+select nullif(i2, 1), nullif(i4, 1.5), nullif(v, 'a'), nullif(n, 1) from t order by 1, 2, 3, 4;
+select pg_typeof(nullif(i2, 0)), pg_typeof(nullif(i4, 1.5)), pg_typeof(nullif(v, 'a')) from t limit 1;
+select max(v), min(v), pg_typeof(max(v)) from t;
+select greatest(v, w), least(v, w), pg_typeof(greatest(v, w)) from t order by 1, 2;
+select ceil(n / 7), floor(-n / 7), ceil(-0.05), floor(0.05), ceil(0.1 / 1.5), floor(-0.5 / 7) from t order by 1, 2;
+select 0 from t a join t b on false left join t c on true;
+select count(*) from t a join t b on a.i4 = b.i4 and false left join t c on true;
