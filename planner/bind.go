@@ -237,6 +237,10 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	if s.GroupBy != nil {
 		b.clause = "GROUP BY"
 		bindGroup := func(n ast.ExprNode) (Expr, error) {
+			n = unparen(n)
+			if err := b.nonIntegerConstant(n, "GROUP BY"); err != nil {
+				return nil, err
+			}
 			if p, ok := orderPosition(n); ok {
 				if s.Fields == nil || p < 1 || p > len(s.Fields.Fields) || s.Fields.Fields[p-1].Expr == nil {
 					return nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(pos(n))
@@ -515,6 +519,10 @@ func f2names(cols []Column) []string {
 // output column's name is that column, anything else is an expression over
 // the input (added as a hidden column).
 func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, error) {
+	n = unparen(n)
+	if err := b.nonIntegerConstant(n, "ORDER BY"); err != nil {
+		return 0, err
+	}
 	if p, ok := orderPosition(n); ok {
 		if p < 1 || p > len(names) {
 			return 0, pgerror.New(pgerror.InvalidColumnReference, "ORDER BY position %d is not in select list", p).WithPosition(pos(n))
@@ -554,7 +562,21 @@ func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, e
 // orderPosition recognises ORDER BY n: TiDB's PositionExpr, or an integer
 // literal (inside the NULLS FIRST/LAST wrapper TiDB does not convert it).
 func orderPosition(n ast.ExprNode) (int, bool) {
+	for {
+		p, ok := n.(*ast.ParenthesesExpr)
+		if !ok {
+			break
+		}
+		n = p.Expr
+	}
 	switch x := n.(type) {
+	case *ast.UnaryOperationExpr:
+		// PostgreSQL's grammar folds - into an integer constant.
+		if x.Op == opcode.Minus {
+			if v, ok := orderPosition(x.V); ok {
+				return -v, true
+			}
+		}
 	case *ast.PositionExpr:
 		return x.N, true
 	case *test_driver.ValueExpr:
@@ -568,6 +590,31 @@ func orderPosition(n ast.ExprNode) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// nonIntegerConstant is PostgreSQL's error for a constant other than an
+// integer as a GROUP BY or ORDER BY item (an integer is a position).
+func (b *binder) nonIntegerConstant(n ast.ExprNode, clause string) error {
+	// (TiDB reads GROUP BY true as position 1, with nothing left to tell
+	// it from GROUP BY 1: that case is not caught.)
+	switch n.(type) {
+	case *test_driver.ValueExpr:
+		if _, isPos := orderPosition(n); !isPos {
+			return pgerror.New(pgerror.SyntaxError, "non-integer constant in %s", clause).WithPosition(pos(n))
+		}
+	}
+	return nil
+}
+
+// unparen strips parentheses around an expression.
+func unparen(n ast.ExprNode) ast.ExprNode {
+	for {
+		p, ok := n.(*ast.ParenthesesExpr)
+		if !ok {
+			return n
+		}
+		n = p.Expr
+	}
 }
 
 func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {

@@ -8,3 +8,11 @@ select greatest(v, w), least(v, w), pg_typeof(greatest(v, w)) from t order by 1,
 select ceil(n / 7), floor(-n / 7), ceil(-0.05), floor(0.05), ceil(0.1 / 1.5), floor(-0.5 / 7) from t order by 1, 2;
 select 0 from t a join t b on false left join t c on true;
 select count(*) from t a join t b on a.i4 = b.i4 and false left join t c on true;
+-- constants in GROUP BY and ORDER BY: integers are positions, others errors
+select i4 from t group by 1.5;
+select 0 from t group by (- 0);
+select i4 from t group by (1) order by (1);
+select i4 from t order by 'x';
+select i4 from t order by null;
+select i4 from t order by -1;
+select i4, count(*) from t group by 'a', i4 order by 1;
