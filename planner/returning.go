@@ -44,23 +44,36 @@ func returningOf(n Node) (*[]Expr, bool) {
 	return nil, false
 }
 
-// bindReturning binds the RETURNING list over t's columns (alias names
-// them) and returns the expressions and the result columns.
-func (b *binder) bindReturning(ret *ast.SelectStmt, sql string, t Table, alias string) ([]Expr, []Column, error) {
+// bindReturning binds the RETURNING list over the row described by sc
+// (the target table's columns, or with UPDATE ... FROM / DELETE ... USING
+// the whole source row, whose columns `*` then includes) and returns the
+// expressions and the result columns.
+func (b *binder) bindReturning(ret *ast.SelectStmt, sql string, sc *scope) ([]Expr, []Column, error) {
 	saved, savedSQL := b.scope, b.sql
-	b.scope, b.sql = tableScope(t, alias), sql
+	b.scope, b.sql = sc, sql
 	b.aggCtx, b.clause = "", "RETURNING"
 	defer func() { b.scope, b.sql = saved, savedSQL }()
 	var exprs []Expr
 	var cols []Column
+	add := func(e Expr, name string) {
+		col := Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)}
+		if ref, ok := e.(*ColumnRef); ok {
+			c := sc.cols[ref.Idx]
+			col.Typmod, col.TableOID, col.AttNum = c.typmod, c.tableOID, c.attNum
+		}
+		exprs, cols = append(exprs, e), append(cols, col)
+	}
 	for _, f := range ret.Fields.Fields {
 		if f.WildCard != nil {
-			if tbl := f.WildCard.Table.O; tbl != "" && tbl != alias {
-				return nil, nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl)
+			tbl, found := f.WildCard.Table.O, false
+			for i, c := range sc.cols {
+				if (tbl == "" && !c.hidden) || (tbl != "" && c.table == tbl) {
+					add(&ColumnRef{Idx: i, T: c.t}, c.name)
+					found = true
+				}
 			}
-			for i, c := range t.Columns() {
-				exprs = append(exprs, &ColumnRef{Idx: i, T: c.Type})
-				cols = append(cols, Column{Name: c.Name, Type: c.Type, Typmod: c.Typmod, TableOID: t.OID(), AttNum: c.AttNum})
+			if !found {
+				return nil, nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl)
 			}
 			continue
 		}
@@ -82,13 +95,7 @@ func (b *binder) bindReturning(ret *ast.SelectStmt, sql string, t Table, alias s
 		if name == "" {
 			name, _ = colName(f.Expr)
 		}
-		col := Column{Name: name, Type: e.Type(), Typmod: typmodOf(e)}
-		if ref, ok := e.(*ColumnRef); ok {
-			c := t.Columns()[ref.Idx]
-			col.Typmod, col.TableOID, col.AttNum = c.Typmod, t.OID(), c.AttNum
-		}
-		exprs = append(exprs, e)
-		cols = append(cols, col)
+		add(e, name)
 	}
 	return exprs, cols, nil
 }
@@ -104,18 +111,14 @@ func (b *binder) addReturning(root Node, opts BuildOptions, alias string) ([]Col
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"RETURNING\"")
 	}
 	t := dmlTable(root)
-	if src := dmlSourceOf(root); src != nil {
-		exprs, cols, err := b.bindSourceReturning(src, opts)
-		if err != nil {
-			return nil, err
-		}
-		*slot = exprs
-		return cols, nil
-	}
 	if alias == "" {
 		alias = t.Name()
 	}
-	exprs, cols, err := b.bindReturning(opts.Returning, opts.ReturningSQL, t, alias)
+	sc := tableScope(t, alias)
+	if src := dmlSourceOf(root); src != nil {
+		sc = src.scope
+	}
+	exprs, cols, err := b.bindReturning(opts.Returning, opts.ReturningSQL, sc)
 	if err != nil {
 		return nil, err
 	}
