@@ -44,7 +44,7 @@ const (
 	// are not parsed, or parsed wrong (found.sql: case-cast,
 	// distinct-from-case, distinct-from-simple-case). While on, CASE is
 	// always parenthesised.
-	knownBugCaseOperand = true
+	knownBugCaseOperand = false
 	// ceil and floor of a numeric strictly between -0.1 and 0.1 (not 0)
 	// return 0 (found.sql: numeric-ceil-division). While on, numeric
 	// expressions use round and trunc instead.

@@ -467,6 +467,21 @@ func (r *rewriter) operandStartAt(j int) int {
 			}
 			return j
 		}
+		if strings.EqualFold(p.text, "end") {
+			// CASE ... END is one operand (`CASE ... END::int`).
+			depth := 0
+			for k := j - 1; k >= 0; k-- {
+				switch t := r.pieces[k].text; {
+				case strings.EqualFold(t, "end"):
+					depth++
+				case strings.EqualFold(t, "case"):
+					if depth == 0 {
+						return k
+					}
+					depth--
+				}
+			}
+		}
 		if p.name {
 			return r.qualifiedStart(j)
 		}
@@ -824,11 +839,13 @@ func (r *rewriter) isDistinct(i, b int) (int, bool, error) {
 	depth := 0
 	for ; end < b; end++ {
 		tk := &r.toks[end]
-		if tk.isSelf('(') || tk.isSelf('[') {
+		// CASE ... END nests like parentheses: its WHEN and THEN do not
+		// end the operand.
+		if tk.isSelf('(') || tk.isSelf('[') || tk.is("case") {
 			depth++
 			continue
 		}
-		if tk.isSelf(')') || tk.isSelf(']') {
+		if tk.isSelf(')') || tk.isSelf(']') || (tk.is("end") && depth > 0) {
 			if depth == 0 {
 				break
 			}

@@ -16,3 +16,8 @@ select i4 from t order by 'x';
 select i4 from t order by null;
 select i4 from t order by -1;
 select i4, count(*) from t group by 'a', i4 order by 1;
+-- CASE ... END as an operand of :: and IS [NOT] DISTINCT FROM
+select case when i4 > 0 then 1.5 else 2 end::float8 from t order by 1;
+select i4 from t where i4 is distinct from case when i2 = 1 then 1 end order by 1;
+select 0 is distinct from case (-2) when 0 then 0 else 0 end, 1 is not distinct from case when false then 2 end and true;
+select case when true then case when false then 1 else 2 end end::text || 'x';
