@@ -24,7 +24,7 @@ const (
 	knownBugSubqueryInAggregateQuery = true
 	// EXTRACT(field FROM expr) where expr is not a column or literal:
 	// 42601 (found.sql: extract-expr). While on, EXTRACT takes a column.
-	knownBugExtractExpr = true
+	knownBugExtractExpr = false
 	// A GROUP BY expression (not a plain column) written again in HAVING or
 	// the select list is not matched to it: 42803 (found.sql:
 	// group-by-expression-having). While on, GROUP BY takes columns only.

@@ -129,6 +129,11 @@ func (r *rewriter) fromPosition(i int) bool {
 		return false
 	}
 	prev := &r.toks[i-1]
+	if prev.is("from") && r.inKeywordCall(i-1) {
+		// EXTRACT(f FROM x), SUBSTRING(x FROM n), TRIM(... FROM x):
+		// an argument, not a FROM clause.
+		return false
+	}
 	if prev.is("from") || prev.is("join") || prev.is("lateral") {
 		return !(i >= 2 && (r.toks[i-2].is("distinct") || r.toks[i-2].is("is"))) // IS DISTINCT FROM
 	}
@@ -231,4 +236,31 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 		r.add(piece{text: quoteIdent(t.val), orig: t.pos, origEnd: t.end, space: true, name: true})
 	}
 	return end + 1, nil
+}
+
+// inKeywordCall reports whether token k sits directly inside the
+// parentheses of EXTRACT, SUBSTRING, OVERLAY, TRIM or POSITION, whose FROM
+// separates arguments.
+func (r *rewriter) inKeywordCall(k int) bool {
+	depth := 0
+	for j := k - 1; j >= 0; j-- {
+		tk := &r.toks[j]
+		switch {
+		case tk.isSelf(')'):
+			depth++
+		case tk.isSelf('('):
+			if depth == 0 {
+				if j == 0 {
+					return false
+				}
+				switch fn := &r.toks[j-1]; {
+				case fn.is("extract"), fn.is("substring"), fn.is("overlay"), fn.is("trim"), fn.is("position"):
+					return true
+				}
+				return false
+			}
+			depth--
+		}
+	}
+	return false
 }

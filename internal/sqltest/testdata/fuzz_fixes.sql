@@ -21,3 +21,7 @@ select case when i4 > 0 then 1.5 else 2 end::float8 from t order by 1;
 select i4 from t where i4 is distinct from case when i2 = 1 then 1 end order by 1;
 select 0 is distinct from case (-2) when 0 then 0 else 0 end, 1 is not distinct from case when false then 2 end and true;
 select case when true then case when false then 1 else 2 end end::text || 'x';
+-- FROM inside EXTRACT / SUBSTRING / TRIM separates arguments, even before a function call
+select extract(month from coalesce(date '2020-03-01', date '2020-01-01')), extract(year from greatest(date '2020-01-01', date '2021-01-01'));
+select substring('abcdef' from abs(2) for length('ab')), trim(both 'x' from lower('xAx')), position('b' in lower('ABC'));
+select g from generate_series(1, 2) g order by 1;
