@@ -496,8 +496,10 @@ func exprEqual(a, b Expr) bool {
 		return ok && x.Idx == y.Idx
 	case *Const:
 		y, ok := b.(*Const)
-		return ok && x.T.OID == y.T.OID && x.Val != nil && y.Val != nil &&
-			string(types.AppendText(nil, x.T, x.Val, nil)) == string(types.AppendText(nil, y.T, y.Val, nil))
+		if !ok || x.T.OID != y.T.OID || (x.Val == nil) != (y.Val == nil) {
+			return false
+		}
+		return x.Val == nil || string(types.AppendText(nil, x.T, x.Val, nil)) == string(types.AppendText(nil, y.T, y.Val, nil))
 	case *Cast:
 		y, ok := b.(*Cast)
 		return ok && x.To.OID == y.To.OID && x.Typmod == y.Typmod && exprEqual(x.X, y.X)
@@ -510,6 +512,35 @@ func exprEqual(a, b Expr) bool {
 	case *Coalesce:
 		y, ok := b.(*Coalesce)
 		return ok && exprsEqual(x.Args, y.Args)
+	case *NullTest:
+		y, ok := b.(*NullTest)
+		return ok && x.Not == y.Not && exprEqual(x.X, y.X)
+	case *TruthTest:
+		y, ok := b.(*TruthTest)
+		return ok && x.Val == y.Val && x.Unknown == y.Unknown && x.Not == y.Not && exprEqual(x.X, y.X)
+	case *NotDistinct:
+		y, ok := b.(*NotDistinct)
+		return ok && x.Not == y.Not && exprEqual(x.L, y.L) && exprEqual(x.R, y.R)
+	case *NullIf:
+		y, ok := b.(*NullIf)
+		return ok && exprEqual(x.Args[0], y.Args[0]) && exprEqual(x.Args[1], y.Args[1])
+	case *MinMax:
+		y, ok := b.(*MinMax)
+		return ok && x.Greatest == y.Greatest && exprsEqual(x.Args, y.Args)
+	case *Case:
+		y, ok := b.(*Case)
+		if !ok || len(x.Whens) != len(y.Whens) || !exprEqual(x.Else, y.Else) {
+			return false
+		}
+		for i := range x.Whens {
+			if !exprEqual(x.Whens[i].Cond, y.Whens[i].Cond) || !exprEqual(x.Whens[i].Result, y.Whens[i].Result) {
+				return false
+			}
+		}
+		return true
+	case *OuterRef:
+		y, ok := b.(*OuterRef)
+		return ok && x.Level == y.Level && x.Idx == y.Idx
 	}
 	return false
 }

@@ -25,3 +25,8 @@ select case when true then case when false then 1 else 2 end end::text || 'x';
 select extract(month from coalesce(date '2020-03-01', date '2020-01-01')), extract(year from greatest(date '2020-01-01', date '2021-01-01'));
 select substring('abcdef' from abs(2) for length('ab')), trim(both 'x' from lower('xAx')), position('b' in lower('ABC'));
 select g from generate_series(1, 2) g order by 1;
+-- GROUP BY expressions (not plain columns) matched in the select list and HAVING
+select i4 is null, count(*) from t group by i4 is null order by 1;
+select case when i4 > 0 then 'p' else 'n' end, count(*) from t group by case when i4 > 0 then 'p' else 'n' end order by 1;
+select case when i4 > 0 then 'p' end, count(*) from t group by case when i4 > 0 then 'p' end having case when i4 > 0 then 'p' end is not null;
+select (i4 > 1) is true, greatest(i4, 2), count(*) from t group by (i4 > 1) is true, greatest(i4, 2) order by 1, 2;
