@@ -302,8 +302,9 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			// Unknown literals in the select list become text.
 			if e.Type().OID == types.OidUnknown {
-				if _, isParam := e.(*Param); b.keepUnknown && !isParam {
-					// resolved by the set operation
+				if _, isParam := e.(*Param); b.keepUnknown && !isParam && !s.Distinct {
+					// resolved by the set operation (unless DISTINCT needs
+					// a type first: then text, as in PostgreSQL)
 				} else if !isParam {
 					if e, err = b.coerce(e, types.Text, -1, false, f.Expr); err != nil {
 						return nil, nil, err

@@ -39,7 +39,7 @@ const (
 	// An unknown literal resolved by DISTINCT is text, then a set operation
 	// with varchar is text (found.sql: setop-unknown-literal-type). While
 	// on, text select-list items are cast to text.
-	knownBugSetOpUnknownType = true
+	knownBugSetOpUnknownType = false
 	// Parser: CASE ... END::type and x IS [NOT] DISTINCT FROM CASE ... END
 	// are not parsed, or parsed wrong (found.sql: case-cast,
 	// distinct-from-case, distinct-from-simple-case). While on, CASE is

@@ -30,3 +30,6 @@ select i4 is null, count(*) from t group by i4 is null order by 1;
 select case when i4 > 0 then 'p' else 'n' end, count(*) from t group by case when i4 > 0 then 'p' else 'n' end order by 1;
 select case when i4 > 0 then 'p' end, count(*) from t group by case when i4 > 0 then 'p' end having case when i4 > 0 then 'p' end is not null;
 select (i4 > 1) is true, greatest(i4, 2), count(*) from t group by (i4 > 1) is true, greatest(i4, 2) order by 1, 2;
+-- an unknown literal under DISTINCT in a set operation is text first
+select pg_typeof(x) from (select distinct 'a' as x from t except all select v from t) s;
+select pg_typeof(x) from (select 'a' as x from t union select v from t) s limit 1;
