@@ -136,6 +136,28 @@ func (s *Session) CatalogRelationExists(oid uint32) bool {
 	return false
 }
 
+// regclassName is regclassout for the session: the relation's name,
+// quoted where needed, qualified by its schema unless that is on the
+// search path (pg_catalog, public).
+func (s *Session) regclassName(oid int64) (string, bool) {
+	schema, name, ok := pgcatalog.RelationByOID(s.catalogTables(), uint32(oid))
+	if !ok {
+		for _, t := range s.visibleRelations() {
+			if t.oid == uint32(oid) {
+				schema, name, ok = t.schema, t.name, true
+				break
+			}
+		}
+	}
+	if !ok {
+		return "", false
+	}
+	if schema == "" || schema == "public" || schema == "pg_catalog" {
+		return eval.QuoteIdent(name), true
+	}
+	return eval.QuoteIdent(schema) + "." + eval.QuoteIdent(name), true
+}
+
 // CatalogRoleName implements eval.CatalogEnv.
 func (s *Session) CatalogRoleName(oid uint32) string { return pgcatalog.RoleName(oid) }
 

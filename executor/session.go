@@ -269,6 +269,7 @@ func (s *Session) ChangedSettings() [][2]string {
 func (s *Session) FormatOpts() *types.FormatOpts { return &s.fo }
 
 func (s *Session) refreshFormat() {
+	s.fo.RelName = s.regclassName
 	// Time zones are loaded only when the setting changes: LoadLocation
 	// reads the zone database, and this runs at the end of every
 	// transaction.

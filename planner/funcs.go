@@ -279,6 +279,8 @@ const (
 
 	// pg_partition_ancestors (funcs_partition.go).
 	FnPgPartitionAncestors
+	// pg_get_triggerdef (funcs_catalog.go): nqdb has no triggers.
+	FnPgGetTriggerdef
 
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs

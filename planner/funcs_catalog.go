@@ -22,6 +22,10 @@ func init() {
 	stable(addFn("pg_get_indexdef", FnPgGetIndexdef, T, O, I4, B))
 	stable(addFn("pg_get_constraintdef", FnPgGetConstraintdef, T, O))
 	stable(addFn("pg_get_constraintdef", FnPgGetConstraintdef, T, O, B))
+	// There are no triggers (pg_trigger is empty), so there is no
+	// definition to print: NULL, as PostgreSQL gives for an unknown OID.
+	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O))
+	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O, B))
 	stable(addFn("pg_table_is_visible", FnPgTableIsVisible, B, O))
 	stable(addFn("pg_type_is_visible", FnPgTypeIsVisible, B, O))
 	stable(addFn("pg_get_userbyid", FnPgGetUserByID, N, O))

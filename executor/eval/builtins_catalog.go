@@ -97,6 +97,9 @@ func init() {
 		}
 		return nil, nil
 	}
+	impls[planner.FnPgGetTriggerdef] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		return nil, nil
+	}
 	impls[planner.FnPgGetConstraintdef] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		if ce := catalogEnv(c); ce != nil {
 			// pg_get_constraintdef(oid, true) prints CHECK expressions

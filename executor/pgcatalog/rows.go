@@ -250,6 +250,15 @@ func buildClass(b *builder, src Source) {
 			"relfrozenxid", 0, "relminmxid", 0)
 	}
 	ts := sortedTables(src)
+	// A foreign key gives both of its tables PostgreSQL's internal RI
+	// triggers, which relhastriggers reports (psql's \d then lists the
+	// foreign keys and "Referenced by").
+	triggers := map[uint32]bool{}
+	for i := range ts {
+		for _, fk := range ts[i].ForeignKeys {
+			triggers[ts[i].OID], triggers[fk.RefOID] = true, true
+		}
+	}
 	for i := range ts {
 		t := &ts[i]
 		ixs := indexesOf(t)
@@ -257,7 +266,7 @@ func buildClass(b *builder, src Source) {
 			"relam", AmHeap, "relfilenode", t.OID, "reltuples", float64(-1), "relhasindex", len(ixs) > 0,
 			"relpersistence", relpersistencePermant, "relkind", relkindTable, "relnatts", len(t.Columns),
 			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1,
-			"relchecks", len(t.Checks))
+			"relchecks", len(t.Checks), "relhastriggers", triggers[t.OID])
 		for _, ix := range ixs {
 			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
 				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", relpersistencePermant,

@@ -1,5 +1,7 @@
 package parser
 
+import "strings"
+
 // Function names the rewriter introduces for PostgreSQL constructs that
 // TiDB's grammar lacks. The binder recognises them.
 const (
@@ -192,9 +194,14 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 	}
 	// alias
 	k := end + 1
+	ordinality := false
 	if r.tok(k).is("with") && r.tok(k+1).is("ordinality") {
-		return 0, notSupported("WITH ORDINALITY")
+		// WITH ORDINALITY numbers the function's rows: a derived table
+		// around the call adds row_number() over its output order.
+		ordinality = true
+		k += 2
 	}
+	next := k
 	if r.tok(k).is("as") {
 		k++
 	}
@@ -211,7 +218,20 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 		r.add(piece{text: "lateral", orig: t.pos, origEnd: t.end, space: true})
 	}
 	r.add(piece{text: "(", orig: t.pos, origEnd: t.end, space: true, open: '('})
-	r.add(piece{text: "select", orig: t.pos, origEnd: t.end})
+	if ordinality {
+		// With a column alias list the function's column is named (the
+		// list renames the select list, which must not be *), so only
+		// one-column functions qualify there.
+		cols := "*"
+		if hasCols {
+			if strings.Contains(t.val, "_each") || strings.Contains(t.val, "_to_record") || (t.val == "unnest" && r.topComma(i+2, end) < end) {
+				return 0, notSupported("WITH ORDINALITY with a column alias list for " + t.val)
+			}
+			cols = "nqdb_ordinality." + quoteIdent(t.val)
+		}
+		r.add(piece{text: "select " + cols + ", row_number() over () as ordinality from (", orig: t.pos, origEnd: t.end, open: '('})
+	}
+	r.add(piece{text: "select", orig: t.pos, origEnd: t.end, space: ordinality})
 	if first != i {
 		// schema-qualified name
 		q := &r.toks[first]
@@ -230,12 +250,18 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 	}
 	if alias != "" && !hasCols {
 		r.add(piece{text: "as " + quoteIdent(alias), orig: aliasTok.pos, origEnd: aliasTok.end, space: true})
+	} else if ordinality && alias == "" {
+		// The function's column keeps the function's name.
+		r.add(piece{text: "as " + quoteIdent(t.val), orig: t.pos, origEnd: t.end, space: true})
+	}
+	if ordinality {
+		r.add(piece{text: ") nqdb_ordinality", orig: r.toks[end].pos, origEnd: r.toks[end].end, close: ')'})
 	}
 	r.add(piece{text: ")", orig: r.toks[end].pos, origEnd: r.toks[end].end, close: ')'})
 	if alias == "" {
 		r.add(piece{text: quoteIdent(t.val), orig: t.pos, origEnd: t.end, space: true, name: true})
 	}
-	return end + 1, nil
+	return next, nil
 }
 
 // inKeywordCall reports whether token k sits directly inside the

@@ -44,6 +44,10 @@ type FormatOpts struct {
 	DateStyle DateStyle
 	// IntervalStyle is the IntervalStyle setting; the zero value is postgres.
 	IntervalStyle IntervalStyle
+	// RelName, when set, names a relation for regclass output (regclassout:
+	// quoted, schema-qualified when not on the search path); without it, or
+	// for an unknown OID, the number is printed.
+	RelName func(oid int64) (string, bool)
 }
 
 // DefaultFormatOpts returns the settings of a new PostgreSQL session
@@ -103,7 +107,14 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 		return appendInt(buf, d.(int64))
 	case OidRegproc:
 		return appendRegproc(buf, d.(int64))
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass:
+	case OidRegclass:
+		if o != nil && o.RelName != nil {
+			if n, ok := o.RelName(d.(int64)); ok {
+				return append(buf, n...)
+			}
+		}
+		return appendInt(buf, d.(int64))
+	case OidInt2, OidInt4, OidInt8, OidOid:
 		return appendInt(buf, d.(int64))
 	case OidFloat4:
 		return appendFloat(buf, d.(float64), 32, optsOrDefault(o).ExtraFloatDigits)
