@@ -85,6 +85,7 @@ func (it *aggIter) consume() error {
 		gtypes[i] = e.Type()
 	}
 	var keybuf []byte
+	scratch := make([]types.Datum, len(it.n.GroupBy))
 	args := make([]types.Datum, 4)
 	rows := 0
 	for {
@@ -102,16 +103,18 @@ func (it *aggIter) consume() error {
 		}
 		saved := it.c.row
 		it.c.row = row
-		key := make([]types.Datum, len(it.n.GroupBy))
 		for i, e := range it.n.GroupBy {
-			if key[i], err = it.c.eval(e); err != nil {
+			if scratch[i], err = it.c.eval(e); err != nil {
 				it.c.row = saved
 				return err
 			}
 		}
-		keybuf = rowKey(keybuf[:0], gtypes, key)
+		keybuf = rowKey(keybuf[:0], gtypes, scratch)
 		g := index[string(keybuf)]
 		if g == nil {
+			// Only a new group keeps its key values; the scratch row is
+			// reused for every input row.
+			key := append([]types.Datum(nil), scratch...)
 			g = &group{key: key, states: make([]aggState, len(it.n.Aggs))}
 			index[string(keybuf)] = g
 			it.groups = append(it.groups, g)
@@ -216,6 +219,9 @@ func stepAgg(a *planner.AggCall, s *aggState, args []types.Datum, opts *types.Fo
 			if s.nsum == nil {
 				s.nsum = new(apd.Decimal)
 				s.nsum.Set(x)
+				return nil
+			}
+			if fastAddInto(s.nsum, s.nsum, x, false) {
 				return nil
 			}
 			r, err := numAdd(s.nsum, x, false)
@@ -393,7 +399,9 @@ func finalAgg(a *planner.AggCall, s *aggState) (types.Datum, error) {
 			if s.nsum == nil {
 				return apd.New(0, 0), nil
 			}
-			return s.nsum, nil
+			// A copy: the running sum is added to in place, and a window
+			// keeps stepping the same state after each row's result.
+			return new(apd.Decimal).Set(s.nsum), nil
 		case types.OidFloat4:
 			return floatResult(s.fsum, a.T, true, true)
 		case types.OidFloat8:

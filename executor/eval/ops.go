@@ -220,6 +220,9 @@ func opMul(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		if s := special(l, r); s != nil {
 			return numSpecialMul(l, r), nil
 		}
+		if f, ok := fastMulDec(l, r); ok {
+			return f, nil
+		}
 		d := new(apd.Decimal)
 		if _, err := numCtx.Mul(d, l, r); err != nil {
 			return nil, numErr(err)
@@ -383,6 +386,9 @@ func numAdd(l, r *apd.Decimal, sub bool) (types.Datum, error) {
 			return l, nil
 		}
 		return &rr, nil
+	}
+	if f, ok := fastAddDec(l, r, sub); ok {
+		return f, nil
 	}
 	d := new(apd.Decimal)
 	var err error

@@ -18,3 +18,5 @@ select grp, v, row_number() over (partition by grp order by v desc nulls last) a
 select * from (select id, row_number() over (order by v desc) as rn from s) x where rn <= 2 order by rn;
 select id, sum(v) over (order by id rows between 2 following and 1 following) from s order by id;
 select count(*) over () from s limit 1;
+-- running sums over bigint and numeric (the running state must not leak into earlier rows)
+select x, sum(x::int8) over (order by x), sum(x::numeric) over (order by x), sum(x * 1.5) over (order by x), avg(x * 0.5) over (order by x) from generate_series(1, 4) x;
