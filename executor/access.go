@@ -229,6 +229,14 @@ type keyedRows struct {
 	it    *storage.Iter
 	types []*types.T
 	key   string
+	want  []bool // columns to decode (nil = all); eval.ColumnPruner
+}
+
+// Want implements eval.ColumnPruner.
+func (r *keyedRows) Want(cols []bool) {
+	if len(cols) == len(r.types) {
+		r.want = cols
+	}
 }
 
 func (r *keyedRows) Next() ([]types.Datum, error) {
@@ -239,7 +247,7 @@ func (r *keyedRows) Next() ([]types.Datum, error) {
 		return nil, io.EOF
 	}
 	r.key = string(r.it.Key())
-	return rowcodec.DecodeRow(r.types, r.it.Value(), nil)
+	return rowcodec.DecodeColumns(r.types, r.it.Value(), nil, r.want)
 }
 
 func (r *keyedRows) Key() string { return r.key }

@@ -85,6 +85,7 @@ func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo 
 		}
 	}
 	useKeys(root)
+	pruneColumns(root)
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root}, nil
 }
 

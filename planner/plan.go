@@ -88,6 +88,9 @@ type Scan struct {
 	// Alias is the name the query gave the table ("" = its own), for
 	// EXPLAIN.
 	Alias string
+	// Needed, when set, marks the table columns anything above reads; the
+	// others may be left NULL (see prune.go). nil = all.
+	Needed []bool
 }
 
 // Output implements Node.

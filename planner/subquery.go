@@ -151,6 +151,7 @@ func (b *binder) nestedBinder(q ast.ResultSetNode, keepUnknown bool, what string
 		// references count as constants for a key lookup. (A derived
 		// table gets the same twice, harmlessly.)
 		useKeys(n)
+		pruneColumns(n)
 	}
 	return sub, n, cols, err
 }

@@ -203,7 +203,7 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 			return &scanIter{c: c, src: src}, nil
 		}
 		if st, ok := c.env.(Store); ok {
-			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key, withKey: x.WithKey}}, nil
+			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key, withKey: x.WithKey, need: x.Needed}}, nil
 		}
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", x.Table.Name())
 	case *planner.Append:
@@ -551,6 +551,14 @@ type storedScan struct {
 	t       planner.Table
 	key     *planner.KeyLookup
 	withKey bool
+	// need marks the columns to decode (nil = all): planner.Scan.Needed.
+	need []bool
+}
+
+// ColumnPruner is implemented by rows that can skip decoding columns
+// nobody reads (left NULL).
+type ColumnPruner interface {
+	Want(cols []bool)
 }
 
 func (s storedScan) Scan(ctx context.Context) (Rows, error) {
@@ -562,6 +570,11 @@ func (s storedScan) Scan(ctx context.Context) (Rows, error) {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "table \"%s\" cannot be scanned", s.t.Name())
 	}
 	rows, err := s.c.openRows(acc, s.key)
+	if err == nil && s.need != nil {
+		if p, ok := rows.(ColumnPruner); ok {
+			p.Want(s.need)
+		}
+	}
 	if err != nil || !s.withKey {
 		return rows, err
 	}

@@ -1,0 +1,113 @@
+package planner
+
+// pruneColumns is the projection-pruning rule: a table scan decodes only
+// the columns something above it reads (Scan.Needed), so that a query
+// over a few columns of a wide table does not pay for the others (TPC-H
+// Q1 reads 7 of lineitem's 16). It walks the plan from the root with the
+// set of each node's output columns that are needed. The rule is
+// conservative: every expression a node evaluates counts, needed or not
+// (so errors stay where PostgreSQL raises them), and a node it does not
+// know, or an expression with a correlated subquery (which reads the row
+// by position), keeps every column below it.
+func pruneColumns(root Node) {
+	need(root, allTrue(len(root.Output())))
+}
+
+func allTrue(n int) []bool {
+	r := make([]bool, n)
+	for i := range r {
+		r[i] = true
+	}
+	return r
+}
+
+// refsInto marks in req the input columns es read; it reports false when
+// an expression holds a correlated subquery (then every column counts).
+func refsInto(req []bool, es ...Expr) bool {
+	ok := true
+	for _, e := range es {
+		walkCols(e, func(c int) {
+			if c >= 0 && c < len(req) {
+				req[c] = true
+			}
+		}, func() { ok = false })
+	}
+	return ok
+}
+
+// need records that the columns req of n's output are read, and passes
+// what n itself reads on to its inputs.
+func need(n Node, req []bool) {
+	all := func(in Node) { need(in, allTrue(len(in.Output()))) }
+	// from returns req over in's columns plus what es read (all when they
+	// hold a correlated subquery).
+	from := func(in Node, pass bool, es ...Expr) []bool {
+		r := make([]bool, len(in.Output()))
+		if pass {
+			copy(r, req)
+		}
+		if !refsInto(r, es...) {
+			return allTrue(len(r))
+		}
+		return r
+	}
+	switch x := n.(type) {
+	case *Scan:
+		if x.WithKey || len(req) != len(x.Table.Columns()) {
+			x.Needed = nil
+			return
+		}
+		for _, r := range req {
+			if !r {
+				x.Needed = append([]bool(nil), req...)
+				return
+			}
+		}
+		x.Needed = nil
+	case *Filter:
+		need(x.Input, from(x.Input, true, x.Cond))
+	case *Project:
+		need(x.Input, from(x.Input, false, x.Exprs...))
+	case *Sort:
+		r := from(x.Input, true)
+		for _, k := range x.Keys {
+			r[k.Col] = true
+		}
+		need(x.Input, r)
+	case *Limit:
+		need(x.Input, from(x.Input, true, x.Count, x.Offset))
+	case *Agg:
+		es := append([]Expr{}, x.GroupBy...)
+		for _, a := range x.Aggs {
+			es = append(es, a.Args...)
+			if a.Filter != nil {
+				es = append(es, a.Filter)
+			}
+			for _, o := range a.Order {
+				es = append(es, o.Expr)
+			}
+		}
+		need(x.Input, from(x.Input, false, es...))
+	case *Join:
+		nl := len(x.Left.Output())
+		joined := make([]bool, nl+len(x.Right.Output()))
+		copy(joined, req)
+		if !refsInto(joined, x.Cond) || x.Lateral {
+			all(x.Left)
+			all(x.Right)
+			return
+		}
+		left, right := joined[:nl], joined[nl:]
+		if !refsInto(left, x.LeftKeys...) || !refsInto(right, x.RightKeys...) {
+			all(x.Left)
+			all(x.Right)
+			return
+		}
+		need(x.Left, left)
+		need(x.Right, right)
+	default:
+		for _, in := range childNodes(n) {
+			all(in)
+		}
+	}
+}
