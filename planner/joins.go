@@ -201,7 +201,7 @@ func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
 	joined := uint64(1) << first
 	for bits.OnesCount64(joined) < len(rels) {
 		best, bestRows, bestConnected := -1, math.Inf(1), false
-		for i, r := range rels {
+		for i := range rels {
 			bit := uint64(1) << i
 			if joined&bit != 0 {
 				continue
@@ -216,7 +216,7 @@ func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
 			if bestConnected && !connected {
 				continue
 			}
-			est := b.joinRows(curRows, r, connected)
+			est := joinRows(curRows, joined, i, rels, preds, connected)
 			if (connected && !bestConnected) || est < bestRows {
 				best, bestRows, bestConnected = i, est, connected
 			}
@@ -322,15 +322,115 @@ func hashable(a, b *types.T) bool {
 	return false
 }
 
-// joinRows estimates the rows of joining a result of curRows rows with r:
-// each row meets at most one of r's when the predicates cover a unique
-// key of r's table; otherwise an equi-join yields about as many rows as
-// its larger input, and a cross join the product.
-func (b *binder) joinRows(curRows float64, r *joinRel, connected bool) float64 {
+// joinRows estimates the rows of joining the relations joined so far
+// (curRows of them) with rels[ri], from the equalities between the two:
+// when they pin a unique key of rels[ri]'s table, each current row meets
+// at most one of its rows (scaled by its filters); when they pin a unique
+// key of a relation o already joined, each of rels[ri]'s rows meets as
+// many current rows as each of o's rows stands for (curRows / o.rows);
+// otherwise about as many rows as the larger input. A cross join is the
+// product. Without statistics this is what keys alone can tell, and it
+// is what keeps a many-to-many join (TPC-H Q7's customers by nation
+// beside suppliers by nation) from being taken for a small one.
+func joinRows(curRows float64, joined uint64, ri int, rels []*joinRel, preds []*joinPred, connected bool) float64 {
+	r := rels[ri]
 	if !connected {
 		return curRows * r.rows
 	}
+	bit := uint64(1) << ri
+	rCols := map[int]bool{}             // r's columns pinned to the current set
+	otherCols := map[int]map[int]bool{} // per joined relation, its pinned columns
+	for _, p := range preds {
+		if p.used || p.mask&bit == 0 || p.mask&^(joined|bit) != 0 {
+			continue
+		}
+		a, b, ok := eqColumns(p.e)
+		if !ok {
+			continue
+		}
+		ra, rb := relOf(a, rels), relOf(b, rels)
+		if rb == ri {
+			a, b, ra, rb = b, a, rb, ra
+		}
+		if ra != ri || rb < 0 || joined&(uint64(1)<<rb) == 0 {
+			continue
+		}
+		rCols[a-r.off] = true
+		if otherCols[rb] == nil {
+			otherCols[rb] = map[int]bool{}
+		}
+		otherCols[rb][b-rels[rb].off] = true
+	}
+	if coversUniqueKey(r, rCols) {
+		return math.Max(1, curRows*r.rows/math.Max(r.base, 1))
+	}
+	for o, cols := range otherCols {
+		if coversUniqueKey(rels[o], cols) {
+			return math.Max(1, r.rows*curRows/math.Max(rels[o].rows, 1))
+		}
+	}
 	return math.Max(curRows, r.rows)
+}
+
+// eqColumns recognizes `column = column` (through widening casts).
+func eqColumns(e Expr) (int, int, bool) {
+	c, ok := e.(*Call)
+	if !ok || c.Fn.ID != FnEq || len(c.Args) != 2 {
+		return 0, 0, false
+	}
+	a, ok1 := keyColumn(c.Args[0])
+	b, ok2 := keyColumn(c.Args[1])
+	return a, b, ok1 && ok2
+}
+
+// relOf returns the relation holding FROM column c (-1 if none).
+func relOf(c int, rels []*joinRel) int {
+	for i, r := range rels {
+		if c >= r.off && c < r.off+r.width {
+			return i
+		}
+	}
+	return -1
+}
+
+// coversUniqueKey reports whether cols (r's own column numbers) include
+// every column of its table's primary key or of a unique index.
+func coversUniqueKey(r *joinRel, cols map[int]bool) bool {
+	if len(cols) == 0 {
+		return false
+	}
+	n := r.node
+	if f, ok := n.(*Filter); ok {
+		n = f.Input
+	}
+	s, ok := n.(*Scan)
+	if !ok {
+		return false
+	}
+	kt, ok := s.Table.(KeyedTable)
+	if !ok {
+		return false
+	}
+	covers := func(key []int) bool {
+		if len(key) == 0 {
+			return false
+		}
+		for _, c := range key {
+			if !cols[c] {
+				return false
+			}
+		}
+		return true
+	}
+	if covers(kt.PrimaryKey()) {
+		return true
+	}
+	for _, ix := range kt.Indexes() {
+		if ix.Unique && covers(ix.Columns) {
+			return true
+		}
+	}
+	return false
 }
 
 // estimate sets r's base and filtered row counts from the catalog and
