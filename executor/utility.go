@@ -232,6 +232,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execExplain(ctx, n, p)
 	case *parser.DeclareCursor:
 		return s.execDeclare(ctx, n, p.Stmt)
+	case *parser.CreateTableAs:
+		return s.execCreateTableAs(ctx, n, p.Stmt)
 	case *parser.Fetch:
 		return s.execFetch(n, p)
 	case *parser.CloseCursor:

@@ -221,7 +221,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) {
+	if isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -330,6 +330,9 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	}
 	if isViewDDL(toks) {
 		return p.viewDDL()
+	}
+	if isCTAS(toks) {
+		return p.createTableAs()
 	}
 	w := toks[0].val
 	p.i = 1
