@@ -1645,6 +1645,15 @@ func (b *binder) regclassLiteral(s string, n ast.Node) (Expr, bool, error) {
 	}
 	t, err := b.cat.LookupTable(schema, parts[len(parts)-1])
 	if err != nil {
+		// Indexes are relations too ('t_pkey'::regclass), which tables'
+		// lookup does not find; the catalog's regclass input does.
+		if r, ok := b.cat.(interface {
+			CatalogRegclass(name string) (uint32, bool)
+		}); ok {
+			if oid, found := r.CatalogRegclass(s); found {
+				return &Const{Val: int64(oid), T: types.Regclass}, true, nil
+			}
+		}
 		if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
 			return nil, true, errAt(pgerror.New(pe.Code, "%s", pe.Message), n)
 		}

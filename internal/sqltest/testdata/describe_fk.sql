@@ -12,3 +12,8 @@ select * from generate_series(5, 7) with ordinality;
 select * from generate_series(5, 7) with ordinality as a(v, n);
 select g, ordinality from generate_series(5, 6) with ordinality g;
 select * from unnest(array['x', 'y']) with ordinality;
+-- index names are relations for regclass too
+create index c_pid on c (pid);
+select 'p_pkey'::regclass, 'c_pid'::regclass, 'public.c_pid'::regclass, 'p_code_key'::regclass;
+select indexrelid::regclass, indrelid::regclass from pg_index where indrelid = 'c'::regclass order by indexrelid::regclass::text;
+select 'nope'::regclass;
