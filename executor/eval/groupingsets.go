@@ -24,22 +24,11 @@ type groupingSetsIter struct {
 func (it *groupingSetsIter) next() ([]types.Datum, error) {
 	if !it.loaded {
 		it.loaded = true
-		for {
-			row, err := it.in.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			it.rows = append(it.rows, row)
-			if len(it.rows)%4096 == 0 {
-				if err := it.c.ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
+		rows, err := it.c.drain(it.in)
+		if err != nil {
+			return nil, err
 		}
-		it.in.close()
+		it.rows = rows
 	}
 	ng := len(it.n.GroupBy)
 	for {

@@ -161,17 +161,11 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 			row := make([]types.Datum, it.nl+it.nr)
 			copy(row, it.cur)
 			copy(row[it.nl:], in)
-			if it.n.Cond != nil {
-				saved := it.c.row
-				it.c.row = row
-				ok, err := it.c.eval(it.n.Cond)
-				it.c.row = saved
+			if ok, err := it.c.holds(it.n.Cond, row); err != nil || !ok {
 				if err != nil {
 					return nil, err
 				}
-				if ok != true {
-					continue
-				}
+				continue
 			}
 			it.matched = true
 			if it.rmatched != nil {
@@ -200,17 +194,10 @@ func (it *hashJoinIter) anyMatch(left []types.Datum) (bool, error) {
 	}
 	row := make([]types.Datum, it.nl+it.nr)
 	copy(row, left)
-	saved := it.c.row
-	defer func() { it.c.row = saved }()
 	for _, ri := range it.matches {
 		copy(row[it.nl:], it.rows[ri])
-		it.c.row = row
-		ok, err := it.c.eval(it.n.Cond)
-		if err != nil {
-			return false, err
-		}
-		if ok == true {
-			return true, nil
+		if ok, err := it.c.holds(it.n.Cond, row); err != nil || ok {
+			return ok, err
 		}
 	}
 	return false, nil

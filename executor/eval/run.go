@@ -482,22 +482,11 @@ type sortIter struct {
 func (it *sortIter) next() ([]types.Datum, error) {
 	if !it.sorted {
 		it.sorted = true
-		for {
-			row, err := it.in.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			it.rows = append(it.rows, row)
-			if len(it.rows)%1024 == 0 {
-				if err := it.c.ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
+		rows, err := it.c.drain(it.in)
+		if err != nil {
+			return nil, err
 		}
-		it.in.close()
+		it.rows = rows
 		out := it.n.Input.Output()
 		sort.SliceStable(it.rows, func(i, j int) bool {
 			a, b := it.rows[i], it.rows[j]
@@ -765,17 +754,11 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				}
 			}
 			row := it.combine(it.cur, in)
-			if it.n.Cond != nil {
-				saved := it.c.row
-				it.c.row = row
-				ok, err := it.c.eval(it.n.Cond)
-				it.c.row = saved
+			if ok, err := it.c.holds(it.n.Cond, row); err != nil || !ok {
 				if err != nil {
 					return nil, err
 				}
-				if ok != true {
-					continue
-				}
+				continue
 			}
 			it.matched = true
 			return row, nil
@@ -831,4 +814,41 @@ func (it *joinIter) loadLateral(left []types.Datum) error {
 		}
 		it.innerRows = append(it.innerRows, row)
 	}
+}
+
+// holds evaluates a condition (nil = true) over row, leaving the
+// context's current row as it was: joins test their conditions this way.
+func (c *evalCtx) holds(cond planner.Expr, row []types.Datum) (bool, error) {
+	if cond == nil {
+		return true, nil
+	}
+	saved := c.row
+	c.row = row
+	v, err := c.eval(cond)
+	c.row = saved
+	return v == true, err
+}
+
+// drain reads every row of it into memory, checking for cancellation as
+// it goes, and closes it: the operators that need their whole input
+// (sort, grouping sets) start this way.
+func (c *evalCtx) drain(it iterator) ([][]types.Datum, error) {
+	var rows [][]types.Datum
+	for {
+		row, err := it.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+		if len(rows)%1024 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	it.close()
+	return rows, nil
 }
