@@ -372,25 +372,8 @@ func (s *Session) constraintNameUsed(name string, pending map[string]bool) bool 
 		return true
 	}
 	for _, t := range s.visibleTables() {
-		if t.pk != nil && t.pkName == name {
+		if relationHasConstraint(t, name) {
 			return true
-		}
-		for _, ix := range t.indexes {
-			if ix.constraint && ix.name == name {
-				return true
-			}
-		}
-		if t.cons != nil {
-			for _, ch := range t.cons.Checks {
-				if ch.Name == name {
-					return true
-				}
-			}
-			for _, fk := range t.cons.FKeys {
-				if fk.Name == name {
-					return true
-				}
-			}
 		}
 	}
 	return false
