@@ -47,7 +47,16 @@ func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval
 	if cur == nil {
 		return nil, true, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", def.name)
 	}
-	return &tableAccess{s: s, t: cur, tx: tx, planned: def}, true, nil
+	if v := frozenTxn(ctx); v != nil && !write {
+		// A statement with data-modifying WITH items reads the state
+		// from before its writes (wcte.go).
+		tx = v
+	}
+	ta := &tableAccess{s: s, t: cur, tx: tx, planned: def}
+	if write {
+		ta.mods = s.modsFor(cur.oid)
+	}
+	return ta, true, nil
 }
 
 // tableAccess is eval.TableAccess over one table in one transaction.
@@ -61,6 +70,18 @@ type tableAccess struct {
 	// ri caches whether writes concern a foreign key (constraint.go's
 	// queueRI): 0 unknown, 1 no, 2 yes.
 	ri uint8
+	// mods counts the writes for pg_stat_user_tables and auto-analyze
+	// (nil for read-only access).
+	mods *modCount
+}
+
+// count adds writes to the transaction's counters.
+func (a *tableAccess) count(ins, upd, del int64) {
+	if m := a.mods; m != nil {
+		m.ins += ins
+		m.upd += upd
+		m.del += del
+	}
 }
 
 var _ eval.TableAccess = (*tableAccess)(nil)
@@ -98,6 +119,7 @@ func (a *tableAccess) Insert(ctx context.Context, rows [][]types.Datum) error {
 		}
 		a.queueRI(nil, row)
 	}
+	a.count(int64(len(rows)), 0, 0)
 	return nil
 }
 
@@ -183,6 +205,7 @@ func (a *tableAccess) Lock(ctx context.Context, key string, share bool, wait pla
 // Update implements eval.TableAccess.
 func (a *tableAccess) Update(ctx context.Context, key string, old, row []types.Datum) error {
 	a.queueRI(old, row)
+	a.count(0, 1, 0)
 	v, err := a.encode(row)
 	if err != nil {
 		return err
@@ -218,6 +241,7 @@ func (a *tableAccess) Update(ctx context.Context, key string, old, row []types.D
 // Delete implements eval.TableAccess.
 func (a *tableAccess) Delete(ctx context.Context, key string, old []types.Datum) error {
 	a.queueRI(old, nil)
+	a.count(0, 0, 1)
 	if err := a.tx.Delete(a.t.tree, []byte(key)); err != nil {
 		return storageError(err)
 	}

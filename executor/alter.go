@@ -216,10 +216,10 @@ func (s *Session) defaultValuer(ctx context.Context, col planner.Column) (func()
 // renameTable runs ALTER TABLE t RENAME TO u.
 func (s *Session) renameTable(ctx context.Context, t *tableDef, to string) (*tableDef, error) {
 	tx := s.storageTxn()
-	if err := tx.LockObject(ctx, "name:"+qualified("", to), lock.Exclusive); err != nil {
+	if err := tx.LockObject(ctx, "name:"+qualified(t.schema, to), lock.Exclusive); err != nil {
 		return nil, storageError(err)
 	}
-	if s.relationExists(to) {
+	if s.relationExists(t.schema, to) {
 		return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", to)
 	}
 	old, err := s.lockTable(ctx, t)

@@ -40,6 +40,9 @@ type tableDef struct {
 	// when it is a view (view.go); neither has a tree.
 	seq  *seqInfo
 	view *viewInfo
+	// ns is set when the entry is a schema (schema.go): name is the
+	// schema's, schema is empty.
+	ns *nsInfo
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 	// cons are the CHECK and FOREIGN KEY constraints (constraint.go).
@@ -76,6 +79,8 @@ type tableRecord struct {
 	// Seq makes the entry a sequence, View a view.
 	Seq  *seqInfo  `json:"seq,omitempty"`
 	View *viewInfo `json:"view,omitempty"`
+	// NS makes the entry a schema.
+	NS *nsInfo `json:"ns,omitempty"`
 	// Cons are the CHECK and FOREIGN KEY constraints (constraint.go).
 	Cons json.RawMessage `json:"cons,omitempty"`
 }
@@ -91,7 +96,7 @@ type colRecord struct {
 }
 
 func (t *tableDef) record() tableRecord {
-	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view,
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view, NS: t.ns,
 		Cons: t.cons.record()}
 	for _, c := range t.cols {
 		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity})
@@ -130,7 +135,7 @@ func defFromRecord(r tableRecord) (*tableDef, error) {
 		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
-	t.seq, t.view = r.Seq, r.View
+	t.seq, t.view, t.ns = r.Seq, r.View, r.NS
 	cons, err := constraintsFromRecord(r.Cons)
 	if err != nil {
 		return nil, err
@@ -167,8 +172,9 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 	c.nextOID.Store(firstUserOID)
 	txn := st.Begin(storage.ReadCommitted)
 	defer txn.Rollback()
-	// Sequence states follow the entries (keys from 0xff: seqStateKey).
-	it, err := txn.Scan(context.Background(), storage.CatalogTree, nil, []byte{0xff})
+	// Statistics (keys from 0xfe: statsKey) and sequence states (from
+	// 0xff: seqStateKey) follow the entries.
+	it, err := txn.Scan(context.Background(), storage.CatalogTree, nil, []byte{0xfe})
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +204,7 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 	}
 	// Hidden row ids continue after the largest one stored.
 	for _, t := range c.byOID {
-		if t.pk != nil || t.seq != nil || t.view != nil {
+		if t.pk != nil || t.seq != nil || t.view != nil || t.ns != nil {
 			continue
 		}
 		k, ok, err := txn.LastKey(t.tree)
@@ -220,10 +226,10 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 
 // put publishes t (the lock must be held, or the catalog not yet shared).
 func (c *catalog) put(t *tableDef) {
-	if old := c.byOID[t.oid]; old != nil && old.name != t.name {
-		delete(c.byName, qualified(old.schema, old.name))
+	if old := c.byOID[t.oid]; old != nil && old.key() != t.key() {
+		delete(c.byName, old.key())
 	}
-	c.byName[qualified(t.schema, t.name)] = t
+	c.byName[t.key()] = t
 	c.byOID[t.oid] = t
 	t.rowid = c.rowids[t.tree]
 	if t.rowid == nil {
@@ -234,7 +240,7 @@ func (c *catalog) put(t *tableDef) {
 
 func (c *catalog) remove(oid uint32) {
 	if old := c.byOID[oid]; old != nil {
-		delete(c.byName, qualified(old.schema, old.name))
+		delete(c.byName, old.key())
 		delete(c.byOID, oid)
 	}
 }
@@ -243,6 +249,17 @@ func (c *catalog) lookupName(key string) *tableDef {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.byName[key]
+}
+
+// all returns every committed entry.
+func (c *catalog) all() []*tableDef {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]*tableDef, 0, len(c.byOID))
+	for _, t := range c.byOID {
+		out = append(out, t)
+	}
+	return out
 }
 
 func (c *catalog) lookupOID(oid uint32) *tableDef {
@@ -288,7 +305,7 @@ func (tc *txnCatalog) set(oid uint32, t *tableDef, oldName string) {
 		tc.names[oldName] = oid
 	}
 	if t != nil {
-		tc.names[qualified(t.schema, t.name)] = oid
+		tc.names[t.key()] = oid
 	}
 }
 
@@ -307,26 +324,22 @@ func (s *Session) LookupTable(schema, name string) (planner.Table, error) {
 		return &seqRelation{tableDef: t, s: s}, nil
 	}
 	if t.view != nil {
-		return &viewRelation{t}, nil
+		return &viewRelation{t, s}, nil
 	}
 	return t, nil
 }
 
 func (s *Session) lookup(schema, name string) (*tableDef, error) {
-	if schema == "" || schema == "public" {
-		key := qualified(schema, name)
-		if oid, ok := s.ddl.names[key]; ok {
-			if t := s.ddl.byOID[oid]; t != nil && qualified(t.schema, t.name) == key {
-				return t, nil
-			}
-		} else if t := s.engine.catalog.lookupName(key); t != nil {
-			if _, changed := s.ddl.byOID[t.oid]; !changed {
-				return t, nil
-			}
-		}
-	}
 	if schema != "" {
+		if t := s.lookupKey(qualified(s.schemaAlias(schema), name)); t != nil {
+			return t, nil
+		}
 		return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s.%s\" does not exist", schema, name)
+	}
+	for _, sch := range s.searchPath(true) {
+		if t := s.lookupKey(qualified(sch, name)); t != nil {
+			return t, nil
+		}
 	}
 	return nil, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
 }
@@ -367,7 +380,22 @@ func (s *Session) dropDef(t *tableDef) error {
 	for _, ix := range t.indexes {
 		tx.DropTree(ix.tree)
 	}
-	s.ddl.set(t.oid, nil, qualified(t.schema, t.name))
+	if err := s.dropStats(t.oid); err != nil {
+		return err
+	}
+	class := uint32(classPgClass)
+	if t.ns != nil {
+		class = classPgNamespace
+	}
+	if err := s.dropComments(class, t.oid); err != nil {
+		return err
+	}
+	for _, ix := range t.indexes {
+		if err := s.dropComments(classPgClass, ix.oid); err != nil {
+			return err
+		}
+	}
+	s.ddl.set(t.oid, nil, t.key())
 	s.catEpoch++
 	return nil
 }

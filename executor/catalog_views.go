@@ -5,6 +5,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 )
 
 // The glue between the session's catalog and executor/pgcatalog's
@@ -43,7 +44,7 @@ func (c catalogSource) Sequences() []pgcatalog.SequenceInfo {
 	var out []pgcatalog.SequenceInfo
 	for _, t := range c.s.visibleRelations() {
 		if q := t.seq; q != nil {
-			si := pgcatalog.SequenceInfo{OID: t.oid, Name: t.name, TypeOID: q.Type, Start: q.Start,
+			si := pgcatalog.SequenceInfo{OID: t.oid, Schema: t.schema, Name: t.name, TypeOID: q.Type, Start: q.Start,
 				Increment: q.Increment, Min: q.Min, Max: q.Max, Cycle: q.Cycle}
 			if owner := c.s.current(q.OwnerOID); owner != nil && q.OwnerOID != 0 {
 				if i := findCol(owner, q.OwnerCol); i >= 0 {
@@ -61,11 +62,14 @@ func (c catalogSource) Views() []pgcatalog.ViewInfo {
 	var out []pgcatalog.ViewInfo
 	for _, t := range c.s.visibleRelations() {
 		if t.view != nil {
-			out = append(out, pgcatalog.ViewInfo{OID: t.oid, Name: t.name, Columns: t.cols, Definition: t.view.SQL})
+			out = append(out, pgcatalog.ViewInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, Definition: t.view.SQL})
 		}
 	}
 	return out
 }
+
+// Namespaces implements pgcatalog.Source.
+func (c catalogSource) Namespaces() []pgcatalog.NamespaceInfo { return c.s.userSchemas() }
 
 // Database implements pgcatalog.Source.
 func (c catalogSource) Database() string { return c.s.Database() }
@@ -85,7 +89,8 @@ func (s *Session) catalogTables() []pgcatalog.TableInfo {
 	defs := s.visibleTables()
 	out := make([]pgcatalog.TableInfo, len(defs))
 	for i, t := range defs {
-		ti := pgcatalog.TableInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, PK: t.pk, PKName: t.pkName}
+		ti := pgcatalog.TableInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, PK: t.pk, PKName: t.pkName,
+			Stats: s.statsInfo(t), Activity: s.activityInfo(t)}
 		for _, ix := range t.indexes {
 			ti.Indexes = append(ti.Indexes, pgcatalog.IndexInfo{OID: ix.oid, Name: ix.name, Cols: ix.cols,
 				Desc: ix.desc, Unique: ix.unique, Constraint: ix.constraint})
@@ -152,7 +157,7 @@ func (s *Session) regclassName(oid int64) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if schema == "" || schema == "public" || schema == "pg_catalog" {
+	if schema == "" || schema == "pg_catalog" || s.relationVisible(schema, name) {
 		return eval.QuoteIdent(name), true
 	}
 	return eval.QuoteIdent(schema) + "." + eval.QuoteIdent(name), true
@@ -164,17 +169,23 @@ func (s *Session) CatalogRoleName(oid uint32) string { return pgcatalog.RoleName
 // CatalogRegclass implements eval.CatalogEnv: name is schema.rel or rel,
 // each part folded to lower case unless double-quoted.
 func (s *Session) CatalogRegclass(name string) (uint32, bool) {
-	parts := splitRegclassName(name)
-	var schema, rel string
-	switch len(parts) {
-	case 1:
-		rel = parts[0]
-	case 2:
-		schema, rel = parts[0], parts[1]
-	default:
+	schema, rel, err := splitRelationName(name)
+	if err != nil {
 		return 0, false
 	}
-	return pgcatalog.RelationByName(s.catalogTables(), schema, rel)
+	return s.relationOID(schema, rel)
+}
+
+// splitRelationName splits regclass input into schema (maybe "") and
+// relation; 42602 for anything but one or two parts.
+func splitRelationName(name string) (schema, rel string, err error) {
+	switch parts := splitRegclassName(name); len(parts) {
+	case 1:
+		return "", parts[0], nil
+	case 2:
+		return parts[0], parts[1], nil
+	}
+	return "", "", pgerror.New(pgerror.InvalidName, "invalid name syntax")
 }
 
 // splitRegclassName splits a dotted name into identifiers, unquoting quoted

@@ -182,7 +182,7 @@ type checkCatalog struct {
 }
 
 func (c checkCatalog) LookupTable(schema, name string) (planner.Table, error) {
-	if name == c.t.name && (schema == "" || schema == c.t.schema || schema == "public") {
+	if name == c.t.name && (schema == "" || schema == c.t.schema) {
 		return c.t, nil
 	}
 	return c.Session.LookupTable(schema, name)
@@ -626,7 +626,7 @@ func fkCompatible(a, b *types.T) bool {
 func (s *Session) addForeignKey(ctx context.Context, t *tableDef, pf pendingFK, pending map[string]bool, validate bool) (*tableDef, error) {
 	ref := pf.ref
 	var parent *tableDef
-	if ref.Table.Name.O == t.name && (ref.Table.Schema.O == "" || ref.Table.Schema.O == "public") {
+	if ref.Table.Name.O == t.name && (ref.Table.Schema.O == "" || ref.Table.Schema.O == t.schema) {
 		parent = t
 	} else {
 		p, err := s.lookup(ref.Table.Schema.O, ref.Table.Name.O)
@@ -1454,6 +1454,11 @@ func (s *Session) fkConstraintDef(t *tableDef, fk *fkDef) string {
 	parent := s.current(fk.RefOID)
 	if parent == nil {
 		return sb.String()
+	}
+	// Qualified when the search path does not reach it, as regclass out.
+	if !s.relationVisible(parent.schema, parent.name) {
+		sb.WriteString(eval.QuoteIdent(parent.schema))
+		sb.WriteByte('.')
 	}
 	sb.WriteString(eval.QuoteIdent(parent.name))
 	sb.WriteByte('(')

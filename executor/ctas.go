@@ -38,7 +38,7 @@ func (s *Session) execCreateTableAs(ctx context.Context, n *parser.CreateTableAs
 		}
 	}
 	schema, name := splitQualified(n.Name)
-	created, err := s.createTable(ctx, schema, name, cols, nil, n.IfNotExists)
+	created, err := s.createTable(ctx, schema, name, cols, nil, n.IfNotExists, n.Temp)
 	if err != nil {
 		return nil, err
 	}

@@ -205,6 +205,9 @@ func (s *Session) execDeclare(ctx context.Context, d *parser.DeclareCursor, oute
 		}
 		return nil, nestedPosition(pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", word).WithPosition(1), outer, d.Query)
 	}
+	if p.query.HasWrites() {
+		return nil, pgerror.New(pgerror.FeatureNotSupported, "DECLARE CURSOR must not contain data-modifying statements in WITH")
+	}
 	res, err := s.Execute(ctx, p, nil)
 	if err != nil {
 		return nil, nestedPosition(err, outer, d.Query)

@@ -100,16 +100,25 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 		for _, i := range pk {
 			cols[i].NotNull = true
 		}
-		created, err := s.createTable(ctx, n.Table.Schema.O, n.Table.Name.O, cols, pk, n.IfNotExists)
+		created, err := s.createTable(ctx, n.Table.Schema.O, n.Table.Name.O, cols, pk, n.IfNotExists, stmt.Temp)
 		if err != nil {
-			return nil, err
+			return nil, namePosition(err, stmt, n.Table.Schema.O, n.Table.Name.O)
 		}
 		if created {
 			if err := s.finishCreateTable(ctx, n, stmt, serial); err != nil {
 				return nil, err
 			}
+			if stmt.OnCommit == "drop" || stmt.OnCommit == "delete rows" {
+				if t := s.lookupKey(qualified(s.tempSchema(), n.Table.Name.O)); t != nil {
+					if s.onCommit == nil {
+						s.onCommit = map[uint32]string{}
+					}
+					s.onCommit[t.oid] = stmt.OnCommit
+				}
+			}
 		}
 		res := tagOnly("CREATE TABLE")
+		res.Notices = append(res.Notices, stmt.Warnings...)
 		if !created {
 			res.Notices = append(res.Notices, pgerror.Notice("relation \"%s\" already exists, skipping", n.Table.Name.O))
 			res.Notices[len(res.Notices)-1].Code = pgerror.DuplicateTable
@@ -238,9 +247,10 @@ func (s *Session) lockTable(ctx context.Context, t *tableDef) (*tableDef, error)
 
 // createTable adds a table in the transaction; created is false when it
 // exists and ifNotExists is set.
-func (s *Session) createTable(ctx context.Context, schema, name string, cols []planner.Column, pk []int, ifNotExists bool) (bool, error) {
-	if schema != "" && schema != "public" {
-		return false, pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+func (s *Session) createTable(ctx context.Context, schema, name string, cols []planner.Column, pk []int, ifNotExists, temp bool) (bool, error) {
+	schema, err := s.creationSchema(ctx, schema, temp)
+	if err != nil {
+		return false, err
 	}
 	seen := map[string]bool{}
 	for _, col := range cols {
@@ -255,7 +265,7 @@ func (s *Session) createTable(ctx context.Context, schema, name string, cols []p
 	if err := tx.LockObject(ctx, "name:"+qualified(schema, name), lock.Exclusive); err != nil {
 		return false, storageError(err)
 	}
-	if _, err := s.lookup(schema, name); err == nil {
+	if s.relationExists(schema, name) {
 		if ifNotExists {
 			return false, nil
 		}
@@ -270,7 +280,7 @@ func (s *Session) createTable(ctx context.Context, schema, name string, cols []p
 	if pk != nil {
 		pkName = name + "_pkey"
 	}
-	t := newTableDef(oid, "public", name, cols, pk, pkName, tree)
+	t := newTableDef(oid, schema, name, cols, pk, pkName, tree)
 	t.rowid = s.engine.catalog.rowidCounter(tree)
 	return true, s.writeDef(t, "")
 }
@@ -550,8 +560,8 @@ func (s *Session) addUniqueConstraint(ctx context.Context, t *tableDef, c *ast.C
 	}
 	name := c.Name
 	if name == "" {
-		name = s.chooseRelationName(t.name, names, "key")
-	} else if s.relationExists(name) {
+		name = s.chooseRelationName(t.schema, t.name, names, "key")
+	} else if s.relationExists(t.schema, name) {
 		return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	return s.addIndex(ctx, t, &indexDef{name: name, cols: cols, unique: true, constraint: true})

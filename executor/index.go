@@ -437,7 +437,7 @@ const maxIdentLen = 63
 // for a serial column's sequence):
 // table_col1_col2_label, cut to fit 63 bytes, with a number appended
 // until no relation has the name.
-func (s *Session) chooseRelationName(table string, cols []string, label string) string {
+func (s *Session) chooseRelationName(schema, table string, cols []string, label string) string {
 	name2 := strings.Join(cols, "_")
 	for n := 0; ; n++ {
 		suffix := label
@@ -445,7 +445,7 @@ func (s *Session) chooseRelationName(table string, cols []string, label string) 
 			suffix = fmt.Sprintf("%s%d", label, n)
 		}
 		name := makeObjectName(table, name2, suffix)
-		if !s.relationExists(name) {
+		if !s.relationExists(schema, name) {
 			return name
 		}
 	}
@@ -479,13 +479,13 @@ func (s *Session) visibleRelations() []*tableDef {
 	c.mu.RLock()
 	out := make([]*tableDef, 0, len(c.byOID)+len(s.ddl.byOID))
 	for oid, t := range c.byOID {
-		if _, changed := s.ddl.byOID[oid]; !changed {
+		if _, changed := s.ddl.byOID[oid]; !changed && t.isRelation() {
 			out = append(out, t)
 		}
 	}
 	c.mu.RUnlock()
 	for _, t := range s.ddl.byOID {
-		if t != nil {
+		if t != nil && t.isRelation() {
 			out = append(out, t)
 		}
 	}
@@ -504,11 +504,16 @@ func (s *Session) visibleTables() []*tableDef {
 	return out
 }
 
-// relationExists reports whether a table, sequence, primary key or index
-// in the public schema is called name (they share PostgreSQL's pg_class
-// names).
-func (s *Session) relationExists(name string) bool {
+// relationExists reports whether a table, view, sequence, primary key or
+// index in schema is called name (they share PostgreSQL's pg_class names).
+func (s *Session) relationExists(schema, name string) bool {
+	if schema == "" {
+		schema = "public"
+	}
 	for _, t := range s.visibleRelations() {
+		if t.schema != schema {
+			continue
+		}
 		if t.name == name || (t.pk != nil && t.pkName == name) {
 			return true
 		}
@@ -597,15 +602,15 @@ func (s *Session) execCreateIndex(ctx context.Context, n *parser.CreateIndex) (*
 	tx := s.storageTxn()
 	name := n.Name
 	if name == "" {
-		name = s.chooseRelationName(t.name, names, "idx")
+		name = s.chooseRelationName(t.schema, t.name, names, "idx")
 	}
 	if len(name) > maxIdentLen {
 		name = name[:maxIdentLen]
 	}
-	if err := tx.LockObject(ctx, "name:"+qualified(schema, name), lock.Exclusive); err != nil {
+	if err := tx.LockObject(ctx, "name:"+qualified(t.schema, name), lock.Exclusive); err != nil {
 		return nil, storageError(err)
 	}
-	if s.relationExists(name) {
+	if s.relationExists(t.schema, name) {
 		if n.IfNotExists {
 			nt := pgerror.Notice("relation \"%s\" already exists, skipping", name)
 			nt.Code = pgerror.DuplicateTable

@@ -410,19 +410,20 @@ func seqFromOptions(o parser.SequenceOptions, base *seqInfo) (*seqInfo, error) {
 }
 
 // createSequence adds a sequence in the transaction.
-func (s *Session) createSequence(ctx context.Context, schema, name string, def *seqInfo) error {
-	if schema != "" && schema != "public" {
-		return pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+func (s *Session) createSequence(ctx context.Context, schema, name string, def *seqInfo, temp bool) error {
+	schema, err := s.creationSchema(ctx, schema, temp)
+	if err != nil {
+		return err
 	}
 	tx := s.storageTxn()
 	if err := tx.LockObject(ctx, "name:"+qualified(schema, name), lock.Exclusive); err != nil {
 		return storageError(err)
 	}
-	if s.relationExists(name) {
+	if s.relationExists(schema, name) {
 		return pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	oid := s.engine.catalog.nextOID.Add(1) - 1
-	t := newTableDef(oid, "public", name, pgcatalog.SequenceColumns, nil, "", 0)
+	t := newTableDef(oid, schema, name, pgcatalog.SequenceColumns, nil, "", 0)
 	t.seq = def
 	// A sequence made again under an old OID must not inherit state.
 	if err := s.engine.persistSeq(oid, seqStateRecord{Last: def.Start}); err != nil {
@@ -450,7 +451,7 @@ func (s *Session) execCreateSequence(ctx context.Context, n *parser.CreateSequen
 			return nil, err
 		}
 	}
-	if err := s.createSequence(ctx, schema, name, def); err != nil {
+	if err := s.createSequence(ctx, schema, name, def, n.Temp); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -609,11 +610,11 @@ func (s *Session) serialSequences(ctx context.Context, t *tableDef, serial map[s
 			d.OwnerOID, d.OwnerCol = t.oid, c.Name
 			def = d
 		}
-		name := s.chooseRelationName(t.name, []string{c.Name}, "seq")
-		if err := s.createSequence(ctx, "", name, def); err != nil {
+		name := s.chooseRelationName(t.schema, t.name, []string{c.Name}, "seq")
+		if err := s.createSequence(ctx, t.schema, name, def, false); err != nil {
 			return err
 		}
-		t.cols[i].Default = "nextval('" + strings.ReplaceAll(name, "'", "''") + "'::regclass)"
+		t.cols[i].Default = "nextval('" + strings.ReplaceAll(seqRef(t.schema, name), "'", "''") + "'::regclass)"
 	}
 	return nil
 }

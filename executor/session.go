@@ -10,12 +10,9 @@ package executor
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -42,6 +39,10 @@ type Engine struct {
 	catalog *catalog
 	seqs    sequences
 	sizes   sizeCache
+	// temps numbers the sessions' temporary schemas (schema.go).
+	temps tempSlots
+	// stats holds the tables' statistics and activity (analyze.go).
+	stats engineStats
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -56,14 +57,27 @@ func OpenEngine(opts storage.Options) (*Engine, error) {
 		st.Close()
 		return nil, err
 	}
-	return &Engine{store: st, catalog: cat}, nil
+	e := &Engine{store: st, catalog: cat}
+	if err := e.stats.load(st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := e.dropLeftoverTemps(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	e.startAutoAnalyze(autoAnalyzeNaptime)
+	return e, nil
 }
 
 // Storage is the storage engine (for metrics and tests).
 func (e *Engine) Storage() *storage.Engine { return e.store }
 
 // Close checkpoints and closes the database. Sessions must have ended.
-func (e *Engine) Close() error { return e.store.Close() }
+func (e *Engine) Close() error {
+	e.stopAutoAnalyze()
+	return e.store.Close()
+}
 
 // Config describes a new session.
 type Config struct {
@@ -130,6 +144,30 @@ type Session struct {
 	tx       *storage.Txn
 	ddl      txnCatalog
 	catEpoch uint64
+
+	// tempSlot is the N of the session's pg_temp_N (0 = none yet);
+	// spCache caches search_path resolved against the catalog.
+	tempSlot int
+	// pathOverride, while a view's query is planned, is the search path
+	// it was created under (see viewRelation.EnterView).
+	pathOverride []string
+	// onCommit holds the ON COMMIT DROP / DELETE ROWS actions of the
+	// session's temporary tables, by OID.
+	onCommit map[uint32]string
+	// pendingStats are the transaction's new statistics by table (nil:
+	// dropped), txnMods its writes by table, both published at commit;
+	// autoStats marks the automatic ANALYZE's session (analyze_store.go).
+	pendingStats map[uint32]*tableStats
+	txnMods      map[uint32]*modCount
+	autoStats    bool
+	// pendingComments are the transaction's COMMENT ON changes ("" =
+	// removed), published at commit (comment.go).
+	pendingComments map[commentID]string
+	spCache         struct {
+		text    string
+		version uint64
+		list    []string
+	}
 }
 
 type savepoint struct {
@@ -137,6 +175,9 @@ type savepoint struct {
 	vals map[string]string
 	mark storage.Mark // the storage transaction's savepoint (zero when no data was touched yet)
 	ddl  txnCatalog
+	// stats and comments are the pending statistics and descriptions.
+	stats    map[uint32]*tableStats
+	comments map[commentID]string
 }
 
 // storageTxn returns the transaction's storage transaction, opening it
@@ -473,6 +514,12 @@ func (s *Session) snapshotForTxn() {
 func (s *Session) endTxn(commit bool) error {
 	s.closeTxnCursors()
 	var err error
+	if commit && len(s.onCommit) > 0 {
+		err = s.runOnCommit(context.Background())
+	}
+	if err != nil {
+		commit = false
+	}
 	if s.tx != nil {
 		if commit {
 			err = storageError(s.tx.Commit(context.Background()))
@@ -490,6 +537,7 @@ func (s *Session) endTxn(commit bool) error {
 		}
 		s.catEpoch++
 	}
+	s.endTxnStats(commit)
 	s.ddl = txnCatalog{}
 	if !commit && s.txnVals != nil {
 		s.vals = s.txnVals
@@ -524,6 +572,9 @@ func (s *Session) Close() {
 		s.tx.Rollback()
 		s.tx = nil
 	}
+	s.ddl = txnCatalog{}
+	s.status = TxnIdle
+	s.dropTempRelations()
 }
 
 // catVersion identifies the catalog a plan was made under: the committed
@@ -730,28 +781,9 @@ func (s *Session) Prepare(stmt *parser.Statement, paramOIDs []uint32) (*Prepared
 		p.ParamTypes = declared
 		return p, nil
 	}
-	opts := planner.BuildOptions{OnConflict: stmt.OnConflict, Overriding: stmt.Overriding}
-	if r := stmt.Returning; r != nil {
-		if sel, ok := r.AST.(*ast.SelectStmt); ok {
-			opts.Returning, opts.ReturningSQL = sel, r.Rewritten
-		}
-	}
-	if f := stmt.From; f != nil {
-		if sel, ok := f.AST.(*ast.SelectStmt); ok {
-			opts.From, opts.FromSQL = sel, f.Rewritten
-		}
-	}
-	q, err := planner.BuildWithOptions(stmt.AST, declared, s, &s.fo, opts)
+	q, err := planner.BuildWithOptions(stmt.AST, declared, s, &s.fo, planner.OptionsOf(stmt))
 	if err != nil {
-		var fe *planner.FromListError
-		if errors.As(err, &fe) {
-			return nil, fromListPosition(fe.Err, stmt)
-		}
-		if stmt.Returning != nil && pgerror.From(err).Position > 0 {
-			// The position is in the RETURNING list's own text.
-			return nil, returningPosition(err, stmt)
-		}
-		return nil, userPosition(err, stmt)
+		return nil, buildErrorPosition(err, stmt)
 	}
 	p.query = q
 	p.ParamTypes = q.ParamTypes

@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"io"
+	"maps"
 	"runtime"
 	"strings"
 	"unicode/utf8"
@@ -131,7 +132,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		if s.status == TxnIdle {
 			return nil, pgerror.New(pgerror.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
-		sp := savepoint{name: n.Name, vals: copyMap(s.vals), ddl: s.ddl.clone()}
+		sp := savepoint{name: n.Name, vals: copyMap(s.vals), ddl: s.ddl.clone(),
+			stats: maps.Clone(s.pendingStats), comments: maps.Clone(s.pendingComments)}
 		if s.tx != nil {
 			sp.mark = s.tx.Savepoint()
 		}
@@ -158,6 +160,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 			s.ddl = s.savepts[i].ddl.clone()
 			s.catEpoch++
 		}
+		s.pendingStats = maps.Clone(s.savepts[i].stats)
+		s.pendingComments = maps.Clone(s.savepts[i].comments)
 		s.vals = copyMap(s.savepts[i].vals)
 		s.epoch++
 		s.savepts = s.savepts[:i+1]
@@ -176,6 +180,15 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 				}
 			}
 			s.DeallocateAll()
+		}
+		if what == "ALL" || what == "TEMP" {
+			// The session's temporary relations go, in this transaction.
+			if ts := s.tempSchema(); ts != "" {
+				if err := s.dropRelations(ctx, s.schemaMembers(ts)); err != nil {
+					return nil, err
+				}
+			}
+			s.onCommit = nil
 		}
 		return tagOnly("DISCARD " + what), nil
 	case *parser.Deallocate:
@@ -205,10 +218,14 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		if _, err := s.engine.store.Vacuum(); err != nil {
 			return nil, storageError(err)
 		}
+		if n.Analyze {
+			if err := s.analyzeTables(ctx, n.Tables); err != nil {
+				return nil, err
+			}
+		}
 		return tagOnly("VACUUM"), nil
 	case *parser.Analyze:
-		// Statistics are the planner issue's; the names are checked.
-		if err := s.checkTables(n.Tables); err != nil {
+		if err := s.analyzeTables(ctx, n.Tables); err != nil {
 			return nil, err
 		}
 		return tagOnly("ANALYZE"), nil
@@ -224,6 +241,8 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execDropView(ctx, n)
 	case *parser.AlterSequence:
 		return s.execAlterSequence(ctx, n)
+	case *parser.AlterTable:
+		return s.execAlterTable(ctx, n)
 	case *parser.DropSequence:
 		return s.execDropSequence(ctx, n)
 	case *parser.DropIndex:
@@ -232,6 +251,14 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execExplain(ctx, n, p)
 	case *parser.DeclareCursor:
 		return s.execDeclare(ctx, n, p.Stmt)
+	case *parser.CommentOn:
+		return s.execCommentOn(ctx, n)
+	case *parser.CreateSchema:
+		return s.execCreateSchema(ctx, n, p.Stmt)
+	case *parser.DropSchema:
+		return s.execDropSchema(ctx, n)
+	case *parser.AlterSchema:
+		return s.execAlterSchema(ctx, n)
 	case *parser.CreateTableAs:
 		return s.execCreateTableAs(ctx, n, p.Stmt)
 	case *parser.Fetch:
@@ -556,7 +583,7 @@ func (s *Session) copyTable(ctx context.Context, n *parser.Copy, o copyfmt.Optio
 const copyBatch = 1024
 
 // copyFrom decodes COPY data and inserts it into t. Columns not listed get
-// NULL (column defaults arrive with the storage issue).
+// their defaults, evaluated per row as INSERT does (nextval included).
 func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAccess, idx []int, cols []planner.Column,
 	o copyfmt.Options, r io.Reader) (int64, error) {
 	dec := copyfmt.NewDecoder(r, o)
@@ -573,6 +600,26 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 		if checks, err = ch.Checks(); err != nil {
 			return 0, err
 		}
+	}
+	// The defaults of the columns COPY does not fill.
+	listed := make([]bool, len(t.cols))
+	for _, j := range idx {
+		listed[j] = true
+	}
+	type colDefault struct {
+		at int
+		e  planner.Expr
+	}
+	var defaults []colDefault
+	for j, c := range t.cols {
+		if listed[j] || c.Default == "" {
+			continue
+		}
+		e, err := planner.BindDefault(s, c, &s.fo)
+		if err != nil {
+			return 0, err
+		}
+		defaults = append(defaults, colDefault{j, e})
 	}
 	batch := make([][]types.Datum, 0, copyBatch)
 	flush := func() error {
@@ -610,6 +657,13 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 				return n, withContext(err, dec.FieldContext(t.name, i))
 			}
 			row[idx[i]] = d
+		}
+		for _, d := range defaults {
+			v, err := eval.EvalExpr(ctx, d.e, nil, s)
+			if err != nil {
+				return n, withContext(err, dec.ErrorContext(t.name))
+			}
+			row[d.at] = v
 		}
 		if err := eval.CheckNotNull(t, t.cols, row, &s.fo); err != nil {
 			return n, withContext(err, dec.ErrorContext(t.name))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -22,10 +23,32 @@ import (
 // viewInfo is a view's definition.
 type viewInfo struct {
 	SQL string `json:"sql"`
+	// SearchPath is the search path the view was created under (the
+	// schemas that existed); its query resolves names through it. Empty
+	// for views made before schemas existed: the session's path then.
+	SearchPath []string `json:"search_path,omitempty"`
+	// CheckOption is WITH [LOCAL | CASCADED] CHECK OPTION ("local",
+	// "cascaded", "" for none).
+	CheckOption string `json:"check_option,omitempty"`
 }
 
 // viewRelation is a view as the planner sees it.
-type viewRelation struct{ *tableDef }
+type viewRelation struct {
+	*tableDef
+	s *Session
+}
+
+var _ planner.ScopedView = (*viewRelation)(nil)
+
+// EnterView implements planner.ScopedView.
+func (v *viewRelation) EnterView() func() {
+	if len(v.view.SearchPath) == 0 {
+		return func() {}
+	}
+	saved := v.s.pathOverride
+	v.s.pathOverride = v.view.SearchPath
+	return func() { v.s.pathOverride = saved }
+}
 
 var _ planner.ViewTable = (*viewRelation)(nil)
 
@@ -35,11 +58,15 @@ func (v *viewRelation) RelKind() string { return "view" }
 // ViewQuery implements planner.ViewTable.
 func (v *viewRelation) ViewQuery() string { return v.view.SQL }
 
+// CheckOption implements planner.CheckOptionView.
+func (v *viewRelation) CheckOption() string { return v.view.CheckOption }
+
 // execCreateView runs CREATE [OR REPLACE] VIEW.
 func (s *Session) execCreateView(ctx context.Context, n *parser.CreateView) (*Result, error) {
 	schema, name := splitQualified(n.Name)
-	if schema != "" && schema != "public" {
-		return nil, pgerror.New(pgerror.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+	schema, err := s.creationSchema(ctx, schema, n.Temp)
+	if err != nil {
+		return nil, err
 	}
 	stmts, err := parser.Parse(n.Query)
 	if err != nil {
@@ -56,7 +83,10 @@ func (s *Session) execCreateView(ctx context.Context, n *parser.CreateView) (*Re
 	if stmts[0].NumParams > 0 {
 		return nil, pgerror.New(pgerror.UndefinedParameter, "there is no parameter $1")
 	}
-	q, err := planner.BuildWith(stmts[0].AST, nil, s, &s.fo)
+	if err := planner.CheckViewWith(stmts[0]); err != nil {
+		return nil, err
+	}
+	q, err := planner.BuildWithOptions(stmts[0].AST, nil, s, &s.fo, planner.OptionsOf(stmts[0]))
 	if err != nil {
 		return nil, shiftPosition(userPosition(err, stmts[0]), n.QueryPos)
 	}
@@ -84,7 +114,7 @@ func (s *Session) execCreateView(ctx context.Context, n *parser.CreateView) (*Re
 		return nil, storageError(err)
 	}
 	oid := uint32(0)
-	if old, err := s.lookup(schema, name); err == nil {
+	if old := s.lookupKey(qualified(schema, name)); old != nil {
 		if old.view == nil || !n.OrReplace {
 			if old.view != nil || !n.OrReplace {
 				return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
@@ -92,14 +122,14 @@ func (s *Session) execCreateView(ctx context.Context, n *parser.CreateView) (*Re
 			return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a view", name)
 		}
 		oid = old.oid
-	} else if s.relationExists(name) {
+	} else if s.relationExists(schema, name) {
 		return nil, pgerror.New(pgerror.DuplicateTable, "relation \"%s\" already exists", name)
 	}
 	if oid == 0 {
 		oid = s.engine.catalog.nextOID.Add(1) - 1
 	}
-	t := newTableDef(oid, "public", name, cols, nil, "", 0)
-	t.view = &viewInfo{SQL: n.Query}
+	t := newTableDef(oid, schema, name, cols, nil, "", 0)
+	t.view = &viewInfo{SQL: n.Query, SearchPath: s.searchPath(true), CheckOption: n.CheckOption}
 	if err := s.writeDef(t, ""); err != nil {
 		return nil, storageError(err)
 	}
@@ -159,9 +189,9 @@ func (s *Session) dropTreeless(ctx context.Context, t *tableDef) error {
 	if err := s.storageTxn().Delete(storage.CatalogTree, catalogKey(t.oid)); err != nil {
 		return storageError(err)
 	}
-	s.ddl.set(t.oid, nil, qualified(t.schema, t.name))
+	s.ddl.set(t.oid, nil, t.key())
 	s.catEpoch++
-	return nil
+	return s.dropComments(classPgClass, t.oid)
 }
 
 // shiftPosition moves a position counted in a nested text (1 = its first
@@ -184,4 +214,51 @@ func (t *tableDef) checkTable() error {
 		return pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", t.name)
 	}
 	return nil
+}
+
+var _ eval.ViewEnv = (*Session)(nil)
+
+// ViewDefinition implements eval.ViewEnv.
+func (s *Session) ViewDefinition(oid uint32) (string, bool) {
+	if t := s.current(oid); t != nil && t.view != nil {
+		return t.view.SQL, true
+	}
+	return "", false
+}
+
+// ViewDefinitionByName implements eval.ViewEnv.
+func (s *Session) ViewDefinitionByName(name string) (string, bool, error) {
+	schema, rel, err := splitRelationName(name)
+	if err != nil {
+		return "", false, err
+	}
+	oid, ok := s.relationOID(schema, rel)
+	if !ok {
+		return "", false, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
+	}
+	def, isView := s.ViewDefinition(oid)
+	return def, isView, nil
+}
+
+// SerialSequence implements eval.ViewEnv (pg_get_serial_sequence): the
+// column name is taken as written (PostgreSQL does not fold it), the
+// table name as regclass input reads it.
+func (s *Session) SerialSequence(table, col string) (string, bool, error) {
+	schema, rel, err := splitRelationName(table)
+	if err != nil {
+		return "", false, err
+	}
+	t, err := s.lookup(schema, rel)
+	if err != nil {
+		return "", false, err
+	}
+	if findCol(t, col) < 0 {
+		return "", false, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", col, t.name)
+	}
+	for _, q := range s.visibleRelations() {
+		if q.seq != nil && q.seq.OwnerOID == t.oid && q.seq.OwnerCol == col {
+			return eval.QuoteIdent(q.schema) + "." + eval.QuoteIdent(q.name), true, nil
+		}
+	}
+	return "", false, nil
 }

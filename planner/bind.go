@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -35,37 +36,10 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
 	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL, overriding: opts.Overriding}
 	b.params = append(b.params, paramTypes...)
-	var (
-		root Node
-		cols []Column
-		err  error
-	)
-	switch s := stmt.(type) {
-	case *ast.SelectStmt:
-		root, cols, err = b.buildSelect(s)
-	case *ast.SetOprStmt:
-		root, cols, err = b.buildSetOpr(s)
-	case *ast.InsertStmt:
-		root, err = b.buildInsert(s)
-		if err == nil && opts.OnConflict != nil {
-			err = b.bindOnConflict(root.(*Insert), opts.OnConflict)
-		}
-		if err == nil {
-			cols, err = b.addReturning(root, opts, "")
-		}
-	case *ast.UpdateStmt:
-		root, err = b.buildUpdate(s)
-		if err == nil {
-			cols, err = b.addReturning(root, opts, targetAlias(s.TableRefs))
-		}
-	case *ast.DeleteStmt:
-		root, err = b.buildDelete(s)
-		if err == nil {
-			cols, err = b.addReturning(root, opts, targetAlias(s.TableRefs))
-		}
-	default:
-		return nil, pgerror.New(pgerror.FeatureNotSupported, "statement is not supported yet")
+	if err := b.bindParserWith(opts.With); err != nil {
+		return nil, err
 	}
+	root, cols, err := b.buildStatement(stmt, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +60,8 @@ func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo 
 	}
 	useKeys(root)
 	pruneColumns(root)
-	return &Query{Columns: cols, ParamTypes: b.params, Root: root}, nil
+	finishWrites(b.writes)
+	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes}, nil
 }
 
 // Fold folds constant expressions of q in place: the planning step that
@@ -94,7 +69,14 @@ func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo 
 // protocol), so its errors (1/0 over constants) come after Build's and
 // before any row is produced. It must run before q is executed or shared;
 // running it again is harmless.
-func Fold(q *Query) error { return foldNode(q.Root) }
+func Fold(q *Query) error {
+	for _, w := range q.Writes {
+		if err := foldNode(w.Node); err != nil {
+			return err
+		}
+	}
+	return foldNode(q.Root)
+}
 
 func outputType(n Node, i int) *types.T {
 	out := n.Output()
@@ -151,6 +133,8 @@ type binder struct {
 	usedAsOuter bool
 	// ctes are this query's WITH items (cte.go).
 	ctes []*cteDef
+	// writes are the statement's data-modifying WITH items (wcte.go).
+	writes []*WriteCTE
 	// windows are the window functions of the select list (window.go);
 	// winAllowed is set while binding where they may appear;
 	// namedWindows are the WINDOW clause's definitions.
@@ -244,7 +228,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			}
 			if p, ok := orderPosition(n); ok {
 				if s.Fields == nil || p < 1 || p > len(s.Fields.Fields) || s.Fields.Fields[p-1].Expr == nil {
-					return nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(pos(n))
+					return nil, pgerror.New(pgerror.InvalidColumnReference, "GROUP BY position %d is not in select list", p).WithPosition(b.groupByNumberPos(n, p))
 				}
 				n = s.Fields.Fields[p-1].Expr
 			} else if cn, ok := n.(*ast.ColumnNameExpr); ok && cn.Name.Table.O == "" && !b.scope.has(cn.Name.Name.O) && s.Fields != nil {
@@ -268,7 +252,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 		var err error
 		if groups, sets, err = b.groupingSets(s.GroupBy.Items, bindGroup); err != nil {
-			return nil, nil, err
+			return nil, nil, orderByAmbiguityFirst(err, s)
 		}
 	}
 	b.aggCtx, b.clause = "select", ""
@@ -396,6 +380,12 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "correlated subqueries outside WHERE in a query with GROUP BY or aggregates are not supported yet")
 	}
 	if len(b.aggs) > 0 || s.GroupBy != nil || having != nil || b.hasGrouping {
+		if len(b.aggs) == 0 && s.GroupBy == nil && !b.hasGrouping {
+			// HAVING without aggregates or GROUP BY: one row or none,
+			// decided by HAVING alone, so PostgreSQL never reads the FROM
+			// clause (create_degenerate_grouping_paths) and WHERE cannot fail.
+			input, where = nil, nil
+		}
 		if input == nil {
 			input = &Result{Where: where}
 		} else if where != nil {
@@ -408,14 +398,14 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 		for i := range exprs {
 			if exprs[i], err = b.rewriteAgg(exprs[i], groups); err != nil {
-				return nil, nil, err
+				return nil, nil, groupingErrorAt(err, s)
 			}
 		}
 		agg := &Agg{Input: input, GroupBy: groups, Aggs: b.aggs, Sets: sets}
 		root = agg
 		if having != nil {
 			if having, err = b.rewriteAgg(having, groups); err != nil {
-				return nil, nil, err
+				return nil, nil, groupingErrorAt(err, s)
 			}
 			root = &Filter{Input: root, Cond: having}
 		}
@@ -483,19 +473,13 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		root = lock
 	}
 	if s.Limit != nil {
-		lim := &Limit{Input: root}
 		var err error
-		if s.Limit.Count != nil {
-			if lim.Count, err = b.bindLimit(s.Limit.Count, "LIMIT"); err != nil {
-				return nil, nil, err
-			}
+		if root, err = b.limitNode(root, s.Limit, keys); err != nil {
+			return nil, nil, err
 		}
-		if s.Limit.Offset != nil {
-			if lim.Offset, err = b.bindLimit(s.Limit.Offset, "OFFSET"); err != nil {
-				return nil, nil, err
-			}
-		}
-		root = lim
+	}
+	if p, ok := sortInput(root); ok && len(keys) > 0 && !s.Distinct && lock == nil {
+		root = postponeVolatile(root, p, keys)
 	}
 	if len(exprs) > visible {
 		// Drop the sort-only columns.
@@ -537,7 +521,9 @@ func (b *binder) orderKey(n ast.ExprNode, names []string, exprs *[]Expr) (int, e
 			match := -1
 			for i, nm := range names {
 				if nm == x.Name.Name.O {
-					if match >= 0 {
+					// Two output columns of the same expression are one
+					// (PostgreSQL's findTargetlistEntrySQL92).
+					if match >= 0 && !(i < len(*exprs) && exprEqual((*exprs)[match], (*exprs)[i])) {
 						return 0, pgerror.New(pgerror.AmbiguousColumn, "ORDER BY \"%s\" is ambiguous", nm).WithPosition(pos(n))
 					}
 					match = i
@@ -617,22 +603,6 @@ func unparen(n ast.ExprNode) ast.ExprNode {
 		}
 		n = p.Expr
 	}
-}
-
-func (b *binder) bindLimit(n ast.ExprNode, what string) (Expr, error) {
-	if v, ok := n.(*test_driver.ValueExpr); ok && v.Kind() == test_driver.KindUint64 && v.GetUint64() == 1<<64-1 {
-		// sql/parser writes OFFSET without LIMIT as MySQL's LIMIT
-		// 18446744073709551615 OFFSET n: no limit.
-		return nil, nil
-	}
-	e, err := b.bindExpr(n)
-	if err != nil {
-		return nil, err
-	}
-	if e.Type().OID == types.OidUnknown || canCoerceImplicit(e.Type(), types.Int8) {
-		return b.coerce(e, types.Int8, -1, false, n)
-	}
-	return nil, pgerror.New(pgerror.DatatypeMismatch, "argument of %s must be type bigint, not type %s", what, e.Type().SQLName).WithPosition(pos(n))
 }
 
 // buildFrom binds a FROM clause: a table, or a subquery with an alias.
@@ -718,7 +688,8 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 		tbl, err := b.cat.LookupTable(src.Schema.O, src.Name.O)
 		if err != nil {
 			if pe, ok := err.(*pgerror.Error); ok && pe.Position == 0 {
-				pe.Position = b.wordPos(src.Name.O)
+				// A qualified name is reported at its schema.
+				pe.Position = b.wordPos(cmp.Or(src.Schema.O, src.Name.O))
 			}
 			return nil, nil, err
 		}
@@ -759,6 +730,11 @@ func (b *binder) buildFromItem(n ast.ResultSetNode) (Node, *scope, error) {
 			return nil, nil, err
 		}
 		alias := ts.AsName.O
+		if len(ts.ColumnNames) > 0 {
+			if err := applyAliasList(ts, cols); err != nil {
+				return nil, nil, err
+			}
+		}
 		sc := &scope{}
 		for _, c := range cols {
 			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, typmod: c.Typmod, tableOID: c.TableOID, attNum: c.AttNum})

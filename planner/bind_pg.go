@@ -17,10 +17,14 @@ import (
 // as it does nqdb_cast.
 const opMarker = "nqdb_op"
 
-// bindOpMarker binds nqdb_op('op', l, r) as the binary operator op. The
+// bindOpMarker binds nqdb_op('op', l, r) as the binary operator op (and
+// nqdb_op('op', x) as the prefix operator op). The
 // operator string's node is placed at the operator in the user's text,
 // which is where PostgreSQL reports a missing operator.
 func (b *binder) bindOpMarker(x *ast.FuncCallExpr) (Expr, error) {
+	if len(x.Args) == 2 {
+		return b.bindPrefixOpMarker(x)
+	}
 	if len(x.Args) != 3 {
 		return nil, pgerror.New(pgerror.SyntaxError, "malformed operator").WithPosition(pos(x))
 	}

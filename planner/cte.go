@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -32,11 +33,19 @@ func (n *RecursiveUnion) Output() []*types.T { return n.Work.Types }
 type WorkTable struct {
 	Name  string
 	Types []*types.T
+	// Write marks the RETURNING rows of a data-modifying WITH item
+	// (wcte.go), read by a CTE Scan; Names are their column names.
+	Write bool
+	Names []string
 }
 
 // WorkTableScan reads a RecursiveUnion's previous round (the recursive
 // term's reference to its own CTE).
-type WorkTableScan struct{ Work *WorkTable }
+type WorkTableScan struct {
+	Work *WorkTable
+	// Alias is the name a data-modifying item is read under.
+	Alias string
+}
 
 // Output implements Node.
 func (n *WorkTableScan) Output() []*types.T { return n.Work.Types }
@@ -55,6 +64,15 @@ type cteDef struct {
 	recursive bool
 	work      *WorkTable
 	workCols  []Column
+	// stmt is set for an item sql/parser parsed on its own (wcte.go):
+	// query's positions are in stmt.Rewritten; namePos is where its name
+	// is in the statement's text.
+	stmt    *parser.Statement
+	namePos int
+	// write is set for a data-modifying item; writeCols are its
+	// RETURNING columns (nil without RETURNING).
+	write     *WriteCTE
+	writeCols []Column
 }
 
 // bindWith records a query's WITH items.
@@ -112,11 +130,18 @@ func (b *binder) expandCTE(d *cteDef, alias string) (Node, *scope, error) {
 		// The recursive term's reference to its own CTE.
 		return &WorkTableScan{Work: d.work}, cteScope(d, d.workCols, alias), nil
 	}
+	if d.write != nil {
+		return b.expandWrite(d, alias)
+	}
 	ctes := d.earlier
 	if d.recursive {
 		ctes = d.owner.ctes
 	}
-	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, outer: d.owner.outer, derivedOf: b,
+	sql := b.sql
+	if d.stmt != nil {
+		sql = d.stmt.Rewritten
+	}
+	sub := &binder{cat: b.cat, sql: sql, fo: b.fo, params: b.params, outer: d.owner.outer, derivedOf: b,
 		ctes: ctes}
 	var n Node
 	var cols []Column
@@ -136,6 +161,9 @@ func (b *binder) expandCTE(d *cteDef, alias string) (Node, *scope, error) {
 	b.params = sub.params
 	b.unresolved = append(b.unresolved, sub.unresolved...)
 	if err != nil {
+		if d.stmt != nil {
+			err = wrapItem(d.stmt, err)
+		}
 		return nil, nil, err
 	}
 	if sub.correlated && b != d.owner {
@@ -144,8 +172,11 @@ func (b *binder) expandCTE(d *cteDef, alias string) (Node, *scope, error) {
 		return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "a WITH query that refers to an outer query is supported only in its own query's FROM")
 	}
 	if len(d.cols) > len(cols) {
-		return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified", d.name, len(cols), len(d.cols)).
-			WithPosition(d.owner.wordPos(d.name))
+		err := pgerror.New(pgerror.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified", d.name, len(cols), len(d.cols))
+		if d.stmt != nil {
+			return nil, nil, atStatement(err.WithPosition(d.namePos))
+		}
+		return nil, nil, err.WithPosition(d.owner.wordPos(d.name))
 	}
 	return n, cteScope(d, cols, alias), nil
 }

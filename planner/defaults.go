@@ -97,6 +97,14 @@ func (b *binder) bindDefaultAt(col Column) (Expr, error) {
 	return e, nil
 }
 
+// BindDefault binds col's default for evaluation outside a statement's
+// plan (COPY FROM fills the columns it was not given with it); a column
+// without a default gives a NULL constant.
+func BindDefault(cat Catalog, col Column, fo *types.FormatOpts) (Expr, error) {
+	b := &binder{cat: cat, fo: fo}
+	return b.bindDefault(col)
+}
+
 // CheckDefault binds col's default as CREATE TABLE does, to report a bad
 // expression or type when the table is made rather than at the first
 // INSERT. An error's position is 1-based in the default's text (0 when

@@ -21,6 +21,11 @@ type Insert struct {
 	Returning []Expr
 	// OnConflict is the ON CONFLICT clause (nil = none).
 	OnConflict *OnConflict
+	// ViewChecks are the check options of the view the statement
+	// writes through (see view_dml.go); each is checked on every row
+	// written, after it is written.
+	ViewChecks []ViewCheck
+	view       *viewTarget
 }
 
 // Update replaces, in each row of Table for which Where (nil = always) is
@@ -38,6 +43,9 @@ type Update struct {
 	// Source, for UPDATE ... FROM, produces the rows to change (see
 	// dmlfrom.go); Where and Set then read its rows.
 	Source *DMLSource
+	// ViewChecks are as for Insert.
+	ViewChecks []ViewCheck
+	view       *viewTarget
 }
 
 // Delete removes the rows of Table for which Where (nil = always) is true.
@@ -51,6 +59,7 @@ type Delete struct {
 	// Source, for DELETE ... USING, produces the rows to delete (see
 	// dmlfrom.go); Where then reads its rows.
 	Source *DMLSource
+	view   *viewTarget
 }
 
 // Output implements Node: the RETURNING list's types (none without one).
@@ -168,6 +177,8 @@ func (b *binder) charPos(off int) int {
 type targetColumn struct {
 	idx int // attribute index
 	pos int // position of its name in the statement, 0 if unknown
+	// name is the view column's name when the target is a view.
+	name string
 }
 
 // findColumn returns the attribute index of name in t, or -1.
@@ -216,7 +227,21 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Through a view: target names are the view's columns, and each
+	// maps to a base column (-1: not updatable, an error if given).
+	var vt *viewTarget
+	relName := t.Name()
+	if v, ok := t.(ViewTable); ok {
+		if vt, err = b.resolveView(v, verbInsert, 0); err != nil {
+			return nil, err
+		}
+		t = vt.base
+	}
 	cols := t.Columns()
+	nameCols := cols
+	if vt != nil {
+		nameCols = vt.cols
+	}
 	// Target columns, with the positions of their names for errors.
 	var targets []targetColumn
 	explicit := len(s.Columns) > 0
@@ -232,9 +257,9 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			if cn.Table.O != "" {
 				return nil, pgerror.New(pgerror.FeatureNotSupported, "qualified INSERT target columns are not supported").WithPosition(p)
 			}
-			i := findColumn(cols, cn.Name.O)
+			i := findColumn(nameCols, cn.Name.O)
 			if i < 0 {
-				return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cn.Name.O, t.Name()).WithPosition(p)
+				return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", cn.Name.O, relName).WithPosition(p)
 			}
 			if seen[i] {
 				return nil, pgerror.New(pgerror.DuplicateColumn, "column \"%s\" specified more than once", cn.Name.O).WithPosition(p)
@@ -243,9 +268,25 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			targets = append(targets, targetColumn{idx: i, pos: p})
 		}
 	} else {
-		for i := range cols {
+		for i := range nameCols {
 			targets = append(targets, targetColumn{idx: i})
 		}
+	}
+	if vt != nil {
+		for k := range targets {
+			targets[k].name = vt.cols[targets[k].idx].Name
+			targets[k].idx = vt.colMap[targets[k].idx]
+		}
+	}
+	// viewCols refuses values for view columns that are not base
+	// columns, once the first n targets are known to get one.
+	viewCols := func(n int) error {
+		for k := 0; k < n && k < len(targets); k++ {
+			if targets[k].idx < 0 {
+				return columnNotUpdatable(vt.view, verbInsert, targets[k].name)
+			}
+		}
+		return nil
 	}
 	// checkWidth raises PostgreSQL's errors for a row of n expressions
 	// (nodes locate them) against the targets; without a column list the
@@ -270,6 +311,9 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			return nil, err
 		}
 		if err := checkWidth(len(outCols), func(i int) ast.Node { return selectField(s.Select, i) }); err != nil {
+			return nil, err
+		}
+		if err := viewCols(len(outCols)); err != nil {
 			return nil, err
 		}
 		// Project the selected columns into full rows.
@@ -315,7 +359,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 				}
 			}
 		}
-		return &Insert{Table: t, Input: &Project{Input: input, Exprs: exprs}}, nil
+		return b.viewInsert(&Insert{Table: t, Input: &Project{Input: input, Exprs: exprs}}, vt), nil
 	}
 	if len(s.Lists) == 0 {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "this form of INSERT is not supported yet")
@@ -335,6 +379,9 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 			return nil, err
 		}
 		if err := checkWidth(len(list), func(i int) ast.Node { return list[i] }); err != nil {
+			return nil, err
+		}
+		if err := viewCols(len(list)); err != nil {
 			return nil, err
 		}
 		row := make([]Expr, width)
@@ -370,7 +417,7 @@ func (b *binder) buildInsert(s *ast.InsertStmt) (Node, error) {
 		}
 		vals.Rows = append(vals.Rows, row)
 	}
-	return &Insert{Table: t, Input: vals}, nil
+	return b.viewInsert(&Insert{Table: t, Input: vals}, vt), nil
 }
 
 // buildInsertSelect plans the query of INSERT ... SELECT. Like PostgreSQL
@@ -405,8 +452,18 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	vt, err := b.dmlView(t, alias, verbUpdate)
+	if err != nil {
+		return nil, err
+	}
+	relName := t.Name()
+	if vt != nil {
+		t = vt.base
+	} else {
+		b.scope = tableScope(t, alias)
+	}
 	cols := t.Columns()
-	b.scope = tableScope(t, alias)
+	var badCol string // a view column that cannot be assigned
 	var src *DMLSource
 	if b.dmlFrom != nil {
 		if src, err = b.dmlSource(t, alias); err != nil {
@@ -428,11 +485,28 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 			p, cursor = b.charPos(at), end
 		}
 		i := findColumn(cols, name)
+		if vt != nil {
+			if i = findColumn(vt.cols, name); i >= 0 {
+				if i = vt.colMap[i]; i < 0 {
+					// Raised after the statement is bound, as
+					// PostgreSQL's rewriter does.
+					if badCol == "" {
+						badCol = name
+					}
+					if _, ok := a.Expr.(*ast.DefaultExpr); !ok {
+						if _, err := b.bindExpr(a.Expr); err != nil {
+							return nil, err
+						}
+					}
+					continue
+				}
+			}
+		}
 		if i < 0 || a.Column.Table.O != "" {
 			if i >= 0 {
 				return nil, pgerror.New(pgerror.FeatureNotSupported, "assignment to a field of column \"%s\" is not supported", name).WithPosition(p)
 			}
-			return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name()).WithPosition(p)
+			return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, relName).WithPosition(p)
 		}
 		var e Expr
 		if _, ok := a.Expr.(*ast.DefaultExpr); ok {
@@ -464,8 +538,21 @@ func (b *binder) buildUpdate(s *ast.UpdateStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if badCol != "" {
+		return nil, columnNotUpdatable(vt.view, verbUpdate, badCol)
+	}
 	src.finish(b, where)
-	return &Update{Table: t, Where: where, Set: set, Source: src}, nil
+	u := &Update{Table: t, Where: where, Set: set, Source: src}
+	if vt != nil {
+		nb := len(cols)
+		viewSubstAll(u.Set, nb, vt.exprs)
+		u.Where = andOf(append(conjuncts(vt.where), conjuncts(substView(u.Where, nb, vt.exprs))...))
+		u.view, u.ViewChecks = vt, vt.checks()
+		if correlatedIn(append([]Expr{u.Where}, u.Set...)...) {
+			return nil, errViewCorrelated()
+		}
+	}
+	return u, nil
 }
 
 // buildDelete plans DELETE FROM t [AS a] [WHERE cond].
@@ -486,7 +573,15 @@ func (b *binder) buildDelete(s *ast.DeleteStmt) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.scope = tableScope(t, alias)
+	vt, err := b.dmlView(t, alias, verbDelete)
+	if err != nil {
+		return nil, err
+	}
+	if vt != nil {
+		t = vt.base
+	} else {
+		b.scope = tableScope(t, alias)
+	}
 	var src *DMLSource
 	if b.dmlFrom != nil {
 		if src, err = b.dmlSource(t, alias); err != nil {
@@ -498,7 +593,15 @@ func (b *binder) buildDelete(s *ast.DeleteStmt) (Node, error) {
 		return nil, err
 	}
 	src.finish(b, where)
-	return &Delete{Table: t, Where: where, Source: src}, nil
+	d := &Delete{Table: t, Where: where, Source: src}
+	if vt != nil {
+		d.Where = andOf(append(conjuncts(vt.where), conjuncts(substView(d.Where, len(t.Columns()), vt.exprs))...))
+		d.view = vt
+		if correlatedIn(d.Where) {
+			return nil, errViewCorrelated()
+		}
+	}
+	return d, nil
 }
 
 // bindWhere binds the WHERE clause of UPDATE or DELETE (nil if none).
@@ -522,20 +625,20 @@ func targetColumnHint(err error, n ast.Node, t Table) error {
 		return err
 	}
 	var name string
-	ast.Node(n).Accept(&columnFinder{found: &name, msg: pe.Message})
+	ast.Node(n).Accept(&targetColFinder{found: &name, msg: pe.Message})
 	if name != "" && findColumn(t.Columns(), name) >= 0 {
 		return pe.WithHint("There is a column named \"%s\" in table \"%s\", but it cannot be referenced from this part of the query.", name, t.Name())
 	}
 	return err
 }
 
-// columnFinder finds the column reference an unknown-column message names.
-type columnFinder struct {
+// targetColFinder finds the column reference an unknown-column message names.
+type targetColFinder struct {
 	found *string
 	msg   string
 }
 
-func (v *columnFinder) Enter(n ast.Node) (ast.Node, bool) {
+func (v *targetColFinder) Enter(n ast.Node) (ast.Node, bool) {
 	if c, ok := n.(*ast.ColumnNameExpr); ok && c.Name.Table.O == "" && v.msg == "column \""+c.Name.Name.O+"\" does not exist" {
 		*v.found = c.Name.Name.O
 		return n, true
@@ -543,7 +646,7 @@ func (v *columnFinder) Enter(n ast.Node) (ast.Node, bool) {
 	return n, false
 }
 
-func (v *columnFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+func (v *targetColFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // identityValue applies INSERT's rules for a value given for an identity
 // column: GENERATED ALWAYS refuses it unless OVERRIDING SYSTEM VALUE;

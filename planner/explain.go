@@ -85,6 +85,7 @@ func Explain(q *Query, o ExplainOptions, act Actuals, cat Catalog) []string {
 	ex.est, _ = cat.(RowEstimator)
 	ex.qualify = o.Verbose || countScans(q.Root) > 1
 	root, _ := ex.walk(q.Root)
+	ex.explainWrites(root, q.Writes)
 	if o.JSON {
 		return []string{ex.jsonDoc(root)}
 	}
@@ -174,6 +175,13 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		ex.scan(e, x, nil, names)
 		return e, names
 	case *Filter:
+		if s, ok := x.Input.(*Scan); ok && isConstFalse(x.Cond) {
+			// A scan whose condition folded to false or NULL is a dummy
+			// relation to PostgreSQL: a Result that never reads the table.
+			e.typ, e.rows, e.width = "Result", 0, 0
+			e.props = append(e.props, [2]string{"One-Time Filter", "false"})
+			return e, ex.scanNames(s)
+		}
 		in, names := ex.walk(x.Input)
 		// PostgreSQL has no filter node: the condition belongs to the
 		// node below (a scan's Filter, a join's Join Filter...).
@@ -308,8 +316,10 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 	case *Limit:
 		in, names := ex.walk(x.Input)
 		in.parent = "Outer"
-		e.kids = []*exNode{in}
 		e.typ = "Limit"
+		// PostgreSQL lists the InitPlans of LIMIT/OFFSET before the input.
+		ex.addSubplans(e, nil, x.Offset, x.Count)
+		e.kids = append(e.kids, in)
 		e.rows = in.rows
 		if c, ok := x.Count.(*Const); ok {
 			if v, ok := c.Val.(int64); ok {
@@ -389,6 +399,9 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		e.total = base.total + 10*rec.total
 		return e, names
 	case *WorkTableScan:
+		if x.Work.Write {
+			return e, ex.explainCTEScan(e, x)
+		}
 		e.typ, e.rows, e.total = "WorkTable Scan", 10, 10*cpuTupleCost
 		names := make([]string, len(x.Work.Types))
 		for i := range names {
@@ -437,7 +450,10 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 			dir = "Backward"
 		}
 		e.json = [][2]any{{"Scan Direction", dir}, {"Index Name", idx}, {"Relation Name", name}, {"Alias", alias}}
-		e.props = append(e.props, [2]string{"Index Cond", ex.keyCond(s, names)})
+		if cond := ex.keyCond(s, names); cond != "()" && cond != "" {
+			// (none for a key read only for its order, below a LIMIT)
+			e.props = append(e.props, [2]string{"Index Cond", cond})
+		}
 		if uniqueKeyLen(s.Table, s.Key.Index) == len(s.Key.Values) && s.Key.In == nil && s.Key.Lower == nil && s.Key.Upper == nil && s.Key.Like == nil {
 			e.rows = 1
 		} else {
@@ -953,8 +969,8 @@ func (ex *explainer) text(e *exNode, col int, arrow bool, lines *[]string) {
 	head += e.displayType() + e.detail
 	if ex.o.Costs {
 		rows := math.Max(1, math.Round(e.rows))
-		if e.typ == "ModifyTable" {
-			rows = 0
+		if e.typ == "ModifyTable" || e.typ == "Result" && e.rows == 0 {
+			rows = 0 // (a Result of a dummy relation, see walk's *Filter)
 		}
 		head += fmt.Sprintf("  (cost=%.2f..%.2f rows=%.0f width=%d)", e.startup, e.total, rows, e.width)
 	}

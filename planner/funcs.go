@@ -281,6 +281,18 @@ const (
 	FnPgPartitionAncestors
 	// pg_get_triggerdef (funcs_catalog.go): nqdb has no triggers.
 	FnPgGetTriggerdef
+	// pg_get_viewdef (funcs_viewdef.go).
+	FnPgGetViewdef
+	FnPgGetViewdefName
+	// pg_get_serial_sequence (funcs_viewdef.go).
+	FnPgGetSerialSequence
+	// parse_ident (funcs_catalog.go): Grafana's column listing calls it.
+	FnParseIdent
+
+	// Calls with a VARIADIC array argument (funcs_variadic.go).
+	FnConcatVariadic
+	FnConcatWSVariadic
+	FnFormatVariadic
 
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs

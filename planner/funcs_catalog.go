@@ -26,6 +26,13 @@ func init() {
 	// definition to print: NULL, as PostgreSQL gives for an unknown OID.
 	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O))
 	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O, B))
+	// Nor are there partitioned tables: pg_get_partkeydef is NULL for
+	// every OID, as PostgreSQL gives for a table that is not partitioned
+	// (DBeaver's table list reads it).
+	stable(addFn("pg_get_partkeydef", FnPgGetTriggerdef, T, O))
+	// parse_ident(text [, strict]) splits a qualified name into its parts.
+	addFn("parse_ident", FnParseIdent, types.TextArray, T)
+	addFn("parse_ident", FnParseIdent, types.TextArray, T, B)
 	stable(addFn("pg_table_is_visible", FnPgTableIsVisible, B, O))
 	stable(addFn("pg_type_is_visible", FnPgTypeIsVisible, B, O))
 	stable(addFn("pg_get_userbyid", FnPgGetUserByID, N, O))

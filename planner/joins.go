@@ -459,6 +459,12 @@ func (b *binder) estimate(r *joinRel, local []Expr) {
 		}
 	}
 	for _, c := range local {
+		if scan != nil {
+			if sel, ok := statsSel(b.cat, scan.Table, c); ok {
+				r.rows *= sel
+				continue
+			}
+		}
 		r.rows *= conjunctSel(c)
 	}
 	r.rows = math.Max(r.rows, 1)

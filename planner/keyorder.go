@@ -24,6 +24,9 @@ func dropSort(n Node) Node {
 		}
 	case *LockRows:
 		x.Input = dropSort(x.Input)
+	case *Project:
+		// postponed volatile columns (limit.go) sit above the Sort
+		x.Input = dropSort(x.Input)
 	}
 	return n
 }

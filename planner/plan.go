@@ -14,6 +14,9 @@ type Query struct {
 	ParamTypes []*types.T
 	// Root is the operator tree.
 	Root Node
+	// Writes are the data-modifying WITH items, run once each, in order,
+	// before Root (see wcte.go).
+	Writes []*WriteCTE
 }
 
 // Column describes one result column as RowDescription carries it.
@@ -165,11 +168,15 @@ type Project struct {
 }
 
 // Limit skips Offset rows of Input, then passes at most Count (nil = all).
-// Both are evaluated once, before the first row.
+// Both are evaluated once, before the first row. WithTies (FETCH FIRST n
+// ROWS WITH TIES) also passes the rows after the last counted one that
+// equal it on TieKeys (the ORDER BY keys, over Input's columns).
 type Limit struct {
-	Input  Node
-	Offset Expr
-	Count  Expr
+	Input    Node
+	Offset   Expr
+	Count    Expr
+	WithTies bool
+	TieKeys  []SortKey
 }
 
 // SortKey is one ORDER BY key: a column of the input.

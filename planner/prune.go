@@ -75,7 +75,11 @@ func need(n Node, req []bool) {
 		}
 		need(x.Input, r)
 	case *Limit:
-		need(x.Input, from(x.Input, true, x.Count, x.Offset))
+		r := from(x.Input, true, x.Count, x.Offset)
+		for _, k := range x.TieKeys { // WITH TIES compares them
+			r[k.Col] = true
+		}
+		need(x.Input, r)
 	case *Agg:
 		es := append([]Expr{}, x.GroupBy...)
 		for _, a := range x.Aggs {

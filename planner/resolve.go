@@ -384,6 +384,9 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 }
 
 func (b *binder) callAST(name string, argNodes []ast.ExprNode, at ast.Node) (Expr, error) {
+	if n := len(argNodes); n > 0 && isVariadicMarker(argNodes[n-1]) {
+		return b.callVariadic(name, argNodes, at)
+	}
 	args := make([]Expr, len(argNodes))
 	for i, n := range argNodes {
 		var err error

@@ -29,6 +29,9 @@ type BuildOptions struct {
 	// Overriding is INSERT's OVERRIDING {SYSTEM | USER} VALUE ("system",
 	// "user", "").
 	Overriding string
+	// With is a top-level WITH clause sql/parser took off the statement
+	// (writable CTEs; see wcte.go).
+	With *parser.With
 }
 
 // returningOf gives a DML node's RETURNING list.
@@ -111,16 +114,30 @@ func (b *binder) addReturning(root Node, opts BuildOptions, alias string) ([]Col
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"RETURNING\"")
 	}
 	t := dmlTable(root)
+	vt := dmlViewOf(root)
 	if alias == "" {
 		alias = t.Name()
+		if vt != nil {
+			alias = vt.view.Name()
+		}
 	}
 	sc := tableScope(t, alias)
+	if vt != nil {
+		sc = viewScope(vt, vt.view, alias)
+	}
 	if src := dmlSourceOf(root); src != nil {
 		sc = src.scope
 	}
 	exprs, cols, err := b.bindReturning(opts.Returning, opts.ReturningSQL, sc)
 	if err != nil {
-		return nil, err
+		return nil, &ReturningError{Err: err}
+	}
+	if vt != nil {
+		// Over the base row written (view_dml.go).
+		viewSubstAll(exprs, len(t.Columns()), vt.exprs)
+		if correlatedIn(exprs...) {
+			return nil, errViewCorrelated()
+		}
 	}
 	*slot = exprs
 	return cols, nil
@@ -160,3 +177,13 @@ func targetAlias(refs *ast.TableRefsClause) string {
 	}
 	return ""
 }
+
+// ReturningError is an error in a RETURNING list: its position is in
+// BuildOptions.ReturningSQL (the list parsed as `SELECT <list>`), not in
+// the statement.
+type ReturningError struct{ Err error }
+
+func (e *ReturningError) Error() string { return e.Err.Error() }
+
+// Unwrap gives the error.
+func (e *ReturningError) Unwrap() error { return e.Err }

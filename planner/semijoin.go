@@ -32,6 +32,10 @@ func decorrelate(in Node, conds []Expr) (Node, []Expr) {
 		}
 		sp, ok := e.(*SubPlan)
 		if !ok || sp.Kind != SubExists || !sp.Correlated {
+			if j := scalarAggJoin(in, c); j != nil {
+				in = j
+				continue
+			}
 			rest = append(rest, c)
 			continue
 		}

@@ -211,8 +211,8 @@ func (b *binder) coerceOutputs(n Node, ts []*types.T) (Node, error) {
 // finishSetOpr applies ORDER BY (output columns by name or position) and
 // LIMIT/OFFSET to a set operation.
 func (b *binder) finishSetOpr(root Node, cols []Column, ob *ast.OrderByClause, lim *ast.Limit) (Node, []Column, error) {
+	var keys []SortKey
 	if ob != nil {
-		var keys []SortKey
 		names := f2names(cols)
 		for _, item := range ob.Items {
 			e, nullsFirst := item.Expr, item.Desc
@@ -246,20 +246,11 @@ func (b *binder) finishSetOpr(root Node, cols []Column, ob *ast.OrderByClause, l
 		root = &Sort{Input: root, Keys: keys}
 	}
 	if lim != nil {
-		l := &Limit{Input: root}
 		var err error
 		b.scope = &scope{}
-		if lim.Count != nil {
-			if l.Count, err = b.bindLimit(lim.Count, "LIMIT"); err != nil {
-				return nil, nil, err
-			}
+		if root, err = b.limitNode(root, lim, keys); err != nil {
+			return nil, nil, err
 		}
-		if lim.Offset != nil {
-			if l.Offset, err = b.bindLimit(lim.Offset, "OFFSET"); err != nil {
-				return nil, nil, err
-			}
-		}
-		root = l
 	}
 	return root, cols, nil
 }

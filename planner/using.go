@@ -3,6 +3,7 @@ package planner
 import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -15,7 +16,19 @@ import (
 // as t.c through hidden scope entries.
 func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral bool) (Node, *scope, error) {
 	var names []string
-	if j.NaturalJoin {
+	full, using := false, j.Using
+	if len(using) > 0 && using[0].Name.O == parser.FullJoinFunc {
+		// FULL JOIN ... USING / NATURAL FULL JOIN (sql/parser/fulljoin.go).
+		full, using = true, using[1:]
+		if lateral {
+			return nil, nil, pgerror.New(pgerror.InvalidColumnReference, "invalid reference to FROM-clause entry in a LATERAL item of a FULL JOIN")
+		}
+	}
+	natural := j.NaturalJoin
+	if full && len(using) == 1 && using[0].Name.O == parser.NaturalMark {
+		natural, using = true, nil
+	}
+	if natural {
 		for _, lc := range ls.cols {
 			if lc.hidden {
 				continue
@@ -28,7 +41,7 @@ func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral
 			}
 		}
 	} else {
-		for _, c := range j.Using {
+		for _, c := range using {
 			names = append(names, c.Name.O)
 		}
 	}
@@ -63,6 +76,10 @@ func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral
 		lIdx[k], rIdx[k], usedL[li], usedR[ri] = li, ri, true, true
 		l := &ColumnRef{Idx: li, T: ls.cols[li].t}
 		r := &ColumnRef{Idx: nl + ri, T: rs.cols[ri].t}
+		// PostgreSQL first resolves the pair's common type.
+		if _, err := b.commonType([]Expr{l, r}, nil, "JOIN/USING"); err != nil {
+			return nil, nil, err
+		}
 		c, err := b.binaryOp("=", l, r, nil, nil, 0)
 		if err != nil {
 			return nil, nil, err
@@ -70,10 +87,12 @@ func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral
 		conds = append(conds, c)
 	}
 	join := &Join{Left: left, Right: right, Types: append(append([]*types.T{}, left.Output()...), right.Output()...), Lateral: lateral}
-	switch j.Tp {
-	case ast.LeftJoin:
+	switch {
+	case full:
+		join.Kind = FullJoin
+	case j.Tp == ast.LeftJoin:
 		join.Kind = LeftJoin
-	case ast.RightJoin:
+	case j.Tp == ast.RightJoin:
 		join.Kind = RightJoin
 	}
 	switch len(conds) {
@@ -89,6 +108,28 @@ func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral
 		src, c := lIdx[k], ls.cols[lIdx[k]]
 		if join.Kind == RightJoin {
 			src, c = nl+rIdx[k], rs.cols[rIdx[k]]
+		}
+		if join.Kind == FullJoin {
+			// PostgreSQL: COALESCE(l.c, r.c) in the two sides' common type.
+			rc := rs.cols[rIdx[k]]
+			l, r := Expr(&ColumnRef{Idx: src, T: c.t}), Expr(&ColumnRef{Idx: nl + rIdx[k], T: rc.t})
+			t, err := b.commonType([]Expr{l, r}, nil, "JOIN/USING")
+			if err != nil {
+				return nil, nil, err
+			}
+			if l, err = b.coerce(l, t, -1, false, nil); err == nil {
+				r, err = b.coerce(r, t, -1, false, nil)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			typmod := int32(-1)
+			if t.OID == c.t.OID && t.OID == rc.t.OID && c.typmod == rc.typmod {
+				typmod = c.typmod
+			}
+			exprs = append(exprs, &Coalesce{Args: []Expr{l, r}, T: t})
+			sc.cols = append(sc.cols, scopeCol{name: name, t: t, typmod: typmod})
+			continue
 		}
 		exprs = append(exprs, &ColumnRef{Idx: src, T: c.t})
 		sc.cols = append(sc.cols, scopeCol{name: name, t: c.t, typmod: c.typmod})
@@ -117,5 +158,14 @@ func (b *binder) usingJoin(j *ast.Join, left, right Node, ls, rs *scope, lateral
 			sc.cols = append(sc.cols, c)
 		}
 	}
-	return &Project{Input: join, Exprs: exprs}, sc, nil
+	var input Node = join
+	if join.Kind == FullJoin {
+		// A FULL JOIN runs as a hash join only: plan it as buildFrom's
+		// FULL JOIN ... ON (the USING equalities are its keys).
+		input = b.planOuter(join)
+		if pj, ok := input.(*Join); !ok || len(pj.RightKeys) == 0 {
+			return nil, nil, pgerror.New(pgerror.FeatureNotSupported, "FULL JOIN is only supported with merge-joinable or hash-joinable join conditions")
+		}
+	}
+	return &Project{Input: input, Exprs: exprs}, sc, nil
 }

@@ -26,9 +26,15 @@ func (b *binder) expandView(v ViewTable, alias string) (Node, *scope, error) {
 	if len(stmts) != 1 || !ok {
 		return nil, nil, pgerror.New(pgerror.InternalError, "view \"%s\" has no query", v.Name())
 	}
+	if sv, ok := v.(ScopedView); ok {
+		defer sv.EnterView()()
+	}
 	sub := &binder{cat: b.cat, sql: stmts[0].Rewritten, fo: b.fo, params: b.params, outer: b.outer, derivedOf: b}
 	var n Node
 	var cols []Column
+	if err := sub.bindParserWith(stmts[0].With); err != nil {
+		return nil, nil, stripPosition(unwrapItem(err))
+	}
 	switch x := q.(type) {
 	case *ast.SelectStmt:
 		n, cols, err = sub.buildSelect(x)
@@ -38,7 +44,7 @@ func (b *binder) expandView(v ViewTable, alias string) (Node, *scope, error) {
 		err = pgerror.New(pgerror.FeatureNotSupported, "view query %T is not supported", q)
 	}
 	if err != nil {
-		return nil, nil, stripPosition(err)
+		return nil, nil, stripPosition(unwrapItem(err))
 	}
 	vcols := v.Columns()
 	if len(cols) < len(vcols) {

@@ -75,7 +75,11 @@ type WindowFunc struct {
 	// peers (equal ORDER BY values) are in the frame with it.
 	Rows       bool
 	Start, End FrameBound
-	T          *types.T
+	// Groups is a GROUPS frame (offsets count peer groups); Exclude is
+	// its EXCLUDE clause. See frame.go.
+	Groups  bool
+	Exclude FrameExclude
+	T       *types.T
 }
 
 // Window adds one column per function to each row of Input.
@@ -189,22 +193,8 @@ func (b *binder) bindWindowFunc(x *ast.WindowFuncExpr, named map[string]*ast.Win
 		wf.End = FrameBound{Kind: UnboundedFollowing}
 	}
 	if f := spec.Frame; f != nil {
-		if f.Type == ast.Groups {
-			return nil, pgerror.New(pgerror.FeatureNotSupported, "GROUPS frames are not supported yet").WithPosition(pos(x))
-		}
-		wf.Rows = f.Type == ast.Rows
-		var err error
-		if wf.Start, err = b.frameBound(f.Extent.Start, wf.Rows); err != nil {
+		if err := b.bindFrame(wf, f, x); err != nil {
 			return nil, err
-		}
-		if wf.End, err = b.frameBound(f.Extent.End, wf.Rows); err != nil {
-			return nil, err
-		}
-		if wf.Start.Kind == UnboundedFollowing {
-			return nil, pgerror.New(pgerror.WindowingError, "frame start cannot be UNBOUNDED FOLLOWING").WithPosition(pos(x))
-		}
-		if wf.End.Kind == UnboundedPreceding {
-			return nil, pgerror.New(pgerror.WindowingError, "frame end cannot be UNBOUNDED PRECEDING").WithPosition(pos(x))
 		}
 	}
 	b.windows = append(b.windows, wf)
@@ -216,33 +206,6 @@ func (b *binder) clauseOr(def string) string {
 		return b.clause
 	}
 	return def
-}
-
-// frameBound binds one end of a frame clause.
-func (b *binder) frameBound(fb ast.FrameBound, rows bool) (FrameBound, error) {
-	switch {
-	case fb.Type == ast.CurrentRow:
-		return FrameBound{Kind: CurrentRow}, nil
-	case fb.UnBounded && fb.Type == ast.Preceding:
-		return FrameBound{Kind: UnboundedPreceding}, nil
-	case fb.UnBounded:
-		return FrameBound{Kind: UnboundedFollowing}, nil
-	}
-	if !rows {
-		return FrameBound{}, pgerror.New(pgerror.FeatureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported yet")
-	}
-	e, err := b.bindExpr(fb.Expr)
-	if err != nil {
-		return FrameBound{}, err
-	}
-	if e, err = b.coerce(e, types.Int8, -1, false, fb.Expr); err != nil {
-		return FrameBound{}, err
-	}
-	kind := OffsetPreceding
-	if fb.Type == ast.Following {
-		kind = OffsetFollowing
-	}
-	return FrameBound{Kind: kind, Offset: e}, nil
 }
 
 // typeWindowArgs checks a ranking/value function's arguments and sets its

@@ -67,6 +67,14 @@ func execDML(ctx context.Context, q *planner.Query, params []types.Datum, env En
 		n   int64
 		err error
 	)
+	// Data-modifying WITH items run first; their RETURNING rows are the
+	// main statement's to read.
+	if err = c.runWrites(q.Writes); err != nil {
+		if se, ok := env.(StatementEnder); ok {
+			err = se.EndStatement(ctx, err)
+		}
+		return 0, nil, mapCtxErr(err)
+	}
 	switch x := q.Root.(type) {
 	case *planner.Insert:
 		n, err = c.execInsert(x)
@@ -178,6 +186,11 @@ func (c *evalCtx) execInsert(n *planner.Insert) (int64, error) {
 	if err := acc.Insert(c.ctx, batch); err != nil {
 		return 0, err
 	}
+	for _, row := range batch {
+		if err := c.checkView(n.Table, n.ViewChecks, row); err != nil {
+			return 0, err
+		}
+	}
 	if c.written != nil {
 		c.written = append(c.written, batch...)
 	}
@@ -267,7 +280,7 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ms, err := c.findMatches(acc, n.Where, n.Key, n.Source)
+	ms, err := c.findMatches(c.matchAccess(n.Table, acc), n.Where, n.Key, n.Source)
 	if err != nil {
 		return 0, err
 	}
@@ -294,6 +307,9 @@ func (c *evalCtx) execUpdate(n *planner.Update) (int64, error) {
 		if err := acc.Update(c.ctx, m.key, m.row[:len(cols)], row); err != nil {
 			return done, err
 		}
+		if err := c.checkView(n.Table, n.ViewChecks, row); err != nil {
+			return done, err
+		}
 		if c.written != nil {
 			// With a FROM list, RETURNING also reads the joined columns.
 			c.written = append(c.written, append(row, m.row[len(cols):]...))
@@ -308,7 +324,7 @@ func (c *evalCtx) execDelete(n *planner.Delete) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	ms, err := c.findMatches(acc, n.Where, n.Key, n.Source)
+	ms, err := c.findMatches(c.matchAccess(n.Table, acc), n.Where, n.Key, n.Source)
 	if err != nil {
 		return 0, err
 	}

@@ -31,8 +31,12 @@ type evalCtx struct {
 	// written collects the rows a DML statement wrote, for RETURNING (nil
 	// when not wanted).
 	written [][]types.Datum
-	// work holds each running WITH RECURSIVE's previous round.
+	// work holds each running WITH RECURSIVE's previous round, and the
+	// RETURNING rows of data-modifying WITH items (wcte.go).
 	work map[*planner.WorkTable][][]types.Datum
+	// frozen: the statement's reads see the state from before its writes
+	// (it has data-modifying WITH items; wcte.go).
+	frozen bool
 }
 
 // implFn implements an operator or function. args are the evaluated
@@ -78,6 +82,10 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		v, err := c.eval(x.X)
 		if err != nil || v == nil {
 			return nil, err
+		}
+		if x.To.OID == types.OidRegclass && isStringType(x.X.Type()) {
+			// A relation name met at run time: regclassin's lookup.
+			return c.regclassIn(v.(string))
 		}
 		v, err = castDatum(v, x.X.Type(), x.To, c.opts)
 		if err != nil {

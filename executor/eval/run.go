@@ -116,6 +116,11 @@ func Run(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (
 	if env != nil {
 		c.opts = env.FormatOpts()
 	}
+	if len(q.Writes) > 0 {
+		if err := c.runQueryWrites(q.Writes); err != nil {
+			return nil, err
+		}
+	}
 	it, err := c.build(q.Root)
 	if err != nil {
 		return nil, err
@@ -302,7 +307,7 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &limitIter{c: c, in: in, n: x, count: -1}, nil
+		return newLimitIter(c, in, x), nil
 	case *planner.Sort:
 		in, err := c.build(x.Input)
 		if err != nil {
@@ -402,73 +407,6 @@ func (it *projectIter) next() ([]types.Datum, error) {
 }
 
 func (it *projectIter) close() { it.in.close() }
-
-type limitIter struct {
-	c       *evalCtx
-	in      iterator
-	n       *planner.Limit
-	started bool
-	count   int64 // rows still allowed, -1 = unlimited
-}
-
-func (it *limitIter) next() ([]types.Datum, error) {
-	if !it.started {
-		it.started = true
-		if it.n.Count != nil {
-			v, err := it.c.eval(it.n.Count)
-			if err != nil {
-				return nil, err
-			}
-			if v != nil {
-				if v.(int64) < 0 {
-					return nil, pgerror.New("2201W", "LIMIT must not be negative")
-				}
-				it.count = v.(int64)
-			}
-		}
-		if it.count == 0 {
-			it.in.close()
-			return nil, io.EOF
-		}
-		if it.n.Offset != nil {
-			v, err := it.c.eval(it.n.Offset)
-			if err != nil {
-				return nil, err
-			}
-			if v != nil {
-				off := v.(int64)
-				if off < 0 {
-					return nil, pgerror.New("2201X", "OFFSET must not be negative")
-				}
-				for ; off > 0; off-- {
-					if _, err := it.in.next(); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
-	}
-	if it.count == 0 {
-		return nil, io.EOF
-	}
-	row, err := it.in.next()
-	if err != nil {
-		return nil, err
-	}
-	if it.count > 0 {
-		if it.count--; it.count == 0 {
-			// The row is the caller's (Rows.Next's contract), so the
-			// input can go before the consumer asks for the end.
-			it.in.close()
-		}
-	}
-	return row, nil
-}
-
-func (it *limitIter) close() {
-	it.count = 0
-	it.in.close()
-}
 
 type sortIter struct {
 	c      *evalCtx
@@ -797,7 +735,7 @@ func (it *joinIter) combine(outer, inner []types.Datum) []types.Datum {
 func (it *joinIter) loadLateral(left []types.Datum) error {
 	c := it.c
 	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params,
-		outer: append([][]types.Datum{left}, c.outer...)}
+		outer: append([][]types.Datum{left}, c.outer...), work: c.work}
 	r, err := sub.build(it.n.Right)
 	if err != nil {
 		return err

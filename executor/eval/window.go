@@ -256,19 +256,51 @@ func (it *windowIter) partition(f *planner.WindowFunc, col int, p []winRow, cmpO
 		return nil
 	}
 	// Frame functions: first/last/nth_value and aggregates.
+	fs := &frameState{f: f, n: n, peerStart: peerStart, peerEnd: peerEnd}
+	if !f.Rows && !f.Groups {
+		fs.order = make([][]types.Datum, n)
+		for i := range p {
+			fs.order[i] = p[i].order
+		}
+	}
+	if f.Groups {
+		fs.group = make([]int, n)
+		for i := 0; i < n; i = peerEnd[i] {
+			for k := i; k < peerEnd[i]; k++ {
+				fs.group[k] = len(fs.groupStart)
+			}
+			fs.groupStart = append(fs.groupStart, i)
+		}
+		fs.groupStart = append(fs.groupStart, n)
+	}
+	if n > 0 {
+		c.row = it.rows[p[0].idx]
+		var err error
+		if fs.offs[0], err = it.offsetValue(f, f.Start, true); err != nil {
+			return err
+		}
+		if fs.offs[1], err = it.offsetValue(f, f.End, false); err != nil {
+			return err
+		}
+	}
 	var state aggState
 	var stateTo int // rows [0, stateTo) are in state (running frames)
+	var parts [][2]int
 	for i := range p {
-		s, e, err := it.frame(f, i, n, peerStart, peerEnd)
-		if err != nil {
+		var err error
+		if parts, err = it.frameParts(fs, i, parts); err != nil {
 			return err
 		}
 		switch f.Kind {
 		case planner.WinFirstValue, planner.WinLastValue, planner.WinNthValue:
-			j := s
+			size := 0
+			for _, r := range parts {
+				size += r[1] - r[0]
+			}
+			nth := 1
 			switch f.Kind {
 			case planner.WinLastValue:
-				j = e - 1
+				nth = size
 			case planner.WinNthValue:
 				a, err := argsAt(i)
 				if err != nil {
@@ -278,13 +310,20 @@ func (it *windowIter) partition(f *planner.WindowFunc, col int, p []winRow, cmpO
 					set(i, nil)
 					continue
 				}
-				nth := a[1].(int64)
-				if nth <= 0 {
+				if a[1].(int64) <= 0 {
 					return pgerror.New(pgerror.InvalidParameterValue, "argument of nth_value must be greater than zero")
 				}
-				j = s + int(nth) - 1
+				nth = int(min(a[1].(int64), int64(n)+1))
 			}
-			if s >= e || j < s || j >= e {
+			j := -1
+			for _, r := range parts {
+				if nth <= r[1]-r[0] {
+					j = r[0] + nth - 1
+					break
+				}
+				nth -= r[1] - r[0]
+			}
+			if j < 0 || nth <= 0 {
 				set(i, nil)
 				continue
 			}
@@ -294,18 +333,26 @@ func (it *windowIter) partition(f *planner.WindowFunc, col int, p []winRow, cmpO
 			}
 			set(i, v[0])
 		case planner.WinAgg:
-			if f.Start.Kind == planner.UnboundedPreceding && s == 0 && e >= stateTo {
+			if f.Start.Kind == planner.UnboundedPreceding && f.Exclude == planner.ExcludeNoOthers &&
+				stateTo >= 0 &&
+				len(parts) <= 1 && (len(parts) == 0 || parts[0][1] >= stateTo) {
 				// Running frame: add the rows that entered it.
+				e := 0
+				if len(parts) == 1 {
+					e = parts[0][1]
+				}
 				for ; stateTo < e; stateTo++ {
 					if err := it.stepWindowAgg(f, &state, it.rows[p[stateTo].idx]); err != nil {
 						return err
 					}
 				}
 			} else {
-				state, stateTo = aggState{opts: c.opts}, 0
-				for j := s; j < e; j++ {
-					if err := it.stepWindowAgg(f, &state, it.rows[p[j].idx]); err != nil {
-						return err
+				state, stateTo = aggState{opts: c.opts}, -1
+				for _, r := range parts {
+					for j := r[0]; j < r[1]; j++ {
+						if err := it.stepWindowAgg(f, &state, it.rows[p[j].idx]); err != nil {
+							return err
+						}
 					}
 				}
 			}
@@ -334,69 +381,6 @@ func (it *windowIter) stepWindowAgg(f *planner.WindowFunc, s *aggState, row []ty
 		s.opts = c.opts
 	}
 	return stepAgg(f.Agg, s, args, c.opts)
-}
-
-// frame returns row i's frame [s, e) in its sorted partition of n rows.
-func (it *windowIter) frame(f *planner.WindowFunc, i, n int, peerStart, peerEnd []int) (int, int, error) {
-	offset := func(b planner.FrameBound) (int, error) {
-		c := it.c
-		v, err := c.eval(b.Offset)
-		if err != nil {
-			return 0, err
-		}
-		if v == nil {
-			return 0, pgerror.New(pgerror.NullValueNotAllowed, "frame starting offset must not be null")
-		}
-		o := v.(int64)
-		if o < 0 {
-			return 0, pgerror.New(pgerror.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
-		}
-		if o > int64(n) {
-			o = int64(n)
-		}
-		return int(o), nil
-	}
-	bound := func(b planner.FrameBound, start bool) (int, error) {
-		switch b.Kind {
-		case planner.UnboundedPreceding:
-			return 0, nil
-		case planner.UnboundedFollowing:
-			return n, nil
-		case planner.CurrentRow:
-			if f.Rows {
-				if start {
-					return i, nil
-				}
-				return i + 1, nil
-			}
-			if start {
-				return peerStart[i], nil
-			}
-			return peerEnd[i], nil
-		case planner.OffsetPreceding:
-			o, err := offset(b)
-			if start {
-				return max(0, i-o), err
-			}
-			return max(0, i-o+1), err
-		case planner.OffsetFollowing:
-			o, err := offset(b)
-			if start {
-				return min(n, i+o), err
-			}
-			return min(n, i+o+1), err
-		}
-		return 0, nil
-	}
-	s, err := bound(f.Start, true)
-	if err != nil {
-		return 0, 0, err
-	}
-	e, err := bound(f.End, false)
-	if e < s {
-		e = s
-	}
-	return s, e, err
 }
 
 // compareNullsLast orders two values of type t for a sort key: NULLs last

@@ -23,6 +23,9 @@ func buildSchemata(b *builder, src Source) {
 	for _, n := range namespaces {
 		b.add("catalog_name", src.Database(), "schema_name", n.name, "schema_owner", schemaOwner(n.name))
 	}
+	for _, n := range sortedNamespaces(src) {
+		b.add("catalog_name", src.Database(), "schema_name", n.Name, "schema_owner", n.Owner)
+	}
 }
 
 func buildInfoTables(b *builder, src Source) {
@@ -32,6 +35,11 @@ func buildInfoTables(b *builder, src Source) {
 		t := &ts[i]
 		b.add("table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name, "table_type", "BASE TABLE",
 			"is_insertable_into", "YES", "is_typed", "NO")
+	}
+	// Views are not updatable in nqdb yet, so none is insertable into.
+	for _, v := range sortedViews(src) {
+		b.add("table_catalog", db, "table_schema", orPublic(v.Schema), "table_name", v.Name, "table_type", "VIEW",
+			"is_insertable_into", "NO", "is_typed", "NO")
 	}
 	for _, d := range defs {
 		typ, ins := "BASE TABLE", "YES"

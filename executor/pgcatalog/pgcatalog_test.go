@@ -88,6 +88,10 @@ func (f fakeSource) Sequences() []SequenceInfo { return nil }
 func (f fakeSource) Views() []ViewInfo   { return nil }
 func (f fakeSource) Settings() []Setting { return []Setting{{Name: "TimeZone", Value: "UTC"}} }
 func (f fakeSource) Database() string    { return "postgres" }
+
+func (f fakeSource) Namespaces() []NamespaceInfo { return nil }
+
+func (f fakeSource) Descriptions() []Description { return nil }
 func col(name string, t *types.T, mod int32, nn bool) planner.Column {
 	return planner.Column{Name: name, Type: t, Typmod: mod, NotNull: nn}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -64,11 +65,31 @@ type Source interface {
 	Settings() []Setting
 	// Database is the current database's name.
 	Database() string
+	// Namespaces returns the user schemas (CREATE SCHEMA, the temporary
+	// schemas), in any order; the built-in ones are this package's.
+	Namespaces() []NamespaceInfo
+	// Descriptions returns COMMENT ON's descriptions (pg_description).
+	Descriptions() []Description
+}
+
+// Description is one row of pg_description.
+type Description struct {
+	ObjOID, ClassOID uint32
+	SubID            int32
+	Text             string
+}
+
+// NamespaceInfo describes a user schema (pg_namespace).
+type NamespaceInfo struct {
+	OID   uint32
+	Name  string
+	Owner string
 }
 
 // ViewInfo describes one view (pg_class relkind v, pg_views).
 type ViewInfo struct {
 	OID        uint32
+	Schema     string
 	Name       string
 	Columns    []planner.Column
 	Definition string
@@ -77,6 +98,7 @@ type ViewInfo struct {
 // SequenceInfo describes one sequence (pg_class relkind S, pg_sequence).
 type SequenceInfo struct {
 	OID       uint32
+	Schema    string
 	Name      string
 	TypeOID   uint32
 	Start     int64
@@ -105,6 +127,40 @@ type TableInfo struct {
 	// constraints.
 	Checks      []CheckInfo
 	ForeignKeys []ForeignKeyInfo
+	// Stats are the statistics of the last ANALYZE (nil before it).
+	Stats *TableStats
+	// Activity counts the table's committed writes.
+	Activity TableActivity
+}
+
+// TableActivity is a table's row of pg_stat_user_tables' counters.
+type TableActivity struct {
+	Inserted, Updated, Deleted     int64
+	ModSinceAnalyze                int64
+	Live                           int64
+	AnalyzeCount, AutoAnalyzeCount int64
+	// LastAnalyze and LastAutoAnalyze are zero when never.
+	LastAnalyze, LastAutoAnalyze time.Time
+}
+
+// TableStats are a table's statistics for pg_stats and pg_class.
+type TableStats struct {
+	Rows     float64
+	Analyzed time.Time
+	// Cols has one entry per column, in attribute order.
+	Cols []ColumnStats
+}
+
+// ColumnStats is one pg_stats row; MCV and Hist are array literals of
+// the column's type ("" = NULL).
+type ColumnStats struct {
+	NullFrac  float64
+	AvgWidth  int
+	NDistinct float64
+	MCV       string
+	MCF       []float64
+	Hist      string
+	Corr      *float64
 }
 
 // CheckInfo describes a CHECK constraint.
@@ -192,7 +248,7 @@ var typeOf = map[string]*types.T{
 	"real": types.Float4, "float8": types.Float8, "timestamptz": types.TimestampTZ, "interval": types.Interval,
 	"bytea": types.Bytea, "text[]": types.TextArray, "aclitem[]": types.TextArray, `"char"[]`: types.TextArray,
 	"regtype[]": types.TextArray, "oid[]": types.OidArray, "oidvector": types.OidArray,
-	"smallint[]": types.Int2Array, "int2vector": types.Int2Array,
+	"smallint[]": types.Int2Array, "int2vector": types.Int2Array, "real[]": types.Float4Array,
 	"sql_identifier": types.Name, "cardinal_number": types.Int4, "character_data": types.Varchar,
 	"yes_or_no": types.Varchar, "time_stamp": types.TimestampTZ,
 }

@@ -3,6 +3,8 @@ package pgcatalog
 import (
 	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/types"
@@ -35,6 +37,7 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_collation":            buildCollation,
 	"pg_tablespace":           buildTablespace,
 	"pg_stat_user_tables":     buildStatTables,
+	"pg_stats":                buildStats,
 	"pg_stat_all_tables":      buildStatTables,
 	"schemata":                buildSchemata,
 	"tables":                  buildInfoTables,
@@ -87,6 +90,46 @@ func buildNamespace(b *builder, src Source) {
 		}
 		b.add("oid", n.oid, "nspname", n.name, "nspowner", n.owner, "nspacl", acl)
 	}
+	for _, n := range sortedNamespaces(src) {
+		b.add("oid", n.OID, "nspname", n.Name, "nspowner", RoleOID(n.Owner), "nspacl", nil)
+	}
+}
+
+func sortedNamespaces(src Source) []NamespaceInfo {
+	ns := src.Namespaces()
+	sort.Slice(ns, func(i, j int) bool { return ns[i].OID < ns[j].OID })
+	return ns
+}
+
+// nsOIDs maps every schema's name to its OID, for one scan.
+type nsOIDs map[string]uint32
+
+func namespaceOIDs(src Source) nsOIDs {
+	m := nsOIDs{}
+	for _, n := range namespaces {
+		m[n.name] = n.oid
+	}
+	for _, n := range src.Namespaces() {
+		m[n.Name] = n.OID
+	}
+	return m
+}
+
+// of is the OID of schema ("" = public).
+func (m nsOIDs) of(schema string) uint32 {
+	if schema == "" {
+		return NamespacePublic
+	}
+	return m[schema]
+}
+
+// persistence is relpersistence for a relation in schema: temporary
+// schemas hold temporary relations.
+func persistence(schema string) string {
+	if strings.HasPrefix(schema, "pg_temp_") {
+		return "t"
+	}
+	return relpersistencePermant
 }
 
 // roles are PostgreSQL 15's bootstrap superuser and predefined roles.
@@ -99,6 +142,17 @@ var roles = []struct {
 	{3375, "pg_read_all_stats"}, {3377, "pg_stat_scan_tables"}, {4569, "pg_read_server_files"},
 	{4570, "pg_write_server_files"}, {4571, "pg_execute_server_program"}, {4200, "pg_signal_backend"},
 	{4544, "pg_checkpoint"},
+}
+
+// RoleOID returns a role's OID by name (the bootstrap superuser's for
+// names nqdb does not know: every session runs as it).
+func RoleOID(name string) uint32 {
+	for _, r := range roles {
+		if r.name == name {
+			return r.oid
+		}
+	}
+	return RolePostgres
 }
 
 // RoleName is pg_get_userbyid: the role's name, or "unknown (OID=n)".
@@ -259,28 +313,33 @@ func buildClass(b *builder, src Source) {
 			triggers[ts[i].OID], triggers[fk.RefOID] = true, true
 		}
 	}
+	nss := namespaceOIDs(src)
 	for i := range ts {
 		t := &ts[i]
 		ixs := indexesOf(t)
-		b.add("oid", t.OID, "relname", t.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
-			"relam", AmHeap, "relfilenode", t.OID, "reltuples", float64(-1), "relhasindex", len(ixs) > 0,
-			"relpersistence", relpersistencePermant, "relkind", relkindTable, "relnatts", len(t.Columns),
+		reltuples := float64(-1)
+		if t.Stats != nil {
+			reltuples = t.Stats.Rows
+		}
+		b.add("oid", t.OID, "relname", t.Name, "relnamespace", nss.of(t.Schema), "relowner", RolePostgres,
+			"relam", AmHeap, "relfilenode", t.OID, "reltuples", reltuples, "relhasindex", len(ixs) > 0,
+			"relpersistence", persistence(t.Schema), "relkind", relkindTable, "relnatts", len(t.Columns),
 			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1,
 			"relchecks", len(t.Checks), "relhastriggers", triggers[t.OID])
 		for _, ix := range ixs {
-			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
-				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", relpersistencePermant,
+			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", nss.of(t.Schema), "relowner", RolePostgres,
+				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", persistence(t.Schema),
 				"relkind", relkindIndex, "relnatts", len(ix.Cols), "relispopulated", true, "relreplident", "n")
 		}
 	}
 	for _, v := range sortedViews(src) {
-		b.add("oid", v.OID, "relname", v.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
-			"relam", 0, "relfilenode", 0, "reltuples", float64(-1), "relpersistence", relpersistencePermant,
+		b.add("oid", v.OID, "relname", v.Name, "relnamespace", nss.of(v.Schema), "relowner", RolePostgres,
+			"relam", 0, "relfilenode", 0, "reltuples", float64(-1), "relpersistence", persistence(v.Schema),
 			"relkind", relkindView, "relnatts", len(v.Columns), "relispopulated", true, "relreplident", "n")
 	}
 	for _, q := range sortedSequences(src) {
-		b.add("oid", q.OID, "relname", q.Name, "relnamespace", NamespacePublic, "relowner", RolePostgres,
-			"relam", 0, "relfilenode", q.OID, "reltuples", float64(1), "relpersistence", relpersistencePermant,
+		b.add("oid", q.OID, "relname", q.Name, "relnamespace", nss.of(q.Schema), "relowner", RolePostgres,
+			"relam", 0, "relfilenode", q.OID, "reltuples", float64(1), "relpersistence", persistence(q.Schema),
 			"relkind", "S", "relnatts", len(SequenceColumns), "relispopulated", true, "relreplident", "n")
 	}
 }
@@ -403,7 +462,7 @@ func sortedViews(src Source) []ViewInfo {
 // PostgreSQL's deparsed form).
 func buildViews(b *builder, src Source) {
 	for _, v := range sortedViews(src) {
-		b.add("schemaname", "public", "viewname", v.Name, "viewowner", "postgres", "definition", v.Definition)
+		b.add("schemaname", orPublic(v.Schema), "viewname", v.Name, "viewowner", "postgres", "definition", v.Definition)
 	}
 }
 
@@ -439,6 +498,7 @@ func buildIndex(b *builder, src Source) {
 
 func buildConstraint(b *builder, src Source) {
 	ts := sortedTables(src)
+	nss := namespaceOIDs(src)
 	for i := range ts {
 		t := &ts[i]
 		for _, ix := range indexesOf(t) {
@@ -449,18 +509,18 @@ func buildConstraint(b *builder, src Source) {
 			if isPK(t, &ix) {
 				typ = "p"
 			}
-			b.add("oid", ConstraintOID(ix.OID), "conname", ix.Name, "connamespace", NamespacePublic,
+			b.add("oid", ConstraintOID(ix.OID), "conname", ix.Name, "connamespace", nss.of(t.Schema),
 				"contype", typ, "convalidated", true, "conrelid", t.OID, "conindid", ix.OID,
 				"confupdtype", " ", "confdeltype", " ", "confmatchtype", " ", "conislocal", true,
 				"connoinherit", true, "conkey", attnums(ix.Cols))
 		}
 		for _, c := range t.Checks {
-			b.add("oid", c.OID, "conname", c.Name, "connamespace", NamespacePublic, "contype", "c",
+			b.add("oid", c.OID, "conname", c.Name, "connamespace", nss.of(t.Schema), "contype", "c",
 				"convalidated", true, "conrelid", t.OID, "confupdtype", " ", "confdeltype", " ",
 				"confmatchtype", " ", "conislocal", true, "conkey", attnums(c.Cols), "conbin", c.Def)
 		}
 		for _, f := range t.ForeignKeys {
-			b.add("oid", f.OID, "conname", f.Name, "connamespace", NamespacePublic, "contype", "f",
+			b.add("oid", f.OID, "conname", f.Name, "connamespace", nss.of(t.Schema), "contype", "f",
 				"convalidated", true, "conrelid", t.OID, "conindid", f.RefIndexOID, "confrelid", f.RefOID,
 				"confupdtype", string(f.OnUpdate), "confdeltype", string(f.OnDelete),
 				"confmatchtype", string(f.Match), "conislocal", true, "connoinherit", true,
@@ -505,11 +565,13 @@ func buildTables(b *builder, src Source) {
 	}
 }
 
-func schemaOf(t *TableInfo) string {
-	if t.Schema == "" {
+func schemaOf(t *TableInfo) string { return orPublic(t.Schema) }
+
+func orPublic(schema string) string {
+	if schema == "" {
 		return "public"
 	}
-	return t.Schema
+	return schema
 }
 
 func buildIndexes(b *builder, src Source) {
@@ -527,10 +589,54 @@ func buildStatTables(b *builder, src Source) {
 	ts := sortedTables(src)
 	for i := range ts {
 		t := &ts[i]
+		a := &t.Activity
+		when := func(t time.Time) any {
+			if t.IsZero() {
+				return nil
+			}
+			return t
+		}
 		b.add("relid", t.OID, "schemaname", schemaOf(t), "relname", t.Name, "seq_scan", 0, "seq_tup_read", 0,
-			"n_tup_ins", 0, "n_tup_upd", 0, "n_tup_del", 0, "n_tup_hot_upd", 0, "n_live_tup", 0,
-			"n_dead_tup", 0, "n_mod_since_analyze", 0, "n_ins_since_vacuum", 0, "vacuum_count", 0,
-			"autovacuum_count", 0, "analyze_count", 0, "autoanalyze_count", 0)
+			"n_tup_ins", a.Inserted, "n_tup_upd", a.Updated, "n_tup_del", a.Deleted, "n_tup_hot_upd", 0,
+			"n_live_tup", a.Live, "n_dead_tup", 0, "n_mod_since_analyze", a.ModSinceAnalyze,
+			"n_ins_since_vacuum", 0, "vacuum_count", 0, "autovacuum_count", 0, "analyze_count", a.AnalyzeCount,
+			"autoanalyze_count", a.AutoAnalyzeCount, "last_analyze", when(a.LastAnalyze),
+			"last_autoanalyze", when(a.LastAutoAnalyze))
+	}
+}
+
+// buildStats is pg_stats: a row per column of each analyzed table.
+func buildStats(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		if t.Stats == nil {
+			continue
+		}
+		for j, c := range t.Columns {
+			if j >= len(t.Stats.Cols) {
+				break
+			}
+			cs := &t.Stats.Cols[j]
+			var mcv, mcf, hist, corr any
+			if cs.MCV != "" {
+				mcv = cs.MCV
+				fs := make([]any, len(cs.MCF))
+				for k, f := range cs.MCF {
+					fs[k] = f
+				}
+				mcf = &types.Array{Elem: types.Float4, Elems: fs}
+			}
+			if cs.Hist != "" {
+				hist = cs.Hist
+			}
+			if cs.Corr != nil {
+				corr = *cs.Corr
+			}
+			b.add("schemaname", schemaOf(t), "tablename", t.Name, "attname", c.Name, "inherited", false,
+				"null_frac", cs.NullFrac, "avg_width", cs.AvgWidth, "n_distinct", cs.NDistinct,
+				"most_common_vals", mcv, "most_common_freqs", mcf, "histogram_bounds", hist, "correlation", corr)
+		}
 	}
 }
 

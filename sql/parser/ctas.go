@@ -10,6 +10,8 @@ type CreateTableAs struct {
 	Columns     []string
 	Query       *Statement
 	NoData      bool
+	// Temp is CREATE TEMP TABLE ... AS.
+	Temp bool
 }
 
 func (*CreateTableAs) utility() {}
@@ -20,7 +22,7 @@ func isCTAS(toks []token) bool {
 	if len(toks) < 4 || !toks[0].is("create") {
 		return false
 	}
-	i := 1
+	i, _ := persistence(toks, 1)
 	if !toks[i].is("table") {
 		return false
 	}
@@ -54,8 +56,9 @@ func isCTAS(toks []token) bool {
 }
 
 func (p *uparser) createTableAs() (Utility, error) {
-	p.i = 2
 	u := &CreateTableAs{}
+	p.i, u.Temp = persistence(p.toks, 1)
+	p.i++ // TABLE
 	var err error
 	if u.IfNotExists, err = p.ifNotExists(); err != nil {
 		return nil, err

@@ -24,7 +24,9 @@
 //     ArraySubqueryFunc, AnyFunc/AllFunc, SubscriptFunc/SliceFunc,
 //     NullsFirstFunc/NullsLastFunc; OPERATOR(pg_catalog.op) becomes op,
 //     ~ and friends become REGEXP, IS [NOT] DISTINCT FROM becomes <=>,
-//     OFFSET without LIMIT and FETCH FIRST become LIMIT, set-returning
+//     LIMIT/OFFSET/FETCH expressions and window frames TiDB cannot parse
+//     travel in a carrier statement appended to the text (limit.go,
+//     frame.go), FULL JOIN becomes a marked LEFT JOIN (fulljoin.go), set-returning
 //     functions in FROM become LATERAL derived tables, COLLATE clauses are
 //     dropped. rewrite_pg.go adds the constructs that need operand extents
 //     (found with PostgreSQL's gram.y precedences): JSON operators become
@@ -34,7 +36,12 @@
 //     keywords become plain calls, aggregate DISTINCT/ORDER BY/FILTER/
 //     WITHIN GROUP travel in a trailing AggModsFunc argument, and VALUES
 //     in FROM becomes a UNION ALL whose column alias list is moved into
-//     the select list after parsing.
+//     the select list after parsing. operators.go: prefix @ |/ ||/ and
+//     binary # become OpFunc calls, a VARIADIC argument a VariadicFunc
+//     call; values.go: a VALUES query (statement, WITH body, subquery)
+//     becomes SELECT * FROM (rows as UNION ALL) AS "*VALUES*";
+//     aliaslist.go: a table with a column alias list in FROM becomes
+//     LATERAL (SELECT * FROM t) AS f(cols), renamed by the planner.
 //     DDL column types are mapped to TiDB types that merely parse;
 //     the PostgreSQL type as written is kept in Statement.ColumnTypes.
 //

@@ -63,6 +63,19 @@ type Statement struct {
 	// FromPos is where the list starts in Text (1-based characters).
 	From    *Statement
 	FromPos int
+	// Temp is CREATE TEMP TABLE; OnCommit its ON COMMIT action ("drop",
+	// "delete rows", "preserve rows" or "" when not given).
+	Temp     bool
+	OnCommit string
+	// Warnings are WARNINGs the statement draws however it runs (GLOBAL
+	// TEMPORARY).
+	Warnings []*pgerror.Error
+	// With is a top-level WITH clause the parser took off the statement
+	// (data-modifying items, INSERT after WITH, MATERIALIZED; see
+	// wcte.go); nil when there is none or TiDB parsed it in AST.
+	With *With
+	// inWith marks a WITH item's body, whose own WITH is not top-level.
+	inWith bool
 
 	// spans maps each piece of Rewritten back to the user's token (see
 	// Position); ordered by out.
@@ -212,9 +225,20 @@ func parseStatement(src string, toks []token, term *token) (*Statement, error) {
 // rewriteAndParse rewrites toks for TiDB, parses the result into st.AST and
 // numbers the parameter markers.
 func rewriteAndParse(src string, toks []token, term *token, st *Statement) error {
+	if len(toks) > 0 && toks[0].is("with") && !st.inWith && st.With == nil {
+		if done, err := splitWith(src, toks, term, st); done {
+			return err
+		}
+	}
+	if err := checkNestedDML(src, toks); err != nil {
+		return err
+	}
 	r := rewriter{src: src, toks: toks}
 	if len(toks) > 0 && (toks[0].is("create") || toks[0].is("alter")) {
 		prepareDDL(&r, st)
+		if err := stripPersistence(&r, st); err != nil {
+			return err
+		}
 	}
 	if err := stripReturning(&r, st); err != nil {
 		return err
@@ -229,10 +253,10 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 		return err
 	}
 	if err := r.run(); err != nil {
-		return err
+		return atTerm(err, src, term)
 	}
 	st.ColumnTypes = r.colTypes
-	text, spans, params := r.render()
+	text, spans, params, limits := r.render()
 	st.Rewritten = text
 	st.spans = spans
 
@@ -240,12 +264,17 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 	if err != nil {
 		return mapTiDBError(src, text, spans, toks, term, err)
 	}
-	if len(stmts) != 1 {
+	if len(limits) > 0 {
+		if st.AST, err = placeLimits(stmts, limits, len(r.carriers)); err != nil {
+			return err
+		}
+	} else if len(stmts) != 1 {
 		// Our splitter saw one statement; TiDB saw several (cannot happen
 		// with ';' removed, but do not trust it).
 		return syntaxErrorAt(src, &toks[0])
+	} else {
+		st.AST = stmts[0]
 	}
-	st.AST = stmts[0]
 	if r.aggs > 0 {
 		st.AST.Accept(aggUnwrapper{})
 	}
@@ -265,8 +294,10 @@ func rewriteAndParse(src string, toks []token, term *token, st *Statement) error
 // paramPos is the rewritten-text offset of a `?` and its $n.
 type paramPos struct{ off, n int }
 
-// render joins the pieces into the text for TiDB.
-func (r *rewriter) render() (string, []span, []paramPos) {
+// render joins the pieces into the text for TiDB, followed by the
+// statement carrying LIMIT/OFFSET expressions when there are any (see
+// limit.go).
+func (r *rewriter) render() (string, []span, []paramPos, []limitMarker) {
 	var b strings.Builder
 	n := 0
 	for i := range r.pieces {
@@ -275,18 +306,33 @@ func (r *rewriter) render() (string, []span, []paramPos) {
 	b.Grow(n)
 	spans := make([]span, 0, len(r.pieces))
 	var params []paramPos
-	for i := range r.pieces {
-		p := &r.pieces[i]
-		if p.space && b.Len() > 0 {
-			b.WriteByte(' ')
+	var limits []limitMarker
+	write := func(ps []piece) {
+		for i := range ps {
+			p := &ps[i]
+			if p.space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			spans = append(spans, span{out: b.Len(), outEnd: b.Len() + len(p.text), orig: p.orig, origEnd: p.origEnd})
+			if p.param > 0 {
+				params = append(params, paramPos{off: b.Len(), n: p.param})
+			}
+			if p.limitRef > 0 {
+				limits = append(limits, limitMarker{off: b.Len(), k: p.limitRef - 2})
+			}
+			b.WriteString(p.text)
 		}
-		spans = append(spans, span{out: b.Len(), outEnd: b.Len() + len(p.text), orig: p.orig, origEnd: p.origEnd})
-		if p.param > 0 {
-			params = append(params, paramPos{off: b.Len(), n: p.param})
-		}
-		b.WriteString(p.text)
 	}
-	return b.String(), spans, params
+	write(r.pieces)
+	for k, c := range r.carriers {
+		if k == 0 {
+			b.WriteString("; select ")
+		} else {
+			b.WriteString(", ")
+		}
+		write(c)
+	}
+	return b.String(), spans, params, limits
 }
 
 // markerCollector gathers the parameter markers of an AST.

@@ -34,6 +34,9 @@ type piece struct {
 	name    bool // identifier or function name (cast operand scanning)
 	open    byte // '(' or '[' when the piece opens a group
 	close   byte // ')' or ']' when the piece closes a group
+	// limitRef is k+2 for a LIMIT/OFFSET `?` standing for carried
+	// expression k, 1 for one standing for no count (see limit.go).
+	limitRef int
 }
 
 // span maps a piece of the rewritten text back to the user's text.
@@ -58,6 +61,9 @@ type rewriter struct {
 	// fullJoins holds the paren depth of each FULL JOIN whose ON clause
 	// is still to come (see fullJoin).
 	fullJoins []int
+	// carriers are the LIMIT/OFFSET expressions moved out of the
+	// statement (limit.go), each already rewritten.
+	carriers [][]piece
 }
 
 type parenState struct {
@@ -323,6 +329,9 @@ func (r *rewriter) self(i int) (int, error) {
 
 func (r *rewriter) operator(i, b int) (int, error) {
 	t := &r.toks[i]
+	if n, ok, err := r.pgOperator(i, b); ok {
+		return n, err
+	}
 	switch t.val {
 	case "||":
 		return r.genericOp(i, b)
@@ -526,6 +535,14 @@ func (r *rewriter) word(i, b int) (int, error) {
 	}
 	if !qualified {
 		switch w {
+		case "rows", "range", "groups":
+			if n, ok, err := r.frameClause(i, b); ok || err != nil {
+				return n, err
+			}
+		case "variadic":
+			if n, ok, err := r.variadicArg(i, b); ok || err != nil {
+				return n, err
+			}
 		case "constraint":
 			if r.namedColumnReference(i) {
 				return i + 2, nil
@@ -536,6 +553,9 @@ func (r *rewriter) word(i, b int) (int, error) {
 			}
 		case "values":
 			if n, ok, err := r.setOpValues(i, b); ok || err != nil {
+				return n, err
+			}
+			if n, ok, err := r.valuesQuery(i, b); ok || err != nil {
 				return n, err
 			}
 		case "default":
@@ -615,8 +635,8 @@ func (r *rewriter) word(i, b int) (int, error) {
 			if n, ok, err := r.isDistinct(i, b); ok || err != nil {
 				return n, err
 			}
-		case "offset":
-			return r.offset(i, b)
+		case "offset", "limit":
+			return r.limitClauses(i, b)
 		case "at":
 			if next.is("time") && r.tok(i+2).is("zone") && r.operandEnds() {
 				return r.atTimeZone(i, b)
@@ -625,12 +645,10 @@ func (r *rewriter) word(i, b int) (int, error) {
 			if next.is("to") {
 				return r.similarTo(i, b)
 			}
-		case "limit":
-			if next.is("all") {
-				return i + 2, nil
-			}
 		case "fetch":
-			return r.fetch(i, b)
+			if next.is("first") || next.is("next") {
+				return r.limitClauses(i, b)
+			}
 		}
 		if typ, str, n, ok := r.typedLiteral(i); ok {
 			r.addCastLiteral(i, str, quoteString(r.toks[str].val), typ)
@@ -645,6 +663,9 @@ func (r *rewriter) word(i, b int) (int, error) {
 
 	sp := r.gapBefore(i)
 	if !prev.isSelf('.') && r.fromPosition(i) && !structuralParen[w] {
+		if n, ok := r.tableAliasList(i, b); ok {
+			return n, nil
+		}
 		if next.isSelf('(') && r.matchParen(i+1, b) >= 0 {
 			return r.fromFunction(i, i, b)
 		}
@@ -877,140 +898,6 @@ func (r *rewriter) isDistinct(i, b int) (int, bool, error) {
 		r.add(piece{text: "is false", orig: t.pos, origEnd: t.end, space: true})
 	}
 	return end, true, nil
-}
-
-// clauseEnd returns the end of a LIMIT/OFFSET/FETCH argument starting at j.
-func (r *rewriter) clauseEnd(j, b int) int {
-	depth := 0
-	for ; j < b; j++ {
-		tk := &r.toks[j]
-		if tk.isSelf('(') {
-			depth++
-		} else if tk.isSelf(')') {
-			if depth == 0 {
-				return j
-			}
-			depth--
-		} else if depth == 0 && tk.kind == tkIdent && (tk.val == "limit" || tk.val == "offset" || tk.val == "fetch" ||
-			tk.val == "for" || tk.val == "row" || tk.val == "rows" || tk.val == "union" || tk.val == "except" || tk.val == "intersect") {
-			return j
-		}
-	}
-	return j
-}
-
-// offset handles OFFSET m [ROW|ROWS] [LIMIT n | FETCH ...]: TiDB only knows
-// LIMIT n OFFSET m, so a missing LIMIT becomes the largest one.
-func (r *rewriter) offset(i, b int) (int, error) {
-	t := &r.toks[i]
-	if r.limitSeen() {
-		r.addTok(i, "offset")
-		end := r.clauseEnd(i+1, b)
-		if err := r.emitRange(i+1, end); err != nil {
-			return 0, err
-		}
-		if tk := r.tok(end); end < b && (tk.is("row") || tk.is("rows")) {
-			end++
-		}
-		return end, nil
-	}
-	mEnd := r.clauseEnd(i+1, b)
-	after := mEnd
-	if tk := r.tok(after); after < b && (tk.is("row") || tk.is("rows")) {
-		after++
-	}
-	r.add(piece{text: "limit", orig: t.pos, origEnd: t.end, space: r.gapBefore(i)})
-	next := after
-	switch tk := r.tok(after); {
-	case after < b && tk.is("limit") && !r.tok(after+1).is("all"):
-		lEnd := r.clauseEnd(after+1, b)
-		if err := r.emitRange(after+1, lEnd); err != nil {
-			return 0, err
-		}
-		next = lEnd
-	case after < b && tk.is("fetch"):
-		n, lEnd, err := r.fetchCount(after, b)
-		if err != nil {
-			return 0, err
-		}
-		if err := r.emitRange(n, lEnd); err != nil {
-			return 0, err
-		}
-		next = r.fetchEnd(lEnd, b)
-	default:
-		if after < b && tk.is("limit") {
-			next = after + 2 // LIMIT ALL
-		}
-		r.add(piece{text: "18446744073709551615", orig: t.pos, origEnd: t.end, space: true})
-	}
-	r.add(piece{text: "offset", orig: t.pos, origEnd: t.end, space: true})
-	if err := r.emitRange(i+1, mEnd); err != nil {
-		return 0, err
-	}
-	return next, nil
-}
-
-// limitSeen reports whether a LIMIT was already emitted in the current
-// query level (same parenthesis depth).
-func (r *rewriter) limitSeen() bool {
-	depth := 0
-	for j := len(r.pieces) - 1; j >= 0; j-- {
-		p := &r.pieces[j]
-		if p.close != 0 {
-			depth++
-		} else if p.open != 0 {
-			if depth == 0 {
-				return false
-			}
-			depth--
-		} else if depth == 0 && p.text == "limit" {
-			return true
-		}
-	}
-	return false
-}
-
-// fetchCount parses FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY at i and returns
-// the range of n (empty means 1).
-func (r *rewriter) fetchCount(i, b int) (int, int, error) {
-	j := i + 1
-	if !r.tok(j).is("first") && !r.tok(j).is("next") {
-		return 0, 0, r.syntaxErrAt(j)
-	}
-	j++
-	n := j
-	end := r.clauseEnd(j, b)
-	return n, end, nil
-}
-
-func (r *rewriter) fetchEnd(j, b int) int {
-	if tk := r.tok(j); j < b && (tk.is("row") || tk.is("rows")) {
-		j++
-	}
-	if r.tok(j).is("only") {
-		j++
-	}
-	return j
-}
-
-// fetch rewrites FETCH FIRST n ROWS ONLY into LIMIT n.
-func (r *rewriter) fetch(i, b int) (int, error) {
-	if !r.tok(i+1).is("first") && !r.tok(i+1).is("next") {
-		r.addTok(i, "fetch")
-		return i + 1, nil
-	}
-	n, end, err := r.fetchCount(i, b)
-	if err != nil {
-		return 0, err
-	}
-	r.addTok(i, "limit")
-	if n == end {
-		t := &r.toks[i]
-		r.add(piece{text: "1", orig: t.pos, origEnd: t.end, space: true})
-	} else if err := r.emitRange(n, end); err != nil {
-		return 0, err
-	}
-	return r.fetchEnd(end, b), nil
 }
 
 // matchParen returns the index of the ')' matching the '(' at j, or -1.

@@ -1,8 +1,6 @@
 package parser
 
 import (
-	"strconv"
-
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -437,6 +435,10 @@ func (r *rewriter) atTimeZone(i, b int) (int, error) {
 	}
 	zone := append([]piece(nil), r.pieces[n0:]...)
 	r.pieces = r.pieces[:n0]
+	if len(zone) == 0 || s >= len(r.pieces) {
+		// AT TIME ZONE with nothing after it (or before it).
+		return 0, r.syntaxErrAt(min(i+3, len(r.toks)))
+	}
 	zone[0].space = false
 	head := []piece{
 		{text: "timezone", orig: t.pos, origEnd: t.end, name: true},
@@ -837,64 +839,16 @@ func (r *rewriter) fromParen(i, b int) (int, bool, error) {
 		return 0, false, nil
 	}
 	// Find the rows: VALUES (..) [, (..)]... up to the closing ')'.
-	type row struct{ open, close int }
-	var rows []row
-	for j := i + 2; ; {
-		if !r.tok(j).isSelf('(') {
-			return 0, false, nil
-		}
-		c := r.matchParen(j, m+1)
-		if c < 0 {
-			return 0, false, nil
-		}
-		rows = append(rows, row{j, c})
-		if c+1 == m {
-			break
-		}
-		if !r.tok(c + 1).isSelf(',') {
-			return 0, false, nil
-		}
-		j = c + 2
+	rows, end, ok := r.valuesRowsAt(i+2, m)
+	if !ok || end != m {
+		return 0, false, nil
 	}
-	width := -1
 	if hasCols {
 		lateral()
 	}
 	r.add(piece{text: "(", orig: t.pos, origEnd: t.end, space: r.gapBefore(i), open: '('})
-	for n, rw := range rows {
-		o := &r.toks[rw.open]
-		if n > 0 {
-			r.add(piece{text: "union all", orig: o.pos, origEnd: o.end, space: true})
-		}
-		r.add(piece{text: "select", orig: o.pos, origEnd: o.end, space: n > 0})
-		col := 0
-		for a := rw.open + 1; ; a++ {
-			e := r.topComma(a, rw.close)
-			if col > 0 {
-				r.add(piece{text: ",", orig: r.toks[a-1].pos, origEnd: r.toks[a-1].end})
-			}
-			if a >= e {
-				return 0, true, r.syntaxErrAt(e)
-			}
-			n0 := len(r.pieces)
-			if err := r.emitRange(a, e); err != nil {
-				return 0, true, err
-			}
-			r.pieces[n0].space = true
-			col++
-			if n == 0 {
-				r.add(piece{text: "as " + quoteIdent("column"+strconv.Itoa(col)), orig: o.pos, origEnd: o.end, space: true})
-			}
-			if e >= rw.close {
-				break
-			}
-			a = e
-		}
-		if width < 0 {
-			width = col
-		} else if col != width {
-			return 0, true, pgerror2(r, rw.open, "VALUES lists must all be the same length")
-		}
+	if err := r.emitValuesRows(rows); err != nil {
+		return 0, true, err
 	}
 	r.add(piece{text: ")", orig: r.toks[m].pos, origEnd: r.toks[m].end, close: ')'})
 	return m + 1, true, nil
@@ -904,7 +858,8 @@ func (r *rewriter) fromParen(i, b int) (int, bool, error) {
 // (`(subquery) AS t(a, b)`, which reaches TiDB as a LATERAL derived
 // table) to the subquery's select list, so that the binder sees the
 // columns under their new names. A list longer than the select list is
-// PostgreSQL's error; `SELECT *` subqueries are not supported.
+// PostgreSQL's error; on `SELECT *` subqueries the list stays in
+// ColumnNames for the planner, which knows what * stands for.
 type aliasLister struct{ err error }
 
 func (v *aliasLister) Enter(n ast.Node) (ast.Node, bool) { return n, false }
@@ -921,8 +876,7 @@ func (v *aliasLister) Leave(n ast.Node) (ast.Node, bool) {
 	fields := sel.Fields.Fields
 	for _, f := range fields {
 		if f.WildCard != nil {
-			v.err = notSupported("a column alias list on a subquery with *")
-			return n, false
+			return n, true
 		}
 	}
 	if len(ts.ColumnNames) > len(fields) {

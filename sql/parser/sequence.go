@@ -33,7 +33,9 @@ type SequenceOptions struct {
 type CreateSequence struct {
 	Name        string
 	IfNotExists bool
-	Options     SequenceOptions
+	// Temp is CREATE TEMP SEQUENCE (in the session's temporary schema).
+	Temp    bool
+	Options SequenceOptions
 }
 
 // AlterSequence is ALTER SEQUENCE [IF EXISTS] name options.
@@ -59,6 +61,9 @@ func (*DropSequence) utility()   {}
 // SEQUENCE (parsed here: TiDB's sequence grammar lacks AS, OWNED BY and
 // CASCADE).
 func isSequenceDDL(toks []token) bool {
+	if len(toks) > 2 && toks[0].is("create") && (toks[1].is("temp") || toks[1].is("temporary")) && toks[2].is("sequence") {
+		return true
+	}
 	if len(toks) < 2 || !toks[1].is("sequence") {
 		return false
 	}
@@ -93,6 +98,9 @@ func (p *uparser) sequenceDDL() (Utility, error) {
 		return u, nil
 	}
 	u := &CreateSequence{}
+	if p.toks[1].is("temp") || p.toks[1].is("temporary") {
+		u.Temp, p.i = true, 3
+	}
 	var err error
 	if u.IfNotExists, err = p.ifNotExists(); err != nil {
 		return nil, err

@@ -221,7 +221,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) {
+	if isAlterDDL(toks) || isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) || isSchemaDDL(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -325,6 +325,9 @@ func notSupported(what string) *pgerror.Error {
 
 func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	p := &uparser{src: src, toks: toks, term: term}
+	if isAlterDDL(toks) {
+		return p.alterDDL()
+	}
 	if isSequenceDDL(toks) {
 		return p.sequenceDDL()
 	}
@@ -333,6 +336,9 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	}
 	if isCTAS(toks) {
 		return p.createTableAs()
+	}
+	if isSchemaDDL(toks) {
+		return p.schemaDDL()
 	}
 	w := toks[0].val
 	p.i = 1

@@ -7,11 +7,17 @@ package parser
 type CreateView struct {
 	Name      string
 	OrReplace bool
-	Columns   []string
-	Query     string
+	// Temp is CREATE TEMP VIEW: the view lives in the session's
+	// temporary schema.
+	Temp    bool
+	Columns []string
+	Query   string
 	// QueryPos is where Query starts in the statement (1-based
 	// characters of the whole query string), for error positions.
 	QueryPos int
+	// CheckOption is WITH [LOCAL | CASCADED] CHECK OPTION: "local" or
+	// "cascaded" (the default), "" when absent.
+	CheckOption string
 }
 
 // DropView is DROP VIEW [IF EXISTS] name [, ...] [CASCADE | RESTRICT].
@@ -62,9 +68,7 @@ func (p *uparser) viewDDL() (Utility, error) {
 		}
 		u.OrReplace = true
 	}
-	if p.accept("temp") || p.accept("temporary") {
-		return nil, notSupported("CREATE TEMPORARY VIEW")
-	}
+	u.Temp = p.accept("temp") || p.accept("temporary")
 	if err := p.expect("view"); err != nil {
 		return nil, err
 	}
@@ -90,11 +94,13 @@ func (p *uparser) viewDDL() (Utility, error) {
 		return nil, p.errHere()
 	}
 	end := len(p.toks)
-	// WITH [CASCADED | LOCAL] CHECK OPTION at the end is accepted and
-	// ignored: nqdb's views are read-only.
+	// WITH [CASCADED | LOCAL] CHECK OPTION at the end applies to
+	// writes through the view (planner/view_dml.go).
 	if end >= 3 && p.toks[end-1].is("option") && p.toks[end-2].is("check") {
 		end -= 2
+		u.CheckOption = "cascaded"
 		if p.toks[end-1].is("cascaded") || p.toks[end-1].is("local") {
+			u.CheckOption = p.toks[end-1].val
 			end--
 		}
 		if end > p.i && p.toks[end-1].is("with") {

@@ -61,3 +61,8 @@ drop table s;
 create sequence tbl_s;
 drop table tbl_s;
 drop sequence tbl_s;
+create table ss (id serial, b bigserial, c int generated always as identity, d int);
+select pg_get_serial_sequence('ss', 'id'), pg_get_serial_sequence('public.ss', 'c'), pg_get_serial_sequence('ss', 'b');
+select pg_get_serial_sequence('ss', 'd') is null;
+select pg_get_serial_sequence('ss', 'nosuch');
+select pg_get_serial_sequence('nosuch', 'id');

@@ -1,0 +1,20 @@
+-- NATURAL FULL JOIN and FULL JOIN ... USING: merged columns are COALESCE(l.c, r.c) in the common type
+create table l(a int, b text, x int);
+create table r(a bigint, b text, y int);
+insert into l values (1,'x',10),(2,'y',20),(3,null,30);
+insert into r values (2,'y',200),(3,'z',300),(4,'w',400),(null,null,500);
+select * from l full join r using (a) order by 1, 2;
+select * from l full outer join r using (a, b) order by 1, 2;
+select * from l natural full join r order by 1, 2;
+select a, l.a, r.a, b from l full join r using (a, b) order by 1, 2;
+select * from l natural full outer join r as rr order by 1, 2;
+select * from (select a, x from l) s natural full join (select a, y from r) t order by 1;
+select count(*) from l full join r using (a) where a > 1;
+select * from l full join r using (c);
+select * from l full join r using (a) full join r r2 using (a) order by 1, x, r.y, r2.y;
+select pg_typeof(a) from l full join r using (a) limit 1;
+create table s(a text);
+select * from l full join s using (a);
+select * from l full join r using (a) join r r3 using (y) order by 1;
+select * from l full join r using (a) join r r3 using (y) order by 1, r3.y;
+select a, b from l natural full join r where a is null or b is null order by x, y;
