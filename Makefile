@@ -17,6 +17,8 @@ FUZZ_TARGETS := \
 	./server/auth:FuzzSCRAM \
 	./server/auth:FuzzAuthenticate \
 	./sql/parser:FuzzParse \
+	./sql/parser:FuzzWithClause \
+	./sql/parser:FuzzLimitClauses \
 	./sql/types:FuzzParseText \
 	./sql/types:FuzzParseBinary \
 	./sql/types:FuzzParseTypeName \
@@ -26,6 +28,7 @@ FUZZ_TARGETS := \
 	./sql/copyfmt:FuzzParseOptions \
 	./planner:FuzzBuild \
 	./executor/eval:FuzzBuildRun \
+	./executor/eval:FuzzWritableCTE \
 	./executor/eval:FuzzSimilarToEscape \
 	./executor/eval:FuzzJSONOperators \
 	./executor/eval:FuzzLikePrefixRange \
@@ -48,6 +51,7 @@ FUZZ_TARGETS := \
 	./cmd/nqdb:FuzzParseThreshold \
 	./bench/pgcompare:FuzzParseOutputs \
 	./bench/benchcheck:FuzzCheck \
+	./bench/report:FuzzParsers \
 	./executor/eval:FuzzFormat \
 	./executor/pgcatalog:FuzzFormatType \
 	./executor:FuzzSplitRegclassName \
@@ -56,6 +60,17 @@ FUZZ_TARGETS := \
 	./bench/tpch:FuzzParseScale \
 	./internal/pgregress:FuzzDiff \
 	./executor/eval:FuzzToCharNum \
+	./sql/parser:FuzzAlter:2000x \
+	./executor/eval:FuzzParseIdent:3000x \
+	./storage:FuzzDecodeCommit \
+	./storage:FuzzDecodePayload \
+	./storage:FuzzModel:300x \
+	./storage/wal:FuzzRoundTrip \
+	./sql/types:FuzzParseDateOrder:2000x \
+	./internal/isolationtest:FuzzParseSpec:2000x \
+	./sql/parser:FuzzPgOperators \
+	./executor/eval:FuzzRegressExprs \
+	./executor/eval:FuzzToDateRoundTrip \
 	./sql/types:FuzzStyledOutput
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
@@ -218,6 +233,87 @@ load-test: build
 FLAMEGRAPH_HTTP ?=
 profile-flamegraph: build
 	bench/flamegraph.sh $(BIN) $(BENCH_SECONDS) $(BENCH_SCALE) $(FLAMEGRAPH_HTTP)
+
+# A heap profile of the server under pgbench (tpcb-like, 8 clients,
+# prepared), taken two thirds into the run: the process's memory, pprof's
+# top functions by bytes in use and by bytes allocated; the profile is
+# saved as bench/results/heap-<date>.pprof (go tool pprof -http for more).
+profile-memory: build
+	bench/memprofile.sh $(BIN) $(BENCH_SECONDS) $(BENCH_SCALE)
+
+# CPU cache behaviour under pgbench: perf stat's hardware counters where
+# the machine has them, else the server under valgrind's cachegrind on a
+# short select-only run (bench/results/cachegrind-<date>.out), else a skip
+# line.
+profile-cache:
+	$(GO) build -trimpath -ldflags '-X main.version=$(VERSION)' -o bin/nqdb-symbols ./cmd/nqdb
+	bench/cacheprofile.sh bin/nqdb-symbols $(BENCH_SECONDS) $(BENCH_SCALE)
+
+profile-all: profile-flamegraph profile-memory profile-cache
+
+# Profile-guided optimisation. cmd/nqdb/default.pgo (committed) is a CPU
+# profile of the server under pgbench select-only (prepared and simple)
+# and tpcb-like; go build uses it for bin/nqdb by itself (-pgo=auto).
+# `make pgo-profile` collects it again from a build without PGO (do it
+# after larger changes to hot paths; PGO_SECONDS per workload);
+# `make optimize-speed` builds bin/nqdb-pgo and bin/nqdb-nopgo and measures
+# the gain with pgbench, alternating the two binaries PGO_ROUNDS times.
+PGO_SECONDS ?= 20
+PGO_ROUNDS  ?= 3
+.PHONY: pgo-profile optimize-speed optimize-size build-arm64 test-arm64 report bench-smoke profile-memory profile-cache profile-all
+pgo-profile:
+	$(GO) build -pgo=off -trimpath -ldflags '$(LDFLAGS)' -o bin/nqdb-nopgo ./cmd/nqdb
+	bench/pgo-profile.sh bin/nqdb-nopgo $(PGO_SECONDS) $(BENCH_SCALE)
+
+optimize-speed:
+	$(GO) build -pgo=cmd/nqdb/default.pgo -trimpath -ldflags '$(LDFLAGS)' -o bin/nqdb-pgo ./cmd/nqdb
+	$(GO) build -pgo=off -trimpath -ldflags '$(LDFLAGS)' -o bin/nqdb-nopgo ./cmd/nqdb
+	bench/pgo-compare.sh bin/nqdb-pgo bin/nqdb-nopgo $(PGO_ROUNDS) $(BENCH_SECONDS) $(BENCH_SCALE)
+
+# The smallest server binary, bin/nqdb-small (goal: under 15 MB): no symbol
+# table or DWARF (-s -w), no build paths or build id, static (no cgo),
+# without the load tester and its client library (tag nqdb_small), and no
+# PGO (its inlining grows the code); compressed with upx when installed.
+SMALL_BIN := bin/nqdb-small
+optimize-size:
+	CGO_ENABLED=0 $(GO) build -pgo=off -trimpath -tags nqdb_small -ldflags '$(LDFLAGS) -buildid=' -o $(SMALL_BIN) ./cmd/nqdb
+	@if command -v upx >/dev/null 2>&1; then \
+		upx -q --best --lzma $(SMALL_BIN) >/dev/null && ./$(SMALL_BIN) version >/dev/null || \
+		{ echo "upx output does not run: keeping the uncompressed binary"; \
+		  CGO_ENABLED=0 $(GO) build -pgo=off -trimpath -tags nqdb_small -ldflags '$(LDFLAGS) -buildid=' -o $(SMALL_BIN) ./cmd/nqdb; }; \
+	else echo "upx not installed (Debian 12 has no package): not compressed"; fi
+	@./$(SMALL_BIN) version >/dev/null
+	@size=$$(stat -c %s $(SMALL_BIN)); \
+	awk -v s=$$size 'BEGIN { printf "$(SMALL_BIN): %d bytes (%.1f MiB, %.1f MB); goal < 15 MB: %s\n", s, s/1048576, s/1e6, (s < 15e6 ? "PASS" : "FAIL") }'
+
+# bin/nqdb-linux-arm64 for the Raspberry Pi 4 (static, no cgo).
+build-arm64:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/nqdb-linux-arm64 ./cmd/nqdb
+	@ls -l bin/nqdb-linux-arm64
+
+# The pure packages' unit tests (storage, codec, sql; simd and quantum
+# once they exist) built for arm64 and run under qemu-user
+# (scripts/test-arm64.sh; a skip line without qemu-aarch64). .ci/run runs it.
+test-arm64:
+	scripts/test-arm64.sh
+
+# The performance report: Go benchmarks, start-up time, idle memory, memory
+# under 50 clients, nqdb beside PostgreSQL 15 and the buffer pool hit ratio
+# over time, as bench/results/report-<date>/report.md with SVG charts
+# (knobs in scripts/performance-report.sh; a quick run:
+# REPORT_SECONDS=3 REPORT_SCALE=2 REPORT_CLIENTS=1,8 REPORT_BENCHTIME=none make report).
+report: build optimize-size
+	scripts/performance-report.sh
+
+# Every Go benchmark once (-benchtime 1x), so that none rots; .ci/run runs
+# it after `make test` (about 100 s on 2 cores, mostly linking the test
+# binaries). The wire benchmarks against PostgreSQL are left out here too
+# (make bench-wire).
+bench-smoke:
+	@out=$$(mktemp); start=$$(date +%s); \
+	if $(GO) test -run '^$$' -bench . -skip '$(BENCH_SKIP)' -benchtime 1x -count 1 -timeout 10m $(PKGS) >$$out 2>&1; then \
+		echo "bench-smoke: $$(grep -c '^Benchmark' $$out) benchmarks ran once ($$(( $$(date +%s) - start ))s)"; rm -f $$out; \
+	else grep -v -e '^ok ' -e '^PASS' -e '^?' $$out | tail -60; rm -f $$out; exit 1; fi
 
 # The client matrix: the same checks through pgx (every exec mode), lib/pq,
 # node-postgres, psycopg2, psycopg 3, pgjdbc and SQLAlchemy against bin/nqdb

@@ -12,7 +12,7 @@ secs=${2:-10}
 scale=${3:-10}
 ui=${4:-}
 . "$(dirname "$0")/server.sh"
-start_nqdb "$bin"
+start_nqdb "$bin" --pprof
 pgbench -i -q -s "$scale" -h "$host" -p "$port" -U postgres postgres
 mkdir -p bench/results
 out=bench/results/cpu-$(date +%Y-%m-%dT%H%M%S).pprof

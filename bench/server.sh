@@ -1,4 +1,4 @@
-# Sourced by the bench scripts: start_nqdb BIN starts BIN on a temporary
+# Sourced by the bench scripts: start_nqdb BIN [FLAGS] starts BIN on a temporary
 # data directory on free loopback ports (the server picks them; they are
 # read from its start-up lines), sets pg (host:port), http, host and port,
 # and stops the server and removes the directory when the script exits.
@@ -12,8 +12,9 @@ trap cleanup EXIT
 
 start_nqdb() {
 	# --max-connections: 100 load-test VUs each hold one, plus setup.
+	# Arguments after BIN are more serve flags (they win over these).
 	"$1" serve --listen 127.0.0.1:0 --http 127.0.0.1:0 --data-dir "$tmp/data" \
-		--max-connections 200 --log-level info >"$tmp/server.log" 2>&1 &
+		--max-connections 200 --log-level info "${@:2}" >"$tmp/server.log" 2>&1 &
 	pid=$!
 	pg= http=
 	for _ in $(seq 1 300); do

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,7 +57,8 @@ func (m *Metrics) countError(code string) {
 }
 
 // HTTPHandler serves /health (200 "ok" while accepting connections, 503
-// during shutdown), /metrics and Go's /debug/pprof/ profiles.
+// during shutdown) and /metrics. Go's /debug/pprof/ profiles are added by
+// the command behind its --pprof flag (cmd/nqdb).
 func (s *Server) HTTPHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
@@ -70,11 +70,5 @@ func (s *Server) HTTPHandler() http.Handler {
 		}
 	})
 	mux.Handle("/metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
-	// Go's profiler, for measuring the server under load (the HTTP address
-	// is loopback by default).
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
 }

@@ -22,6 +22,12 @@ var storageMetrics = []struct {
 }{
 	{"nqdb_buffer_pool_hits_total", "Page requests served from the buffer pool.", true, func(s *storage.Stats) float64 { return float64(s.Pool.Hits) }},
 	{"nqdb_buffer_pool_misses_total", "Page requests that read the data file.", true, func(s *storage.Stats) float64 { return float64(s.Pool.Misses) }},
+	{"nqdb_buffer_pool_hit_ratio", "Share of page requests served from the buffer pool since start (hits / (hits + misses); 1 before any request).", false, func(s *storage.Stats) float64 {
+		if n := s.Pool.Hits + s.Pool.Misses; n > 0 {
+			return float64(s.Pool.Hits) / float64(n)
+		}
+		return 1
+	}},
 	{"nqdb_buffer_pool_evictions_total", "Pages evicted from the buffer pool.", true, func(s *storage.Stats) float64 { return float64(s.Pool.Evictions) }},
 	{"nqdb_buffer_pool_writes_total", "Pages written to the data file.", true, func(s *storage.Stats) float64 { return float64(s.Pool.Writes) }},
 	{"nqdb_buffer_pool_frames", "Frames in the buffer pool.", false, func(s *storage.Stats) float64 { return float64(s.Pool.Frames) }},

@@ -1,3 +1,5 @@
+//go:build !nqdb_small
+
 package main
 
 // nqdb load: a staged load tester modelled on k6's ramping-VUs executor.

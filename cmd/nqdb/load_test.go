@@ -1,3 +1,5 @@
+//go:build !nqdb_small
+
 package main
 
 import (

@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -116,6 +117,8 @@ type options struct {
 	maxConnections int
 	bufferPool     string
 	shutdownWait   time.Duration
+	pprof          bool
+	memoryLimit    string
 }
 
 func parseFlags(args []string, getenv func(string) string) (*options, error) {
@@ -131,6 +134,8 @@ func parseFlags(args []string, getenv func(string) string) (*options, error) {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file")
 	fs.IntVar(&o.maxConnections, "max-connections", 100, "maximum concurrent client connections")
 	fs.StringVar(&o.bufferPool, "buffer-pool", "32MiB", "buffer pool size, e.g. 32MiB, 1GiB")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "auto", "Go runtime soft memory limit: auto (buffer pool + 40MiB), off, or a size; GOMEMLIMIT wins")
+	fs.BoolVar(&o.pprof, "pprof", false, "serve Go's profiler under /debug/pprof/ on the --http address")
 	fs.DurationVar(&o.shutdownWait, "shutdown-timeout", 30*time.Second, "how long running statements may finish on SIGINT/SIGTERM")
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -150,8 +155,12 @@ func parseFlags(args []string, getenv func(string) string) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if _, err := parseSize(o.bufferPool); err != nil {
+	pool, err := parseSize(o.bufferPool)
+	if err != nil {
 		return nil, fmt.Errorf("--buffer-pool: %w", err)
+	}
+	if _, _, err := memoryLimit(o.memoryLimit, pool); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -217,6 +226,9 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := applyMemoryLimit(o.memoryLimit, pool); err != nil {
+		return err
+	}
 	opened := time.Now()
 	engine, err := executor.OpenEngine(storage.Options{Dir: o.dataDir, BufferPool: pool})
 	if err != nil {
@@ -240,12 +252,13 @@ func serve(args []string) error {
 		return err
 	}
 	var httpSrv *http.Server
+	var ready atomic.Bool
 	if o.httpAddr != "" {
 		hl, err := net.Listen("tcp", o.httpAddr)
 		if err != nil {
 			return fmt.Errorf("--http: %w", err)
 		}
-		httpSrv = &http.Server{Handler: srv.HTTPHandler(), ReadHeaderTimeout: 5 * time.Second}
+		httpSrv = &http.Server{Handler: httpHandler(srv, &ready, o.pprof), ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = httpSrv.Serve(hl) }()
 		log.Info("serving /health and /metrics", zap.String("http", hl.Addr().String()))
 	}
@@ -259,12 +272,14 @@ func serve(args []string) error {
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
+	ready.Store(true)
 	select {
 	case err := <-errc:
 		return err
 	case s := <-sig:
 		log.Info("shutting down", zap.String("signal", s.String()), zap.Duration("deadline", o.shutdownWait))
 	}
+	ready.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), o.shutdownWait)
 	defer cancel()
 	if httpSrv != nil {

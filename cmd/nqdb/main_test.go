@@ -64,7 +64,7 @@ func TestParseSize(t *testing.T) {
 func TestParseFlags(t *testing.T) {
 	defaults := options{
 		listen: "127.0.0.1:5432", dataDir: "./nqdb-data", httpAddr: "127.0.0.1:9090", logLevel: "info",
-		maxConnections: 100, bufferPool: "32MiB", shutdownWait: 30 * time.Second,
+		maxConnections: 100, bufferPool: "32MiB", shutdownWait: 30 * time.Second, memoryLimit: "auto",
 	}
 	with := func(f func(o *options)) options {
 		o := defaults
@@ -81,9 +81,10 @@ func TestParseFlags(t *testing.T) {
 		{name: "defaults", want: defaults},
 		{name: "flags", args: []string{"--listen", "0.0.0.0:6543", "--data-dir", "/d", "--http", "", "--log-level", "debug",
 			"--auth", "md5", "--password", "pw", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--max-connections", "7",
-			"--buffer-pool", "1GiB", "--shutdown-timeout", "5s"},
+			"--buffer-pool", "1GiB", "--shutdown-timeout", "5s", "--memory-limit", "2GiB", "--pprof"},
 			want: options{listen: "0.0.0.0:6543", dataDir: "/d", httpAddr: "", logLevel: "debug", authMethod: "md5",
-				password: "pw", tlsCert: "c.pem", tlsKey: "k.pem", maxConnections: 7, bufferPool: "1GiB", shutdownWait: 5 * time.Second}},
+				password: "pw", tlsCert: "c.pem", tlsKey: "k.pem", maxConnections: 7, bufferPool: "1GiB", shutdownWait: 5 * time.Second,
+				memoryLimit: "2GiB", pprof: true}},
 		{name: "single dash and equals", args: []string{"-listen=127.0.0.1:1", "-max-connections=3"},
 			want: with(func(o *options) { o.listen, o.maxConnections = "127.0.0.1:1", 3 })},
 		{name: "env", env: map[string]string{"NQDB_LISTEN": "127.0.0.1:7000", "NQDB_DATA_DIR": "/env", "NQDB_PASSWORD": "secret",
@@ -159,7 +160,9 @@ func nqdbBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "nqdb")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		// -pgo=off: the tests check behaviour, and a PGO build (default.pgo
+		// here) would compile every dependency a second time.
+		out, err := exec.Command("go", "build", "-pgo=off", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

@@ -36,7 +36,7 @@ func Build(dir string) (string, error) {
 		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	out := filepath.Join(dir, "nqdb")
-	cmd := exec.Command(goBin, "build", "-o", out, serverPkg)
+	cmd := exec.Command(goBin, "build", "-pgo=off", "-o", out, serverPkg) // PGO would compile every dependency again
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", serverPkg, err, b)
 	}
