@@ -61,6 +61,7 @@ FUZZ_TARGETS := \
 	./internal/pgregress:FuzzDiff \
 	./executor/eval:FuzzToCharNum \
 	./sql/parser:FuzzAlter:2000x \
+	./sql/parser:FuzzNormalize \
 	./executor/eval:FuzzParseIdent:3000x \
 	./storage:FuzzDecodeCommit \
 	./storage:FuzzDecodePayload \

@@ -43,6 +43,8 @@ type Engine struct {
 	temps tempSlots
 	// stats holds the tables' statistics and activity (analyze.go).
 	stats engineStats
+	// statements are pg_stat_statements' counters (statements.go).
+	statements statementStats
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -715,6 +717,8 @@ type Prepared struct {
 	// as PostgreSQL's plan cache revalidates: the plan points at tables.
 	declared   []uint32
 	catVersion uint64
+	// normalized is the text as pg_stat_statements keys it (made once).
+	normalized string
 }
 
 // Result is what Execute returns: rows to drain (Rows non-nil) and the
@@ -741,6 +745,21 @@ func (r *Result) Tag(rows int64) string {
 		return "INSERT 0 " + strconv.FormatInt(rows, 10)
 	}
 	return r.verb + " " + strconv.FormatInt(rows, 10)
+}
+
+// Affected is the row count the tag of a statement without result rows
+// reports (UPDATE 5: 5), 0 when it reports none.
+func (r *Result) Affected() int64 {
+	tag := r.Tag(0)
+	i := strings.LastIndexByte(tag, ' ')
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.ParseInt(tag[i+1:], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // Rows is a stream of result rows; Next returns io.EOF after the last.

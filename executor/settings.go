@@ -54,6 +54,7 @@ func init() {
 	def(&settingDef{name: "in_hot_standby", def: "off", report: true, readOnly: true, desc: "Shows whether hot standby is currently active."})
 	def(&settingDef{name: "search_path", def: `"$user", public`, desc: "Sets the schema search order for names that are not schema-qualified."})
 	def(&settingDef{name: "extra_float_digits", def: "1", check: checkIntRange("extra_float_digits", -15, 3), desc: "Sets the number of digits displayed for floating-point values."})
+	def(&settingDef{name: "log_min_duration_statement", def: "-1", check: checkLogDuration, desc: "Sets the minimum execution time above which all statements will be logged."})
 	def(&settingDef{name: "statement_timeout", def: "0", check: checkDuration("statement_timeout"), desc: "Sets the maximum allowed duration of any statement."})
 	def(&settingDef{name: "lock_timeout", def: "0", check: checkDuration("lock_timeout"), desc: "Sets the maximum allowed duration of any wait for a lock."})
 	def(&settingDef{name: "idle_in_transaction_session_timeout", def: "0", check: checkDuration("idle_in_transaction_session_timeout"), desc: "Sets the maximum allowed idle time between queries, when in a transaction."})

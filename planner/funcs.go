@@ -286,6 +286,8 @@ const (
 	FnPgGetViewdefName
 	// pg_get_serial_sequence (funcs_viewdef.go).
 	FnPgGetSerialSequence
+	// pg_stat_statements_reset (funcs_viewdef.go).
+	FnPgStatStatementsReset
 	// parse_ident (funcs_catalog.go): Grafana's column listing calls it.
 	FnParseIdent
 

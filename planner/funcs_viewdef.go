@@ -16,4 +16,6 @@ func init() {
 	// pg_get_serial_sequence(table, column): the sequence a serial or
 	// identity column owns, schema-qualified.
 	addFn("pg_get_serial_sequence", FnPgGetSerialSequence, T, T, T).Volatility = Stable
+	// pg_stat_statements_reset(): forget the statement counters.
+	addFn("pg_stat_statements_reset", FnPgStatStatementsReset, types.Void).Volatility = Volatile
 }

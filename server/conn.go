@@ -42,6 +42,9 @@ type conn struct {
 	sess   *executor.Session
 	// inSimple is set while a simple Query statement runs (see commitSingle).
 	inSimple bool
+	// lastRows is the row count of the statement just finished (for
+	// pg_stat_statements, see statements.go).
+	lastRows int64
 
 	portals map[string]*portal
 	plans   planCache

@@ -231,6 +231,16 @@ func (c *conn) handleExecute(m *pgproto3.Execute) error {
 	if err := c.sess.CheckNotAborted(pt.prep.Stmt); err != nil {
 		return c.extendedError(err)
 	}
+	start := time.Now()
+	c.lastRows = 0
+	err := c.executePortal(pt, m)
+	// A failed Execute has sent its error and skips to Sync.
+	c.statementDone(pt.prep, pt.prep.Stmt, start, c.lastRows, err != nil || c.ignoreTillSync)
+	return err
+}
+
+// executePortal runs (or resumes) a portal for an Execute message.
+func (c *conn) executePortal(pt *portal, m *pgproto3.Execute) error {
 	ctx, done := c.statementContext()
 	defer done()
 	// The portal's rows outlive this Execute: they see the context of

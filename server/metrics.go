@@ -16,6 +16,8 @@ type Metrics struct {
 	connAttempts prometheus.Counter
 	authFailures prometheus.Counter
 	queries      prometheus.Histogram
+	byKind       *prometheus.HistogramVec
+	slow         prometheus.Counter
 	errors       *prometheus.CounterVec
 }
 
@@ -34,19 +36,30 @@ func NewMetrics() *Metrics {
 			Name: "nqdb_auth_failures_total", Help: "Failed authentication attempts.",
 		}),
 		queries: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "nqdb_query_duration_seconds", Help: "Duration of simple-protocol Query messages.",
+			Name: "nqdb_query_duration_seconds", Help: "Duration of statements, simple and extended protocol.",
 			Buckets: prometheus.ExponentialBuckets(0.00005, 4, 10),
+		}),
+		byKind: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "nqdb_statement_duration_seconds", Help: "Duration of statements by kind (select, insert, update, delete, ddl, utility, ...).",
+			Buckets: prometheus.ExponentialBuckets(0.00005, 4, 10),
+		}, []string{"kind"}),
+		slow: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nqdb_slow_statements_total", Help: "Statements that ran at least log_min_duration_statement (and were logged).",
 		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "nqdb_errors_total", Help: "Errors sent to clients, by SQLSTATE class.",
 		}, []string{"class"}),
 	}
-	m.Registry.MustRegister(m.connections, m.connAttempts, m.authFailures, m.queries, m.errors,
+	m.Registry.MustRegister(m.connections, m.connAttempts, m.authFailures, m.queries, m.byKind, m.slow, m.errors,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
 
-func (m *Metrics) observeQuery(d time.Duration) { m.queries.Observe(d.Seconds()) }
+// observeStatement counts one statement of the given kind.
+func (m *Metrics) observeStatement(kind string, d time.Duration) {
+	m.queries.Observe(d.Seconds())
+	m.byKind.WithLabelValues(kind).Observe(d.Seconds())
+}
 
 func (m *Metrics) countError(code string) {
 	class := "XX"

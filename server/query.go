@@ -37,8 +37,6 @@ func positionedError(err error, query string, stmt *parser.Statement) *pgerror.E
 // simpleQuery runs a Query message: every statement in it, in one implicit
 // transaction, stopping at the first error.
 func (c *conn) simpleQuery(query string) error {
-	start := time.Now()
-	defer func() { c.srv.Metrics.observeQuery(time.Since(start)) }()
 	if e := checkUTF8(query); e != nil {
 		c.sendError(e)
 		return c.readyForQuery()
@@ -157,6 +155,16 @@ func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs s
 			c.plans.put(cacheAs, nil, epoch, p)
 		}
 	}
+	start := time.Now()
+	c.lastRows = 0
+	err := c.execSimple(p)
+	c.statementDone(p, stmt, start, c.lastRows, err != nil)
+	return err
+}
+
+// execSimple plans and runs a prepared statement of a Query message and
+// sends its result.
+func (c *conn) execSimple(p *executor.Prepared) error {
 	if err := c.sess.Plan(p); err != nil {
 		return err
 	}
@@ -188,6 +196,7 @@ func (c *conn) sendResult(ctx context.Context, res *executor.Result, formats []i
 			return err
 		}
 		c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(0))})
+		c.lastRows = res.Affected()
 		return nil
 	}
 	if describe {
@@ -239,6 +248,7 @@ func (c *conn) sendResult(ctx context.Context, res *executor.Result, formats []i
 		return err
 	}
 	c.be.Send(&pgproto3.CommandComplete{CommandTag: []byte(res.Tag(int64(sentNow)))})
+	c.lastRows = int64(sentNow)
 	return nil
 }
 

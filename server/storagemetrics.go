@@ -35,6 +35,8 @@ var storageMetrics = []struct {
 	{"nqdb_wal_records_total", "Records appended to the write-ahead log.", true, func(s *storage.Stats) float64 { return float64(s.WAL.Appends) }},
 	{"nqdb_wal_fsyncs_total", "fsync calls on the write-ahead log.", true, func(s *storage.Stats) float64 { return float64(s.WAL.Syncs) }},
 	{"nqdb_wal_bytes_written_total", "Bytes written to the write-ahead log.", true, func(s *storage.Stats) float64 { return float64(s.WAL.BytesWritten) }},
+	{"nqdb_wal_flush_seconds_total", "Time spent writing and fsyncing write-ahead log batches (divide by nqdb_wal_flushes_total for the mean).", true, func(s *storage.Stats) float64 { return float64(s.WAL.FlushNanos) / 1e9 }},
+	{"nqdb_wal_flushes_total", "Group flushes of the write-ahead log (each one write and fsync).", true, func(s *storage.Stats) float64 { return float64(s.WAL.Flushes) }},
 	{"nqdb_commits_total", "Transactions committed with changes.", true, func(s *storage.Stats) float64 { return float64(s.Commits) }},
 	{"nqdb_checkpoints_total", "Checkpoints completed.", true, func(s *storage.Stats) float64 { return float64(s.Checkpoints) }},
 	{"nqdb_lock_waits_total", "Lock requests that had to wait.", true, func(s *storage.Stats) float64 { return float64(s.Locks.Waited) }},

@@ -102,6 +102,21 @@ func TestMetricsExposition(t *testing.T) {
 			return ""
 		}},
 		{"nqdb_wal_fsyncs_total", dto.MetricType_COUNTER, nil},
+		{"nqdb_wal_flush_seconds_total", dto.MetricType_COUNTER, func(m *dto.Metric) string {
+			if m.GetCounter().GetValue() <= 0 {
+				return "no flush time after a committed insert"
+			}
+			return ""
+		}},
+		{"nqdb_statement_duration_seconds", dto.MetricType_HISTOGRAM, func(m *dto.Metric) string {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" && l.GetValue() == "select" && m.GetHistogram().GetSampleCount() > 0 {
+					return ""
+				}
+			}
+			return fmt.Sprintf("want select statements counted, got %v", m)
+		}},
+		{"nqdb_slow_statements_total", dto.MetricType_COUNTER, nil},
 		{"nqdb_commits_total", dto.MetricType_COUNTER, nil},
 		{"nqdb_lock_waits_total", dto.MetricType_COUNTER, nil},
 		{"go_memstats_heap_inuse_bytes", dto.MetricType_GAUGE, nil},

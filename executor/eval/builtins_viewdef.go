@@ -18,6 +18,8 @@ type ViewEnv interface {
 	// SerialSequence is pg_get_serial_sequence: the qualified name of the
 	// sequence column col of table owns (ok false when none).
 	SerialSequence(table, col string) (seq string, ok bool, err error)
+	// ResetStatements is pg_stat_statements_reset().
+	ResetStatements()
 }
 
 func init() {
@@ -42,6 +44,12 @@ func init() {
 			return nil, err
 		}
 		return format(def), nil
+	}
+	impls[planner.FnPgStatStatementsReset] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		if ve, _ := c.env.(ViewEnv); ve != nil {
+			ve.ResetStatements()
+		}
+		return "", nil
 	}
 	impls[planner.FnPgGetSerialSequence] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		ve, _ := c.env.(ViewEnv)

@@ -70,6 +70,17 @@ type Source interface {
 	Namespaces() []NamespaceInfo
 	// Descriptions returns COMMENT ON's descriptions (pg_description).
 	Descriptions() []Description
+	// Statements returns pg_stat_statements' entries.
+	Statements() []StatementInfo
+}
+
+// StatementInfo is one row of pg_stat_statements.
+type StatementInfo struct {
+	User                                    string
+	QueryID                                 int64
+	Query                                   string
+	Calls, Rows                             int64
+	TotalMs, MinMs, MaxMs, MeanMs, StddevMs float64
 }
 
 // Description is one row of pg_description.
@@ -230,7 +241,6 @@ type relDef struct {
 	columns []planner.Column
 	notNull []bool
 	byName  map[string]int
-	build   func(b *builder, src Source)
 }
 
 var (
@@ -245,7 +255,7 @@ var typeOf = map[string]*types.T{
 	"oid": types.Oid, "xid": types.Oid, "regproc": types.Regproc, "regtype": types.Regtype,
 	"name": types.Name, "text": types.Text, "pg_node_tree": types.Text, "inet": types.Text, "anyarray": types.Text,
 	`"char"`: types.Char, "boolean": types.Bool, "bigint": types.Int8, "integer": types.Int4, "smallint": types.Int2,
-	"real": types.Float4, "float8": types.Float8, "timestamptz": types.TimestampTZ, "interval": types.Interval,
+	"real": types.Float4, "float8": types.Float8, "numeric": types.Numeric, "timestamptz": types.TimestampTZ, "interval": types.Interval,
 	"bytea": types.Bytea, "text[]": types.TextArray, "aclitem[]": types.TextArray, `"char"[]`: types.TextArray,
 	"regtype[]": types.TextArray, "oid[]": types.OidArray, "oidvector": types.OidArray,
 	"smallint[]": types.Int2Array, "int2vector": types.Int2Array, "real[]": types.Float4Array,
@@ -268,7 +278,6 @@ func init() {
 			d.notNull = append(d.notNull, nn)
 			d.byName[name] = i
 		}
-		d.build = builders[s.name]
 		defs = append(defs, d)
 		byName[s.schema+"."+s.name] = d
 		byOID[s.oid] = d
@@ -326,8 +335,10 @@ func (r *Relation) Scan(ctx context.Context) (eval.Rows, error) {
 // Rows computes every row now.
 func (r *Relation) Rows() [][]types.Datum {
 	b := &builder{d: r.def}
-	if r.def.build != nil {
-		r.def.build(b, r.src)
+	// Looked up at scan time: builders of other files register in their
+	// own init, which may run after this file's.
+	if build := builders[r.def.name]; build != nil {
+		build(b, r.src)
 	}
 	return b.rows
 }

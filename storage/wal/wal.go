@@ -87,6 +87,8 @@ type Stats struct {
 	Flushes uint64
 	// Syncs is the number of fsync calls on segment files for flushes.
 	Syncs uint64
+	// FlushNanos is the time spent writing and syncing flush batches.
+	FlushNanos uint64
 	// BytesWritten is the log bytes written by flushes (frames, not the
 	// zero fill of new segments).
 	BytesWritten uint64
@@ -265,11 +267,14 @@ func (l *Log) flushBatchLocked() {
 	l.flushing = true
 	l.mu.Unlock()
 
+	began := time.Now()
 	syncs, err := l.writeBatch(segs, data, start, end)
+	took := time.Since(began)
 
 	l.mu.Lock()
 	l.flushing = false
 	l.stats.Syncs += uint64(syncs)
+	l.stats.FlushNanos += uint64(took)
 	if err != nil {
 		l.err = fmt.Errorf("%w: %w", ErrBroken, err)
 	} else {
