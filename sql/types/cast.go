@@ -62,10 +62,10 @@ func CanCast(from, to *T) (implicit, explicit bool) {
 	}
 	if isStringType(from) && isStringType(to) {
 		// text, varchar, bpchar and name convert implicitly among
-		// themselves ("char" only explicitly).
+		// themselves; "char" only to text (pg_cast), else explicitly.
 		imp := from.OID != OidChar && to.OID != OidChar &&
 			!(from.OID == OidName && (to.OID == OidVarchar || to.OID == OidBpchar))
-		return imp, true
+		return imp || from.OID == OidChar && to.OID == OidText, true
 	}
 	if isStringType(to) || isStringType(from) {
 		// I/O conversion: to a string type in assignment, from one

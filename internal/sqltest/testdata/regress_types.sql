@@ -88,3 +88,7 @@ SELECT to_char(1, 'FM9EEEE');
 SELECT to_char(1, '9V9.9');
 -- format() with a positional width
 SELECT format('>>%*1$s<<', 10, 'Hello'), format('>>%-*2$s|%s<<', 'a', 4, 'b'), format('%*s|%s', 3, 'x', 'y');
+-- "char" converts implicitly to text (pg_cast), so it compares with the
+-- string types (Metabase's foreign-key query compares confdeltype).
+select 'a'::"char" = 'a'::character, 'a'::"char" = 'a'::text, 'a'::"char" = 'a'::varchar, 'b'::"char" < 'c'::text;
+select c.confdeltype = 'a'::character from (values ('a'::"char")) c(confdeltype);
