@@ -134,7 +134,7 @@ func parseFlags(args []string, getenv func(string) string) (*options, error) {
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key file")
 	fs.IntVar(&o.maxConnections, "max-connections", 100, "maximum concurrent client connections")
 	fs.StringVar(&o.bufferPool, "buffer-pool", "32MiB", "buffer pool size, e.g. 32MiB, 1GiB")
-	fs.StringVar(&o.memoryLimit, "memory-limit", "auto", "Go runtime soft memory limit: auto (buffer pool + 40MiB), off, or a size; GOMEMLIMIT wins")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "auto", "Go runtime soft memory limit: auto (buffer pool + max(40MiB, buffer pool)), off, or a size; GOMEMLIMIT wins")
 	fs.BoolVar(&o.pprof, "pprof", false, "serve Go's profiler under /debug/pprof/ on the --http address")
 	fs.DurationVar(&o.shutdownWait, "shutdown-timeout", 30*time.Second, "how long running statements may finish on SIGINT/SIGTERM")
 	var envErr error

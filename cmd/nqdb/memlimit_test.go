@@ -19,6 +19,10 @@ func TestMemoryLimit(t *testing.T) {
 		{"lots", 0, false, true},
 		{"-5MiB", 0, false, true},
 	}
+	// A large pool gets as much again for queries' own memory.
+	if got, _, _ := memoryLimit("auto", 1<<30); got != 2<<30 {
+		t.Errorf("memoryLimit(auto) with a 1 GiB pool = %d, want 2 GiB", got)
+	}
 	for _, c := range cases {
 		got, ok, err := memoryLimit(c.flag, pool)
 		if (err != nil) != c.err || ok != c.ok || got != c.want {
