@@ -8,7 +8,6 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
-	"github.com/neuroquantumdb/nqdb/executor/rowcodec"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -121,7 +120,6 @@ func (s *Session) rewriteTable(ctx context.Context, t *tableDef, cols []planner.
 	if err != nil {
 		return nil, err
 	}
-	tx := s.storageTxn()
 	pk := old.pk
 	if shift != nil && pk != nil {
 		pk = make([]int, len(old.pk))
@@ -141,40 +139,12 @@ func (s *Session) rewriteTable(ctx context.Context, t *tableDef, cols []planner.
 		}
 		nt.indexes = append(nt.indexes, &c)
 	}
-	src := func() (func() ([]byte, []byte, bool, error), func(), error) {
-		it, err := tx.Scan(ctx, old.tree, nil, nil)
-		if err != nil {
-			return nil, nil, storageError(err)
-		}
-		var vbuf []byte
-		next := func() ([]byte, []byte, bool, error) {
-			if !it.Next() {
-				return nil, nil, false, storageError(it.Err())
-			}
-			row, err := rowcodec.DecodeRow(old.types, it.Value(), nil)
-			if err != nil {
-				return nil, nil, false, err
-			}
-			if row, err = mapRow(row); err != nil {
-				return nil, nil, false, err
-			}
-			if vbuf, err = rowcodec.EncodeRow(vbuf[:0], nt.types, row); err != nil {
-				return nil, nil, false, err
-			}
-			return it.Key(), vbuf, true, nil
-		}
-		return next, it.Close, nil
-	}
-	tree, err := s.bulkBuild(ctx, src, func(_, _ []byte) error {
-		return pgerror.New(pgerror.InternalError, "duplicate row key while rewriting table \"%s\"", old.name)
-	})
-	if err != nil {
+	// The keys do not change: rebuildRows keeps each row's.
+	if err := s.rebuildRows(ctx, old, nt, mapRow, nil, nil); err != nil {
 		return nil, err
 	}
-	tx.DropTree(old.tree)
-	nt.tree = tree
 	nt.rowid = old.rowid
-	s.engine.catalog.adoptRowid(tree, old.rowid)
+	s.engine.catalog.adoptRowid(nt.tree, old.rowid)
 	return nt, s.writeDef(nt, "")
 }
 
