@@ -120,18 +120,8 @@ func FuzzAlter(f *testing.F) {
 	f.Add("alter table t alter c type int using (select 1), drop constraint x cascade")
 	f.Add("alter table if exists t add column if not exists \"C\" serial references p on delete cascade")
 	f.Fuzz(func(t *testing.T, sql string) {
-		if !utf8.ValidString(sql) {
-			return
-		}
-		sts, err := Parse(sql)
-		if err != nil {
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not *pgerror.Error", err, err)
-			}
-			if pe.Position < 0 || pe.Position > utf8.RuneCountInString(sql)+1 {
-				t.Fatalf("position %d outside %q", pe.Position, sql)
-			}
+		sts, ok := fuzzParse(t, sql)
+		if !ok {
 			return
 		}
 		for _, st := range sts {

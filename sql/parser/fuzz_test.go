@@ -30,18 +30,8 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
-		if !utf8.ValidString(sql) {
-			return // the server rejects invalid UTF-8 before parsing
-		}
-		sts, err := Parse(sql)
-		if err != nil {
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not *pgerror.Error", err, err)
-			}
-			if pe.Position < 0 || pe.Position > utf8.RuneCountInString(sql)+1 {
-				t.Fatalf("position %d outside %q", pe.Position, sql)
-			}
+		sts, ok := fuzzParse(t, sql)
+		if !ok {
 			return
 		}
 		var check func(st *Statement)
@@ -58,4 +48,27 @@ func FuzzParse(f *testing.F) {
 			check(st)
 		}
 	})
+}
+
+// fuzzParse parses a fuzzer's input as the server would: invalid UTF-8 is
+// rejected before parsing (ok false), and an error must be a
+// *pgerror.Error whose position lies in the text (ok false after the
+// checks). ok is true with the statements of a successful parse.
+func fuzzParse(t *testing.T, sql string) ([]*Statement, bool) {
+	t.Helper()
+	if !utf8.ValidString(sql) {
+		return nil, false
+	}
+	sts, err := Parse(sql)
+	if err != nil {
+		var pe *pgerror.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("error %T %v is not *pgerror.Error", err, err)
+		}
+		if pe.Position < 0 || pe.Position > utf8.RuneCountInString(sql)+1 {
+			t.Fatalf("position %d outside %q", pe.Position, sql)
+		}
+		return nil, false
+	}
+	return sts, true
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	driver "github.com/pingcap/tidb/pkg/parser/test_driver"
@@ -116,18 +115,8 @@ func FuzzLimitClauses(f *testing.F) {
 		f.Add(c[0])
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
-		if !utf8.ValidString(sql) {
-			return
-		}
-		sts, err := Parse(sql)
-		if err != nil {
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not *pgerror.Error", err, err)
-			}
-			if pe.Position < 0 || pe.Position > utf8.RuneCountInString(sql)+1 {
-				t.Fatalf("position %d outside %q", pe.Position, sql)
-			}
+		sts, ok := fuzzParse(t, sql)
+		if !ok {
 			return
 		}
 		for _, st := range sts {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 )
@@ -76,18 +75,8 @@ func FuzzPgOperators(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
-		if !utf8.ValidString(sql) {
-			return
-		}
-		sts, err := Parse(sql)
-		if err != nil {
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T %v is not *pgerror.Error", err, err)
-			}
-			if pe.Position < 0 || pe.Position > utf8.RuneCountInString(sql)+1 {
-				t.Fatalf("position %d outside %q", pe.Position, sql)
-			}
+		sts, ok := fuzzParse(t, sql)
+		if !ok {
 			return
 		}
 		for _, st := range sts {
