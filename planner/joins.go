@@ -56,9 +56,10 @@ type joinPred struct {
 // flattened into their relations and the conjuncts of WHERE and of their
 // ON clauses; conjuncts over one relation become a filter right above it
 // (where the key-lookup rule can turn them into index ranges), and the
-// relations are joined greedily, smallest estimated result first, each
-// join a hash join on the equalities between the two sides when there
-// are any. A Project restores the FROM clause's column order, so nothing
+// relations are joined in the order a JoinOrderer finds cheapest
+// (joinorder.go: dynamic programming up to MaxDPRelations relations,
+// greedy above), each join a hash join on the equalities between the
+// two sides when there are any. A Project restores the FROM clause's column order, so nothing
 // above notices. Conjuncts the rule must not move (those with correlated
 // subqueries, which read the FROM row by position, and those over no
 // relation) come back as the residual WHERE. Outer joins keep their
@@ -182,96 +183,6 @@ func (b *binder) planSide(n Node) Node {
 	return out
 }
 
-// orderJoins joins the relations greedily: it starts from the smallest
-// and adds, each step, the relation connected to those joined so far by
-// a predicate that gives the smallest estimated result (a relation with
-// no predicate only when no connected one is left: a cross join). It
-// returns the plan and, for each of its output columns, the FROM layout
-// position it holds.
-func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
-	first := 0
-	for i, r := range rels {
-		if r.rows < rels[first].rows {
-			first = i
-		}
-	}
-	cur := rels[first].node
-	curRows := rels[first].rows
-	layout := relLayout(rels[first])
-	joined := uint64(1) << first
-	for bits.OnesCount64(joined) < len(rels) {
-		best, bestRows, bestConnected := -1, math.Inf(1), false
-		for i := range rels {
-			bit := uint64(1) << i
-			if joined&bit != 0 {
-				continue
-			}
-			connected := false
-			for _, p := range preds {
-				if !p.used && p.mask&bit != 0 && p.mask&^(joined|bit) == 0 {
-					connected = true
-					break
-				}
-			}
-			if bestConnected && !connected {
-				continue
-			}
-			est := joinRows(curRows, joined, i, rels, preds, connected)
-			if (connected && !bestConnected) || est < bestRows {
-				best, bestRows, bestConnected = i, est, connected
-			}
-		}
-		r := rels[best]
-		bit := uint64(1) << best
-		var on []Expr
-		for _, p := range preds {
-			if !p.used && p.mask&^(joined|bit) == 0 {
-				p.used = true
-				on = append(on, p.e)
-			}
-		}
-		// The smaller input is the hash join's build side (Right).
-		left, right := cur, r.node
-		leftLayout, rightLayout := layout, relLayout(r)
-		if r.rows > curRows {
-			left, right = right, left
-			leftLayout, rightLayout = rightLayout, leftLayout
-		}
-		layout = append(append([]int{}, leftLayout...), rightLayout...)
-		pos := make([]int, rels[len(rels)-1].off+rels[len(rels)-1].width)
-		for i, c := range layout {
-			pos[c] = i
-		}
-		for i := range on {
-			on[i] = remapCols(on[i], pos)
-		}
-		join := &Join{Left: left, Right: right, Kind: InnerJoin,
-			Types: append(append([]*types.T{}, left.Output()...), right.Output()...)}
-		nl := len(leftLayout)
-		inLeft := make(map[int]bool, nl)
-		for i := 0; i < nl; i++ {
-			inLeft[i] = true
-		}
-		side := func(e Expr) (int, bool) {
-			m := 0
-			ok := true
-			walkCols(e, func(c int) {
-				if inLeft[c] {
-					m |= 1
-				} else {
-					m |= 2
-				}
-			}, func() { ok = false })
-			return m, ok
-		}
-		on, join.LeftKeys, join.RightKeys = hashKeys(on, side, nl)
-		join.Cond = andOf(on)
-		cur, curRows = join, bestRows
-		joined |= bit
-	}
-	return cur, layout
-}
-
 // hashKeys splits conjuncts into hash join keys (equalities between an
 // expression over the left side and one over the right side, of a type
 // whose equal values have one text form) and the rest. side reports
@@ -320,56 +231,6 @@ func hashable(a, b *types.T) bool {
 		return true
 	}
 	return false
-}
-
-// joinRows estimates the rows of joining the relations joined so far
-// (curRows of them) with rels[ri], from the equalities between the two:
-// when they pin a unique key of rels[ri]'s table, each current row meets
-// at most one of its rows (scaled by its filters); when they pin a unique
-// key of a relation o already joined, each of rels[ri]'s rows meets as
-// many current rows as each of o's rows stands for (curRows / o.rows);
-// otherwise about as many rows as the larger input. A cross join is the
-// product. Without statistics this is what keys alone can tell, and it
-// is what keeps a many-to-many join (TPC-H Q7's customers by nation
-// beside suppliers by nation) from being taken for a small one.
-func joinRows(curRows float64, joined uint64, ri int, rels []*joinRel, preds []*joinPred, connected bool) float64 {
-	r := rels[ri]
-	if !connected {
-		return curRows * r.rows
-	}
-	bit := uint64(1) << ri
-	rCols := map[int]bool{}             // r's columns pinned to the current set
-	otherCols := map[int]map[int]bool{} // per joined relation, its pinned columns
-	for _, p := range preds {
-		if p.used || p.mask&bit == 0 || p.mask&^(joined|bit) != 0 {
-			continue
-		}
-		a, b, ok := eqColumns(p.e)
-		if !ok {
-			continue
-		}
-		ra, rb := relOf(a, rels), relOf(b, rels)
-		if rb == ri {
-			a, b, ra, rb = b, a, rb, ra
-		}
-		if ra != ri || rb < 0 || joined&(uint64(1)<<rb) == 0 {
-			continue
-		}
-		rCols[a-r.off] = true
-		if otherCols[rb] == nil {
-			otherCols[rb] = map[int]bool{}
-		}
-		otherCols[rb][b-rels[rb].off] = true
-	}
-	if coversUniqueKey(r, rCols) {
-		return math.Max(1, curRows*r.rows/math.Max(r.base, 1))
-	}
-	for o, cols := range otherCols {
-		if coversUniqueKey(rels[o], cols) {
-			return math.Max(1, r.rows*curRows/math.Max(rels[o].rows, 1))
-		}
-	}
-	return math.Max(curRows, r.rows)
 }
 
 // eqColumns recognizes `column = column` (through widening casts).
