@@ -2,6 +2,7 @@ package types
 
 import (
 	"encoding/binary"
+	"math"
 	"strings"
 
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -11,6 +12,14 @@ import (
 // Elements are quoted when empty, equal to NULL in any case, or containing
 // a quote, backslash, brace, comma or whitespace.
 func appendArrayText(buf []byte, t *T, a *Array, o *FormatOpts) []byte {
+	if a.LowerOff != 0 && len(a.Elems) > 0 {
+		// array_out shows bounds other than 1: [0:1]={2,3}.
+		buf = append(buf, '[')
+		buf = appendInt(buf, a.Lower())
+		buf = append(buf, ':')
+		buf = appendInt(buf, a.Upper())
+		buf = append(buf, "]="...)
+	}
 	buf = append(buf, '{')
 	var tmp []byte
 	for i, e := range a.Elems {
@@ -64,22 +73,38 @@ func errMalformedArray(s, detail string, args ...any) error {
 }
 
 // parseArrayText is array_in for one-dimensional arrays. Optional
-// dimension decoration ([1:3]=) is accepted when its lower bound is 1.
+// dimension decoration ([lo:hi]= or [hi]=) sets the lower bound and must
+// match the element count.
 func parseArrayText(t *T, s string, o *FormatOpts) (Datum, error) {
 	i, n := 0, len(s)
 	for i < n && isSpace(s[i]) {
 		i++
 	}
+	lower, upper, hasDims := int64(1), int64(0), false
 	if i < n && s[i] == '[' {
-		j := strings.IndexByte(s[i:], '=')
-		if j < 0 {
+		ndim := 0
+		var err error
+		for i < n && s[i] == '[' {
+			if i, lower, upper, err = parseArrayDim(s, i+1); err != nil {
+				return nil, err
+			}
+			ndim++
+			for i < n && isSpace(s[i]) {
+				i++
+			}
+		}
+		if i >= n || s[i] != '=' {
 			return nil, errMalformedArray(s, "Missing \"=\" after array dimensions.")
 		}
-		dims := s[i : i+j]
-		if !strings.HasPrefix(dims, "[1:") || strings.Count(dims, "[") != 1 || !strings.HasSuffix(strings.TrimRight(dims, " \t\n\r\v\f"), "]") {
-			return nil, pgerror.New(pgerror.FeatureNotSupported, "arrays with lower bounds other than 1 or more than one dimension are not supported")
+		if ndim > 1 {
+			return nil, pgerror.New(pgerror.FeatureNotSupported, "multidimensional arrays are not supported")
 		}
-		i += j + 1
+		if upper+1 > math.MaxInt32 {
+			// ArrayCheckBounds: lower bound + length must fit in int4.
+			return nil, pgerror.New(pgerror.ProgramLimitExceeded, "array lower bound is too large: %d", lower)
+		}
+		hasDims = true
+		i++
 		for i < n && isSpace(s[i]) {
 			i++
 		}
@@ -198,7 +223,65 @@ func parseArrayText(t *T, s string, o *FormatOpts) (Datum, error) {
 	if i != n {
 		return nil, errMalformedArray(s, "Junk after closing right brace.")
 	}
+	if hasDims {
+		if upper-lower+1 != int64(len(arr.Elems)) {
+			return nil, errMalformedArray(s, "Specified array dimensions do not match array contents.")
+		}
+		arr.LowerOff = lower - 1
+	}
 	return arr, nil
+}
+
+// parseArrayDim reads one dimension's decoration after its '[' at i, as
+// PostgreSQL 15's array_in does: "lo:hi]" or "hi]" (lower bound 1), each
+// number whatever atoi makes of a run of digits and signs. It returns the
+// index after the ']'.
+func parseArrayDim(s string, i int) (next int, lower, upper int64, err error) {
+	n := len(s)
+	run := func(p int) int {
+		for p < n && (s[p] >= '0' && s[p] <= '9' || s[p] == '-' || s[p] == '+') {
+			p++
+		}
+		return p
+	}
+	q := run(i)
+	if q == i {
+		return 0, 0, 0, errMalformedArray(s, "\"[\" must introduce explicitly-specified array dimensions.")
+	}
+	lower = 1
+	if q < n && s[q] == ':' {
+		lower = atoi(s[i:q])
+		i = q + 1
+		q = run(i)
+		if q == i {
+			return 0, 0, 0, errMalformedArray(s, "Missing array dimension value.")
+		}
+	}
+	if q >= n || s[q] != ']' {
+		return 0, 0, 0, errMalformedArray(s, "Missing \"]\" after array dimensions.")
+	}
+	upper = atoi(s[i:q])
+	if upper < lower {
+		return 0, 0, 0, pgerror.New(pgerror.ArraySubscriptError, "upper bound cannot be less than lower bound")
+	}
+	return q + 1, lower, upper, nil
+}
+
+// atoi is C atoi on a 64-bit platform: strtol's prefix (LONG_MAX or
+// LONG_MIN on overflow), truncated to int.
+func atoi(s string) int64 {
+	v, _, ok, rng := strtolPrefix(s, 0)
+	if !ok {
+		return 0
+	}
+	if rng {
+		if len(s) > 0 && s[0] == '-' {
+			v = math.MinInt64
+		} else {
+			v = math.MaxInt64
+		}
+	}
+	return int64(int32(v))
 }
 
 // appendArrayBinary is array_send: ndim, has-null flag, element OID, then
@@ -220,7 +303,7 @@ func appendArrayBinary(buf []byte, t *T, a *Array) ([]byte, error) {
 	buf = binary.BigEndian.AppendUint32(buf, hasNull)
 	buf = binary.BigEndian.AppendUint32(buf, t.Elem.OID)
 	buf = binary.BigEndian.AppendUint32(buf, uint32(len(a.Elems)))
-	buf = binary.BigEndian.AppendUint32(buf, 1)
+	buf = binary.BigEndian.AppendUint32(buf, uint32(int32(a.Lower())))
 	for _, e := range a.Elems {
 		if e == nil {
 			buf = binary.BigEndian.AppendUint32(buf, 0xFFFFFFFF)
@@ -283,8 +366,11 @@ func parseArrayBinary(t *T, b []byte) (Datum, error) {
 	if dim < 0 {
 		return nil, pgerror.New(pgerror.InvalidBinaryRepresentation, "invalid array dimensions")
 	}
-	if lbound != 1 && dim > 0 {
-		return nil, pgerror.New(pgerror.FeatureNotSupported, "arrays with lower bounds other than 1 are not supported")
+	if dim > 0 {
+		if int64(lbound)+int64(dim) > math.MaxInt32+1 {
+			return nil, pgerror.New(pgerror.ProgramLimitExceeded, "array lower bound is too large: %d", lbound)
+		}
+		arr.LowerOff = int64(lbound) - 1
 	}
 	if int64(dim) > int64(len(b))/4 {
 		return nil, pgerror.New(pgerror.InvalidBinaryRepresentation, "insufficient data left in message")

@@ -17,8 +17,17 @@ func HasBinary(t *T) bool {
 	switch t.OID {
 	case OidBool, OidInt2, OidInt4, OidInt8, OidOid, OidFloat4, OidFloat8, OidNumeric, OidText, OidVarchar,
 		OidBpchar, OidName, OidChar, OidBytea, OidDate, OidTime, OidTimestamp, OidTimestampTZ, OidInterval,
-		OidUUID, OidJSON, OidJSONB, OidUnknown, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace, OidVoid:
+		OidUUID, OidJSON, OidJSONB, OidUnknown, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace, OidVoid,
+		OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidPgNodeTree:
 		return true
+	case OidAclitem, OidAclitemArray:
+		return false
+	}
+	if t.Enum != nil {
+		return true
+	}
+	if t.Domain != nil {
+		return HasBinary(BaseType(t))
 	}
 	return t.Elem != nil && HasBinary(t.Elem)
 }
@@ -27,6 +36,9 @@ func HasBinary(t *T) bool {
 // typsend function writes it.
 func AppendBinary(buf []byte, t *T, d Datum) ([]byte, error) {
 	switch t.OID {
+	case OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidAclitem, OidPgNodeTree:
+		buf, _, err := appendCatalogBinary(buf, t, d) // vector.go
+		return buf, err
 	case OidBool:
 		if d.(bool) {
 			return append(buf, 1), nil
@@ -84,6 +96,13 @@ func AppendBinary(buf []byte, t *T, d Datum) ([]byte, error) {
 	case OidVoid:
 		return buf, nil
 	}
+	if t.Enum != nil {
+		// enum_send: the label's text.
+		return append(buf, d.(string)...), nil
+	}
+	if t.Domain != nil {
+		return AppendBinary(buf, BaseType(t), d)
+	}
 	if t.Elem != nil {
 		return appendArrayBinary(buf, t, d.(*Array))
 	}
@@ -121,6 +140,9 @@ func fixedLen(b []byte, n int) error {
 // PostgreSQL's typreceive function does, including its validity checks.
 func ParseBinary(t *T, b []byte) (Datum, error) {
 	switch t.OID {
+	case OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidAclitem, OidPgNodeTree:
+		d, _, err := parseCatalogBinary(t, b) // vector.go
+		return d, err
 	case OidBool:
 		if len(b) == 0 {
 			return nil, errNoData()
@@ -254,6 +276,15 @@ func ParseBinary(t *T, b []byte) (Datum, error) {
 			Days:   int32(binary.BigEndian.Uint32(b[8:])),
 			Months: int32(binary.BigEndian.Uint32(b[12:])),
 		}, nil
+	}
+	if t.Enum != nil {
+		if err := checkEncoding(b); err != nil {
+			return nil, err
+		}
+		return parseEnum(t, string(b))
+	}
+	if t.Domain != nil {
+		return ParseBinary(BaseType(t), b)
 	}
 	if t.Elem != nil {
 		return parseArrayBinary(t, b)

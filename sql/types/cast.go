@@ -57,6 +57,9 @@ func CanCast(from, to *T) (implicit, explicit bool) {
 	if from.OID == OidUnknown {
 		return true, true
 	}
+	if imp, exp, ok := canCastCatalog(from, to); ok { // vector.go
+		return imp, exp
+	}
 	if from.Elem != nil && to.Elem != nil {
 		return CanCast(from.Elem, to.Elem)
 	}
@@ -178,7 +181,7 @@ func Cast(d Datum, from, to *T, o *FormatOpts) (Datum, error) {
 	}
 	if from.Elem != nil && to.Elem != nil {
 		a := d.(*Array)
-		out := &Array{Elem: to.Elem, Elems: make([]any, len(a.Elems))}
+		out := &Array{Elem: to.Elem, Elems: make([]any, len(a.Elems)), LowerOff: a.LowerOff}
 		for i, e := range a.Elems {
 			if e == nil {
 				continue

@@ -17,8 +17,12 @@ func Compare(t *T, a, b Datum) int {
 	switch t.OID {
 	case OidBool:
 		return cmpBool(a.(bool), b.(bool))
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace, OidXid, OidCid:
 		return cmpInt(a.(int64), b.(int64))
+	case OidOidVector, OidTid:
+		return compareCatalog(t, a, b) // vector.go
+	case OidAclitem, OidPgNodeTree:
+		return cmpStrings(a.(string), b.(string))
 	case OidFloat4, OidFloat8:
 		return compareFloat(a.(float64), b.(float64))
 	case OidNumeric:
@@ -48,6 +52,15 @@ func Compare(t *T, a, b Datum) int {
 	case OidInterval:
 		return compareInterval(a.(IntervalVal), b.(IntervalVal))
 	}
+	if t.Enum != nil {
+		// Enums order by pg_enum.enumsortorder, not by label.
+		x, _ := t.Enum.SortOrder(a.(string))
+		y, _ := t.Enum.SortOrder(b.(string))
+		return compareFloat(float64(x), float64(y))
+	}
+	if t.Domain != nil {
+		return Compare(BaseType(t), a, b)
+	}
 	if t.Elem != nil {
 		x, y := a.(*Array), b.(*Array)
 		for i := 0; i < len(x.Elems) && i < len(y.Elems); i++ {
@@ -64,7 +77,11 @@ func Compare(t *T, a, b Datum) int {
 				return c
 			}
 		}
-		return cmpInt(int64(len(x.Elems)), int64(len(y.Elems)))
+		if c := cmpInt(int64(len(x.Elems)), int64(len(y.Elems))); c != 0 {
+			return c
+		}
+		// array_cmp: equal contents and lengths still differ by lower bound.
+		return cmpInt(int64(x.LowerOff), int64(y.LowerOff))
 	}
 	switch x := a.(type) {
 	case string:

@@ -129,7 +129,7 @@ func FuzzParseTypeName(f *testing.F) {
 
 // TestTestdataFilesUsed keeps the testdata directory and the tests in step.
 func TestTestdataFilesUsed(t *testing.T) {
-	used := map[string]bool{"casts": true, "typmod": true, "typenames": true, "binary": true, "dateorder": true}
+	used := map[string]bool{"casts": true, "typmod": true, "typenames": true, "binary": true, "dateorder": true, "aclitem": true}
 	for _, of := range oracleFiles {
 		used[of.file] = true
 	}

@@ -48,6 +48,12 @@ type FormatOpts struct {
 	// quoted, schema-qualified when not on the search path); without it, or
 	// for an unknown OID, the number is printed.
 	RelName func(oid int64) (string, bool)
+	// TypeName, when set, names the catalog-defined types (enums,
+	// domains) for regtype output.
+	TypeName func(oid int64) (string, bool)
+	// TypeOID, when set, finds the catalog-defined types by name for
+	// regtype input.
+	TypeOID func(name string) (int64, bool)
 }
 
 // DefaultFormatOpts returns the settings of a new PostgreSQL session
@@ -86,6 +92,9 @@ func (o *FormatOpts) loc() *time.Location {
 // A datum of the wrong Go type for t is a programming error and panics.
 func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 	switch t.OID {
+	case OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidAclitem, OidPgNodeTree:
+		buf, _ = appendCatalogText(buf, t, d) // vector.go
+		return buf
 	case OidBool:
 		if d.(bool) {
 			return append(buf, 't')
@@ -96,6 +105,11 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 		// type nqdb does not know.
 		if rt := ByOID(OID(d.(int64))); rt != nil {
 			return append(buf, rt.SQLName...)
+		}
+		if o != nil && o.TypeName != nil {
+			if n, ok := o.TypeName(d.(int64)); ok {
+				return append(buf, n...)
+			}
 		}
 		return appendInt(buf, d.(int64))
 	case OidRegnamespace:
@@ -157,6 +171,9 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 	case OidVoid:
 		return buf
 	}
+	if t.Domain != nil {
+		return AppendText(buf, BaseType(t), d, o)
+	}
 	if t.Elem != nil {
 		return appendArrayText(buf, t, d.(*Array), o)
 	}
@@ -182,6 +199,9 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 // transaction start).
 func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 	switch t.OID {
+	case OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidAclitem, OidPgNodeTree:
+		d, _, err := parseCatalogText(t, s) // vector.go
+		return d, err
 	case OidBool:
 		return parseBool(s)
 	case OidInt2:
@@ -191,6 +211,11 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 	case OidInt8:
 		return parseInt(s, 64, "bigint")
 	case OidRegtype:
+		if o != nil && o.TypeOID != nil {
+			if oid, ok := o.TypeOID(s); ok {
+				return oid, nil
+			}
+		}
 		return parseRegtype(s)
 	case OidRegnamespace:
 		for oid, n := range namespaceNames {
@@ -245,6 +270,12 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 		return parseTimestamp(s, o, true)
 	case OidInterval:
 		return parseInterval(s)
+	}
+	if t.Enum != nil {
+		return parseEnum(t, s)
+	}
+	if t.Domain != nil {
+		return ParseText(BaseType(t), s, o)
 	}
 	if t.Elem != nil {
 		return parseArrayText(t, s, o)

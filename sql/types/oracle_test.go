@@ -217,6 +217,11 @@ var oracleFiles = []struct {
 	{"array_misc_time", "time[]", TimeArray},
 	{"array_misc_timestamp", "timestamp[]", TimestampArray},
 	{"array_misc_json", "json[]", JSONArray},
+	{"int2vector", "int2vector", Int2Vector},
+	{"oidvector", "oidvector", OidVector},
+	{"xid", "xid", Xid},
+	{"xid", "cid", Cid},
+	{"tid", "tid", Tid},
 }
 
 func TestOracleText(t *testing.T) {

@@ -21,7 +21,11 @@
 //	timestamptz                  TimestampTZVal (microseconds since 2000-01-01 00:00:00 UTC)
 //	interval                     IntervalVal
 //	uuid                         UUIDVal ([16]byte)
-//	arrays                       *Array (one dimension, lower bound 1)
+//	arrays                       *Array (one dimension, lower bound 1 + LowerOff)
+//	int2vector, oidvector        *Array with lower bound 0 (vector.go)
+//	xid, cid                     int64 (0 .. 2^32-1)
+//	tid                          TidVal
+//	aclitem, pg_node_tree        string (the text form)
 //
 // Timestamps use PostgreSQL's own epoch and unit so that binary I/O and
 // arithmetic need no conversion and infinities have a representation.
@@ -137,6 +141,9 @@ type T struct {
 	Array    *T       // array type whose element is this type, nil if none
 	// Preferred marks the preferred type of its category (text, float8, ...).
 	Preferred bool
+	// Enum is set for enum types, Domain for domains (usertypes.go).
+	Enum   *EnumDef
+	Domain *DomainDef
 }
 
 // Built-in types. Array types are linked to their elements in init.
@@ -271,11 +278,15 @@ type UUIDVal [16]byte
 // to PostgreSQL's jsonb output form when parsed.
 type JSONVal string
 
-// Array is a one-dimensional array with lower bound 1. Elems hold datums of
-// Elem's Go representation; nil elements are NULLs.
+// Array is a one-dimensional array. Elems hold datums of Elem's Go
+// representation; nil elements are NULLs.
 type Array struct {
 	Elem  *T
 	Elems []any
+	// LowerOff is the lower bound minus 1, so that the zero value is the
+	// usual lower bound 1: -1 for int2vector and oidvector values
+	// (subscripted from 0) and the arrays cast from them (see vector.go).
+	LowerOff int64
 }
 
 // Datum is one SQL value; see the package documentation for the Go type

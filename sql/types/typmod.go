@@ -243,7 +243,7 @@ func typmodString(t *T, typmod int32) string {
 // e.g. "character varying(10)", "numeric(10,2)",
 // "timestamp(3) with time zone", "integer[]".
 func FormatType(t *T, typmod int32) string {
-	if t.Elem != nil {
+	if t.Elem != nil && !IsVector(t) {
 		return FormatType(t.Elem, typmod) + "[]"
 	}
 	mod := typmodString(t, typmod)
