@@ -252,8 +252,8 @@ func (a *tableAccess) Delete(ctx context.Context, key string, old []types.Datum)
 type keyedRows struct {
 	it    *storage.Iter
 	types []*types.T
-	key   string
-	want  []bool // columns to decode (nil = all); eval.ColumnPruner
+	want  []bool            // columns to decode (nil = all); eval.ColumnPruner
+	dec   *rowcodec.Decoder // made at the first row, after Want
 }
 
 // Want implements eval.ColumnPruner.
@@ -270,11 +270,15 @@ func (r *keyedRows) Next() ([]types.Datum, error) {
 		}
 		return nil, io.EOF
 	}
-	r.key = string(r.it.Key())
-	return rowcodec.DecodeColumns(r.types, r.it.Value(), nil, r.want)
+	if r.dec == nil {
+		r.dec = rowcodec.NewDecoder(r.types, r.want)
+	}
+	return r.dec.Decode(r.it.Value(), nil)
 }
 
-func (r *keyedRows) Key() string { return r.key }
+// Key is made only when asked for: plain scans never need it, and the
+// iterator's key stays valid until its next Next.
+func (r *keyedRows) Key() string { return string(r.it.Key()) }
 func (r *keyedRows) Close()      { r.it.Close() }
 
 // storageError maps the storage engine's errors to PostgreSQL's.

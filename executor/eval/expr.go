@@ -25,6 +25,8 @@ type evalCtx struct {
 	elem types.Datum
 	// subResults caches the rows of uncorrelated subqueries for the run.
 	subResults map[*planner.SubPlan][]types.Datum
+	// inSets holds the value sets of hashed IN subqueries (subhash.go).
+	inSets map[*planner.SubPlan]*intSet
 	// outer holds the enclosing queries' current rows while a correlated
 	// subquery runs: outer[0] is the row of the query it appears in.
 	outer [][]types.Datum
@@ -122,11 +124,14 @@ func (c *evalCtx) eval(e planner.Expr) (types.Datum, error) {
 		if err != nil || i == nil {
 			return nil, err
 		}
-		arr, n := a.(*types.Array), i.(int64)
-		if n < 1 || n > int64(len(arr.Elems)) {
+		arr := a.(*types.Array)
+		// Subscripts count from the array's lower bound (0 for
+		// int2vector/oidvector: indkey[0]).
+		n := i.(int64) - arr.Lower()
+		if n < 0 || n >= int64(len(arr.Elems)) {
 			return nil, nil
 		}
-		return arr.Elems[n-1], nil
+		return arr.Elems[n], nil
 	case *planner.NotDistinct:
 		l, err := c.eval(x.L)
 		if err != nil {
@@ -323,13 +328,17 @@ func (c *evalCtx) evalScalarArrayOp(x *planner.ScalarArrayOp) (types.Datum, erro
 	sawNull := false
 	saved := c.elem
 	defer func() { c.elem = saved }()
+	// One argument pair for all elements (implementations do not keep
+	// their args, as evalCall's reused stack already requires).
+	args := []types.Datum{l, nil}
 	for _, e := range arr.Elems {
 		if e == nil && x.Op.Fn.Strict {
 			sawNull = true
 			continue
 		}
 		c.elem = e
-		v, err := f(c, x.Op, []types.Datum{l, e})
+		args[0], args[1] = l, e
+		v, err := f(c, x.Op, args)
 		if err != nil {
 			return nil, err
 		}
@@ -416,6 +425,9 @@ func (c *evalCtx) evalSubPlan(x *planner.SubPlan) (types.Datum, error) {
 		return len(vals) > 0, nil
 	case planner.SubArray:
 		return &types.Array{Elem: x.T.Elem, Elems: vals}, nil
+	}
+	if hashableIn(x) {
+		return c.evalHashedIn(x, vals)
 	}
 	any := x.Kind == planner.SubAny
 	if len(vals) == 0 {

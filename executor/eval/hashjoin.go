@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"encoding/binary"
 	"io"
 
 	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
 
@@ -35,7 +37,13 @@ type hashJoinIter struct {
 	matched  bool
 	keyBuf   []byte
 	keyVals  []types.Datum
-	steps    int
+	intKeys  []bool // key i is an integer on both sides (key)
+	// itable replaces table when the join has one key, an integer on
+	// both sides (most joins: on keys): no key bytes to build, hash or
+	// keep.
+	itable map[int64][]int32
+	single bool
+	steps  int
 }
 
 func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
@@ -45,32 +53,83 @@ func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
 		it.ltypes = append(it.ltypes, n.LeftKeys[i].Type())
 	}
 	it.keyVals = make([]types.Datum, len(n.RightKeys))
+	it.intKeys = make([]bool, len(n.RightKeys))
+	for i := range it.intKeys {
+		it.intKeys[i] = isIntType(it.ltypes[i]) && isIntType(it.rtypes[i])
+	}
+	it.single = len(it.intKeys) == 1 && it.intKeys[0]
 	return it
+}
+
+// ikey is key for a single integer key: its value, ok false when NULL.
+func (it *hashJoinIter) ikey(k planner.Expr, row []types.Datum) (int64, bool, error) {
+	saved := it.c.row
+	it.c.row = row
+	v, err := it.c.eval(k)
+	it.c.row = saved
+	if err != nil || v == nil {
+		return 0, false, err
+	}
+	n, ok := v.(int64)
+	if !ok {
+		return 0, false, pgerror.New(pgerror.InternalError, "hash join: integer key of Go type %T", v)
+	}
+	return n, true, nil
+}
+
+// size is the number of distinct keys loaded.
+func (it *hashJoinIter) size() int {
+	if it.single {
+		return len(it.itable)
+	}
+	return len(it.table)
+}
+
+// isIntType reports the integer types, whose datums are all int64.
+func isIntType(t *types.T) bool {
+	switch t.OID {
+	case types.OidInt2, types.OidInt4, types.OidInt8:
+		return true
+	}
+	return false
 }
 
 // key evaluates keys over row into it.keyBuf; ok is false when a key is
 // NULL (such a row matches nothing).
+//
+// Integer keys (both sides of an integer type) are their 8 bytes rather
+// than their text, the common case of joins on keys: no formatting, and
+// shorter map keys to hash. Both sides of a key column take the same
+// form, so equal values still give equal keys.
 func (it *hashJoinIter) key(keys []planner.Expr, ts []*types.T, row []types.Datum) (bool, error) {
 	saved := it.c.row
 	it.c.row = row
-	defer func() { it.c.row = saved }()
+	buf := it.keyBuf[:0]
 	for i, k := range keys {
 		v, err := it.c.eval(k)
-		if err != nil {
+		if err != nil || v == nil {
+			it.c.row = saved
 			return false, err
 		}
-		if v == nil {
-			return false, nil
+		if n, ok := v.(int64); ok && it.intKeys[i] {
+			buf = binary.LittleEndian.AppendUint64(append(buf, 2), uint64(n))
+			continue
 		}
-		it.keyVals[i] = v
+		it.keyVals[0] = v
+		buf = rowKeyText(buf, ts[i:i+1], it.keyVals[:1])
 	}
-	it.keyBuf = rowKey(it.keyBuf[:0], ts, it.keyVals)
+	it.c.row = saved
+	it.keyBuf = buf
 	return true, nil
 }
 
 func (it *hashJoinIter) load() error {
 	it.loaded = true
-	it.table = map[string][]int32{}
+	if it.single {
+		it.itable = map[int64][]int32{}
+	} else {
+		it.table = map[string][]int32{}
+	}
 	full := it.n.Kind == planner.FullJoin
 	for {
 		row, err := it.right.next()
@@ -83,7 +142,13 @@ func (it *hashJoinIter) load() error {
 		if err := it.tick(); err != nil {
 			return err
 		}
-		ok, err := it.key(it.n.RightKeys, it.rtypes, row)
+		var ok bool
+		var ik int64
+		if it.single {
+			ik, ok, err = it.ikey(it.n.RightKeys[0], row)
+		} else {
+			ok, err = it.key(it.n.RightKeys, it.rtypes, row)
+		}
 		if err != nil {
 			return err
 		}
@@ -91,7 +156,11 @@ func (it *hashJoinIter) load() error {
 			continue
 		}
 		it.rows = append(it.rows, row)
-		if ok {
+		switch {
+		case !ok:
+		case it.single:
+			it.itable[ik] = append(it.itable[ik], int32(len(it.rows)-1))
+		default:
 			it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], int32(len(it.rows)-1))
 		}
 	}
@@ -132,7 +201,15 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 				return nil, err
 			}
 			it.cur, it.pos, it.matched, it.matches = row, 0, false, nil
-			if len(it.table) > 0 {
+			if it.single && len(it.itable) > 0 {
+				ik, ok, err := it.ikey(it.n.LeftKeys[0], row)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					it.matches = it.itable[ik]
+				}
+			} else if it.size() > 0 {
 				ok, err := it.key(it.n.LeftKeys, it.ltypes, row)
 				if err != nil {
 					return nil, err
@@ -219,7 +296,7 @@ func (it *hashJoinIter) unmatchedRight() ([]types.Datum, error) {
 }
 
 func (it *hashJoinIter) close() {
-	it.loaded, it.table, it.rows, it.cur, it.matches = true, nil, nil, nil, nil
+	it.loaded, it.table, it.itable, it.rows, it.cur, it.matches = true, nil, nil, nil, nil, nil
 	it.rmatched, it.leftDone = nil, false
 	it.left.close()
 	it.right.close()

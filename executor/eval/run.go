@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"sort"
@@ -624,7 +625,24 @@ func (it *distinctIter) close() {
 }
 
 // rowKey appends a key for row that is equal for rows that compare equal.
+// Keys are only compared with keys made with the same types: an integer
+// column is its 8 bytes (no formatting, shorter keys to hash), others
+// their text (rowKeyText).
 func rowKey(buf []byte, ts []*types.T, row []types.Datum) []byte {
+	for i, v := range row {
+		if n, ok := v.(int64); ok && isIntType(ts[i]) {
+			buf = binary.LittleEndian.AppendUint64(append(buf, 2), uint64(n))
+			continue
+		}
+		buf = rowKeyText(buf, ts[i:i+1], row[i:i+1])
+	}
+	return buf
+}
+
+// rowKeyText is rowKey with every value as its text, the form that lets
+// values of different types that compare equal (a hash join's two sides)
+// give equal keys.
+func rowKeyText(buf []byte, ts []*types.T, row []types.Datum) []byte {
 	for i, v := range row {
 		if v == nil {
 			buf = append(buf, 0)

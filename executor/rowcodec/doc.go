@@ -23,6 +23,21 @@
 // columns than the descriptor is corrupt, so a dropped column must stay
 // in the descriptor (with its type) for as long as old rows may hold it.
 //
+// # Decoding
+//
+// A scan decodes every row it reads, so decoding is the hot loop of most
+// queries. A Decoder (NewDecoder) works out per column type what to do
+// once per scan; DecodeColumns does the same per call. A first pass over
+// the row finds the wanted values and counts them by kind, then each row
+// gets one allocation per kind rather than one per value: the 8-byte
+// scalars and the string bytes share a pointer-free blob, string headers
+// and numerics get a slab each, and the datums point into them (box.go
+// builds the interface values by hand, since Go would copy each value
+// to a heap object of its own). Numerics whose coefficient fits an int64
+// are read from their binary form directly (decodeNumeric), giving
+// exactly what types.ParseBinary gives without its decimal-string
+// detour; the rest take ParseBinary.
+//
 // # Keys
 //
 // EncodeKey writes each key column with codec, so that bytes.Compare on

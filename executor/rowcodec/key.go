@@ -139,6 +139,19 @@ func appendKey(buf []byte, t *types.T, d types.Datum) ([]byte, error) {
 		}
 		return codec.AppendArrayEnd(buf), nil
 	}
+	if t.Enum != nil {
+		// An enum keys on its label's sort order, which ALTER TYPE ... ADD
+		// VALUE never changes for existing labels.
+		v, ok := d.(string)
+		if !ok {
+			return buf, errDatum(t, d)
+		}
+		f, _ := t.Enum.SortOrder(v)
+		return codec.AppendFloat(buf, float64(f)), nil
+	}
+	if t.Domain != nil {
+		return appendKey(buf, types.BaseType(t), d)
+	}
 	return buf, noBtreeOpclass(t)
 }
 

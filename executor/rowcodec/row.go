@@ -175,6 +175,10 @@ func appendValue(buf []byte, t *types.T, d types.Datum) ([]byte, error) {
 		if v, ok := d.(*types.Array); t.Elem != nil && (!ok || v == nil) {
 			return buf, errDatum(t, d)
 		}
+		if v, ok := d.(string); ok && t.Enum != nil {
+			// Enum labels are stored as text is (see decodeValue).
+			return append(binary.AppendUvarint(buf, uint64(len(v))), v...), nil
+		}
 	}
 	return appendSend(buf, t, d)
 }
@@ -221,6 +225,22 @@ func DecodeColumns(cols []*types.T, b []byte, dst []types.Datum, want []bool) ([
 	if want != nil && len(want) != len(cols) {
 		return dst, pgerror.New(pgerror.InternalError, "rowcodec: %d column flags for %d columns", len(want), len(cols))
 	}
+	var buf [32]colPlan
+	var plan []colPlan
+	if len(cols) <= len(buf) {
+		plan = buf[:len(cols)]
+	} else {
+		plan = make([]colPlan, len(cols))
+	}
+	makePlan(plan, cols, want)
+	return decodeColumns(cols, plan, b, dst, want)
+}
+
+// decodeColumns is DecodeColumns with its plan made.
+func decodeColumns(cols []*types.T, plan []colPlan, b []byte, dst []types.Datum, want []bool) ([]types.Datum, error) {
+	if want != nil && len(want) != len(cols) {
+		return dst, pgerror.New(pgerror.InternalError, "rowcodec: %d column flags for %d columns", len(want), len(cols))
+	}
 	if cap(dst) >= len(cols) {
 		dst = dst[:len(cols)]
 	} else {
@@ -245,21 +265,8 @@ func DecodeColumns(cols []*types.T, b []byte, dst []types.Datum, want []bool) ([
 	bitmap := b[:nb]
 	b = b[nb:]
 	var err error
-	for i := 0; i < n; i++ {
-		if bitmap[i>>3]&(1<<(i&7)) != 0 {
-			dst[i] = nil
-			continue
-		}
-		if want != nil && !want[i] {
-			dst[i] = nil
-			if b, err = skipValue(cols[i], b); err != nil {
-				return dst, err
-			}
-			continue
-		}
-		if dst[i], b, err = decodeValue(cols[i], b); err != nil {
-			return dst, err
-		}
+	if b, err = decodeWanted(plan, bitmap, b, n, dst); err != nil {
+		return dst, err
 	}
 	for i := n; i < len(cols); i++ {
 		dst[i] = nil
@@ -338,6 +345,9 @@ func decodeValue(t *types.T, b []byte) (types.Datum, []byte, error) {
 		return types.JSONVal(v), rest, nil
 	case types.OidBytea:
 		return append([]byte{}, v...), rest, nil
+	}
+	if t.Enum != nil {
+		return string(v), rest, nil
 	}
 	d, err := types.ParseBinary(t, v)
 	if err != nil {
