@@ -70,9 +70,15 @@ FUZZ_TARGETS := \
 	./sql/types:FuzzParseDateOrder:2000x \
 	./internal/isolationtest:FuzzParseSpec:2000x \
 	./sql/parser:FuzzPgOperators \
+	./sql/parser:FuzzFieldSelect \
 	./executor/eval:FuzzRegressExprs \
 	./executor/eval:FuzzToDateRoundTrip \
-	./sql/types:FuzzStyledOutput
+	./executor/eval:FuzzRecordText \
+	./sql/types:FuzzStyledOutput \
+	./sql/types:FuzzCatalogText \
+	./sql/types:FuzzCatalogBinary \
+	./sql/parser:FuzzTypeDDL:3000x \
+	./sql/parser:FuzzCreateFunction
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
 	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph compat slt

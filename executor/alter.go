@@ -31,11 +31,11 @@ func (s *Session) addColumn(ctx context.Context, t *tableDef, cd *ast.ColumnDef,
 	if !ok {
 		tname = strings.ToLower(cd.Tp.String())
 	}
-	typ, typmod, err := types.ParseTypeName(tname)
-	if err != nil {
+	col := planner.Column{Name: name}
+	if err := s.columnType(&col, tname); err != nil {
 		return nil, err
 	}
-	col := planner.Column{Name: name, Type: typ, Typmod: typmod, Default: displayDefault(stmt.ColumnDefaults[name], typ)}
+	col.Default = s.columnDefaultText(stmt.ColumnDefaults[name], col)
 	if stmt.Identity[name] != nil || serialTypes[tname] != nil {
 		return nil, pgerror.New(pgerror.FeatureNotSupported, "ADD COLUMN of an identity or serial column is not supported yet")
 	}

@@ -398,10 +398,11 @@ func (s *Session) alterColumnType(ctx context.Context, t *tableDef, a *parser.Al
 	if err != nil {
 		return err
 	}
-	typ, typmod, err := types.ParseTypeName(a.Type)
-	if err != nil {
+	var target planner.Column
+	if err := s.columnType(&target, a.Type); err != nil {
 		return err
 	}
+	typ, typmod := target.Type, target.Typmod
 	old := t.cols[i]
 	var x planner.Expr = &planner.ColumnRef{Idx: i, T: old.Type}
 	if a.Expr != "" {
@@ -427,7 +428,7 @@ func (s *Session) alterColumnType(ctx context.Context, t *tableDef, a *parser.Al
 		return err
 	}
 	col := old
-	col.Type, col.Typmod = typ, typmod
+	col.Type, col.Typmod, col.Domain = typ, typmod, target.Domain
 	if col.Default != "" {
 		if err := planner.CheckDefault(s, col, s.FormatOpts()); err != nil {
 			return pgerror.New(pgerror.DatatypeMismatch, "default for column \"%s\" cannot be cast automatically to type %s", old.Name, typ.SQLName)

@@ -43,6 +43,8 @@ type tableDef struct {
 	// ns is set when the entry is a schema (schema.go): name is the
 	// schema's, schema is empty.
 	ns *nsInfo
+	// typ is set when the entry is an enum or a domain (typedef.go).
+	typ *typeInfo
 	// rowid hands out hidden row ids; shared by every def of one tree.
 	rowid *atomic.Int64
 	// cons are the CHECK and FOREIGN KEY constraints (constraint.go).
@@ -81,6 +83,8 @@ type tableRecord struct {
 	View *viewInfo `json:"view,omitempty"`
 	// NS makes the entry a schema.
 	NS *nsInfo `json:"ns,omitempty"`
+	// Type makes the entry an enum or a domain.
+	Type *typeInfo `json:"type,omitempty"`
 	// Cons are the CHECK and FOREIGN KEY constraints (constraint.go).
 	Cons json.RawMessage `json:"cons,omitempty"`
 }
@@ -93,13 +97,20 @@ type colRecord struct {
 	Default string `json:"default,omitempty"`
 	// Identity is 'a' or 'd' for identity columns (0 = none).
 	Identity byte `json:"identity,omitempty"`
+	// Domain is the column's domain type (Type is then the domain's base
+	// type), 0 when none.
+	Domain uint32 `json:"domain,omitempty"`
 }
 
 func (t *tableDef) record() tableRecord {
 	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view, NS: t.ns,
-		Cons: t.cons.record()}
+		Type: t.typ, Cons: t.cons.record()}
 	for _, c := range t.cols {
-		r.Cols = append(r.Cols, colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity})
+		cr := colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity}
+		if c.Domain != nil {
+			cr.Domain = uint32(c.Domain.OID)
+		}
+		r.Cols = append(r.Cols, cr)
 	}
 	for _, ix := range t.indexes {
 		r.Indexes = append(r.Indexes, ix.record())
@@ -125,17 +136,27 @@ func newTableDef(oid uint32, schema, name string, cols []planner.Column, pk []in
 	return t
 }
 
-func defFromRecord(r tableRecord) (*tableDef, error) {
+// defFromRecord rebuilds a catalog entry; userType finds the enums and
+// domains its columns use (loaded before the tables).
+func defFromRecord(r tableRecord, userType func(types.OID) *types.T) (*tableDef, error) {
 	cols := make([]planner.Column, len(r.Cols))
 	for i, c := range r.Cols {
 		typ := types.ByOID(types.OID(c.Type))
 		if typ == nil {
+			typ = userType(types.OID(c.Type))
+		}
+		if typ == nil {
 			return nil, fmt.Errorf("catalog: table %s.%s column %s has unknown type %d", r.Schema, r.Name, c.Name, c.Type)
 		}
 		cols[i] = planner.Column{Name: c.Name, Type: typ, Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity}
+		if c.Domain != 0 {
+			if cols[i].Domain = userType(types.OID(c.Domain)); cols[i].Domain == nil {
+				return nil, fmt.Errorf("catalog: table %s.%s column %s has unknown domain %d", r.Schema, r.Name, c.Name, c.Domain)
+			}
+		}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
-	t.seq, t.view, t.ns = r.Seq, r.View, r.NS
+	t.seq, t.view, t.ns, t.typ = r.Seq, r.View, r.NS, r.Type
 	cons, err := constraintsFromRecord(r.Cons)
 	if err != nil {
 		return nil, err
@@ -179,12 +200,24 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 		return nil, err
 	}
 	defer it.Close()
+	var records []tableRecord
 	for it.Next() {
 		var r tableRecord
 		if err := json.Unmarshal(it.Value(), &r); err != nil {
 			return nil, fmt.Errorf("catalog: entry %x: %w", it.Key(), err)
 		}
-		t, err := defFromRecord(r)
+		records = append(records, r)
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	// Types first: columns and other types refer to them.
+	userTypes, err := loadTypes(records)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range records {
+		t, err := defFromRecord(r, func(oid types.OID) *types.T { return userTypes[oid] })
 		if err != nil {
 			return nil, err
 		}
@@ -195,16 +228,14 @@ func loadCatalog(st *storage.Engine) (*catalog, error) {
 			}
 		}
 		r.OID = max(r.OID, t.cons.maxOID())
+		r.OID = max(r.OID, r.Type.maxOID())
 		if r.OID >= c.nextOID.Load() {
 			c.nextOID.Store(r.OID + 1)
 		}
 	}
-	if err := it.Err(); err != nil {
-		return nil, err
-	}
 	// Hidden row ids continue after the largest one stored.
 	for _, t := range c.byOID {
-		if t.pk != nil || t.seq != nil || t.view != nil || t.ns != nil {
+		if t.pk != nil || t.seq != nil || t.view != nil || t.ns != nil || t.typ != nil {
 			continue
 		}
 		k, ok, err := txn.LastKey(t.tree)

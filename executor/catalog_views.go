@@ -121,6 +121,9 @@ func (s *Session) CatalogConstraintDefPretty(oid uint32, pretty bool) (string, b
 	if def, ok := pgcatalog.FindCheckOrForeignKey(tables, oid, pretty); ok {
 		return def, true
 	}
+	if def, ok := pgcatalog.FindDomainCheck(catalogSource{s}, oid, pretty); ok {
+		return def, true
+	}
 	t, ix := pgcatalog.FindConstraint(tables, oid)
 	if ix == nil {
 		return "", false

@@ -1569,7 +1569,7 @@ func isIntWidening(x *planner.Cast) bool {
 func isSimpleNode(node, parent planner.Expr) bool {
 	switch x := node.(type) {
 	case *planner.ColumnRef, *planner.Const, *planner.Coalesce, *planner.ArrayExpr, *planner.Case,
-		*planner.MinMax, *planner.NullIf:
+		*planner.MinMax, *planner.NullIf, *planner.ArrayElem:
 		return true
 	case *planner.Cast:
 		if isLiteralCast(x) {
@@ -1642,6 +1642,8 @@ func (d *deparser) expr(e planner.Expr) error {
 	switch x := e.(type) {
 	case *planner.ColumnRef:
 		sb.WriteString(eval.QuoteIdent(d.cols[x.Idx].Name))
+	case *planner.ArrayElem:
+		sb.WriteString("VALUE") // a domain CHECK's value (typedef.go)
 	case *planner.Const:
 		return deparseConst(sb, x.Val, x.T)
 	case *planner.Cast:

@@ -42,11 +42,11 @@ func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result,
 			if !ok {
 				tname = strings.ToLower(cd.Tp.String())
 			}
-			t, typmod, err := types.ParseTypeName(tname)
-			if err != nil {
+			col := planner.Column{Name: name}
+			if err := s.columnType(&col, tname); err != nil {
 				return nil, err
 			}
-			col := planner.Column{Name: name, Type: t, Typmod: typmod, Default: displayDefault(stmt.ColumnDefaults[name], t)}
+			col.Default = s.columnDefaultText(stmt.ColumnDefaults[name], col)
 			if st := serialTypes[tname]; st != nil {
 				if col.Default != "" {
 					return nil, pgerror.New(pgerror.SyntaxError, "multiple default values specified for column \"%s\" of table \"%s\"", name, n.Table.Name.O)

@@ -19,11 +19,11 @@ import (
 func (s *Session) execPrepare(n *parser.Prepare, outer *parser.Statement) (*Result, error) {
 	oids := make([]uint32, len(n.ParamTypes))
 	for i, name := range n.ParamTypes {
-		t, _, err := types.ParseTypeName(name)
+		t, _, err := s.parseTypeName(name)
 		if err != nil {
 			return nil, err
 		}
-		oids[i] = t.OID
+		oids[i] = types.BaseType(t).OID
 	}
 	if !preparable(n.Stmt) {
 		return nil, pgerror.New(pgerror.SyntaxError, "syntax error at or near \"%s\"", firstWord(n.Stmt.Text)).

@@ -52,12 +52,15 @@ func (t *tableDef) key() string {
 	if t.ns != nil {
 		return nsKey(t.name)
 	}
+	if t.typ != nil {
+		return typKey(t.schema, t.name)
+	}
 	return qualified(t.schema, t.name)
 }
 
 // isRelation reports whether t is a relation (table, view or sequence)
 // rather than a schema.
-func (t *tableDef) isRelation() bool { return t.ns == nil }
+func (t *tableDef) isRelation() bool { return t.ns == nil && t.typ == nil }
 
 // builtinSchemas are the schemas every database has, by name.
 var builtinSchemas = map[string]uint32{
@@ -450,14 +453,16 @@ func (s *Session) execDropSchema(ctx context.Context, n *parser.DropSchema) (*Re
 	// PostgreSQL reports the last-named schema's objects first.
 	for i := len(drop) - 1; i >= 0; i-- {
 		ns := drop[i]
-		for _, m := range s.schemaMembers(ns.name) {
+		for _, m := range s.schemaMembersAndTypes(ns.name) {
 			if m.seq != nil && m.seq.OwnerOID != 0 && s.current(m.seq.OwnerOID) != nil {
 				continue // goes with its table
 			}
 			members = append(members, m)
 			// Objects reachable through the search path go unqualified.
 			line := fmt.Sprintf("%s %s.%s", kindWord(m, false), ns.name, m.name)
-			if s.relationVisible(ns.name, m.name) {
+			if m.typ != nil {
+				line = "type " + s.userTypeName(m, false)
+			} else if s.relationVisible(ns.name, m.name) {
 				line = fmt.Sprintf("%s %s", kindWord(m, false), m.name)
 			}
 			lines = append(lines, line)
@@ -471,8 +476,21 @@ func (s *Session) execDropSchema(ctx context.Context, n *parser.DropSchema) (*Re
 	if len(members) > 0 {
 		res.Notices = append(res.Notices, cascadeNotice(lines))
 	}
-	if err := s.dropRelations(ctx, members); err != nil {
+	var rels []*tableDef
+	for _, m := range members {
+		if m.typ == nil {
+			rels = append(rels, m)
+		}
+	}
+	if err := s.dropRelations(ctx, rels); err != nil {
 		return nil, err
+	}
+	for _, m := range members {
+		if m.typ != nil && s.current(m.oid) != nil {
+			if err := s.dropDef(m); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, ns := range drop {
 		if err := s.dropDef(ns); err != nil {

@@ -45,6 +45,8 @@ type Engine struct {
 	stats engineStats
 	// statements are pg_stat_statements' counters (statements.go).
 	statements statementStats
+	// funcs are the committed user-defined routines (function.go).
+	funcs engineFuncs
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -61,6 +63,10 @@ func OpenEngine(opts storage.Options) (*Engine, error) {
 	}
 	e := &Engine{store: st, catalog: cat}
 	if err := e.stats.load(st); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := e.loadFuncs(); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -153,6 +159,9 @@ type Session struct {
 	// pathOverride, while a view's query is planned, is the search path
 	// it was created under (see viewRelation.EnterView).
 	pathOverride []string
+	// afterCommit runs when the transaction commits, after its DDL is
+	// published (typedef.go: an enum's new labels); dropped on rollback.
+	afterCommit []func()
 	// onCommit holds the ON COMMIT DROP / DELETE ROWS actions of the
 	// session's temporary tables, by OID.
 	onCommit map[uint32]string
@@ -162,6 +171,9 @@ type Session struct {
 	pendingStats map[uint32]*tableStats
 	txnMods      map[uint32]*modCount
 	autoStats    bool
+	// pendingFuncs are the transaction's CREATE / DROP / ALTER FUNCTION
+	// changes by OID (nil = dropped), published at commit (function.go).
+	pendingFuncs map[uint32]*funcDef
 	// pendingComments are the transaction's COMMENT ON changes ("" =
 	// removed), published at commit (comment.go).
 	pendingComments map[commentID]string
@@ -180,6 +192,8 @@ type savepoint struct {
 	// stats and comments are the pending statistics and descriptions.
 	stats    map[uint32]*tableStats
 	comments map[commentID]string
+	// funcs are the pending routine changes (function.go).
+	funcs map[uint32]*funcDef
 }
 
 // storageTxn returns the transaction's storage transaction, opening it
@@ -313,6 +327,8 @@ func (s *Session) FormatOpts() *types.FormatOpts { return &s.fo }
 
 func (s *Session) refreshFormat() {
 	s.fo.RelName = s.regclassName
+	s.fo.TypeName = s.regtypeName
+	s.fo.TypeOID = s.regtypeOID
 	// Time zones are loaded only when the setting changes: LoadLocation
 	// reads the zone database, and this runs at the end of every
 	// transaction.
@@ -539,7 +555,14 @@ func (s *Session) endTxn(commit bool) error {
 		}
 		s.catEpoch++
 	}
+	if commit {
+		for _, f := range s.afterCommit {
+			f()
+		}
+	}
+	s.afterCommit = nil
 	s.endTxnStats(commit)
+	s.publishFuncs(commit)
 	s.ddl = txnCatalog{}
 	if !commit && s.txnVals != nil {
 		s.vals = s.txnVals

@@ -73,6 +73,8 @@ func init() {
 	def(&settingDef{name: "lc_collate", def: "C", readOnly: true, desc: "Shows the collation order locale."})
 	def(&settingDef{name: "lc_ctype", def: "C", readOnly: true, desc: "Shows the character classification and case conversion locale."})
 	def(&settingDef{name: "max_identifier_length", def: "63", readOnly: true, desc: "Shows the maximum identifier length."})
+	// pgjdbc's getImportedKeys reads it to bound its key positions.
+	def(&settingDef{name: "max_index_keys", def: "32", readOnly: true, desc: "Shows the maximum number of index keys."})
 	def(&settingDef{name: "block_size", def: "8192", readOnly: true, desc: "Shows the size of a disk block."})
 	def(&settingDef{name: "row_security", def: "on", check: checkBool, desc: "Enable row security."})
 	def(&settingDef{name: "jit", def: "off", check: checkBool, desc: "Allow JIT compilation."})

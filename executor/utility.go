@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -133,7 +134,7 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 			return nil, pgerror.New(pgerror.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
 		sp := savepoint{name: n.Name, vals: copyMap(s.vals), ddl: s.ddl.clone(),
-			stats: maps.Clone(s.pendingStats), comments: maps.Clone(s.pendingComments)}
+			stats: maps.Clone(s.pendingStats), comments: maps.Clone(s.pendingComments), funcs: maps.Clone(s.pendingFuncs)}
 		if s.tx != nil {
 			sp.mark = s.tx.Savepoint()
 		}
@@ -162,6 +163,10 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		}
 		s.pendingStats = maps.Clone(s.savepts[i].stats)
 		s.pendingComments = maps.Clone(s.savepts[i].comments)
+		if len(s.pendingFuncs) > 0 {
+			s.pendingFuncs = maps.Clone(s.savepts[i].funcs)
+			s.catEpoch++
+		}
 		s.vals = copyMap(s.savepts[i].vals)
 		s.epoch++
 		s.savepts = s.savepts[:i+1]
@@ -237,6 +242,14 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execCreateSequence(ctx, n)
 	case *parser.CreateView:
 		return s.execCreateView(ctx, n)
+	case *parser.CreateFunction:
+		return s.execCreateFunction(ctx, n)
+	case *parser.DropFunction:
+		return s.execDropFunction(ctx, n)
+	case *parser.AlterFunction:
+		return s.execAlterFunction(ctx, n)
+	case *parser.Call:
+		return s.execCall(ctx, n)
 	case *parser.DropView:
 		return s.execDropView(ctx, n)
 	case *parser.AlterSequence:
@@ -255,6 +268,16 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execCommentOn(ctx, n)
 	case *parser.CreateSchema:
 		return s.execCreateSchema(ctx, n, p.Stmt)
+	case *parser.CreateEnum:
+		return s.execCreateEnum(ctx, n)
+	case *parser.CreateDomain:
+		return s.execCreateDomain(ctx, n)
+	case *parser.DropType:
+		return s.execDropType(ctx, n)
+	case *parser.AlterTypeStmt:
+		return s.execAlterType(ctx, n)
+	case *parser.AlterDomain:
+		return s.execAlterDomain(ctx, n)
 	case *parser.DropSchema:
 		return s.execDropSchema(ctx, n)
 	case *parser.AlterSchema:
@@ -612,7 +635,10 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 	}
 	var defaults []colDefault
 	for j, c := range t.cols {
-		if listed[j] || c.Default == "" {
+		// PostgreSQL's COPY leaves a column NULL when neither it nor its
+		// domain has a default, without the domain's checks (INSERT
+		// checks them).
+		if listed[j] || c.Default == "" && (c.Domain == nil || s.DomainConstraints(c.Domain).Default == "") {
 			continue
 		}
 		e, err := planner.BindDefault(s, c, &s.fo)
@@ -620,6 +646,17 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 			return 0, err
 		}
 		defaults = append(defaults, colDefault{j, e})
+	}
+	// The domain checks of the columns COPY fills.
+	var domainChecks []colDefault
+	for _, j := range idx {
+		if c := t.cols[j]; c.Domain != nil {
+			e, err := planner.BindDomainCheck(s, c.Domain, &planner.ColumnRef{Idx: j, T: c.Type}, &s.fo)
+			if err != nil {
+				return 0, err
+			}
+			domainChecks = append(domainChecks, colDefault{j, e})
+		}
 	}
 	batch := make([][]types.Datum, 0, copyBatch)
 	flush := func() error {
@@ -664,6 +701,11 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 				return n, withContext(err, dec.ErrorContext(t.name))
 			}
 			row[d.at] = v
+		}
+		for _, d := range domainChecks {
+			if _, err := eval.EvalRowExpr(ctx, d.e, row, s); err != nil {
+				return n, withContext(err, dec.FieldContext(t.name, slices.Index(idx, d.at)))
+			}
 		}
 		if err := eval.CheckNotNull(t, t.cols, row, &s.fo); err != nil {
 			return n, withContext(err, dec.ErrorContext(t.name))

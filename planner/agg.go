@@ -251,6 +251,8 @@ func (b *binder) bindAggregate(name string, argNodes []ast.ExprNode, distinct bo
 		}
 		f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true)
 		switch {
+		case t.Enum != nil:
+			// Enums order by their labels' sort order (enum_smaller).
 		case f == nil:
 			return nil, sig()
 		case f.Args[0].OID == t.OID || f.Args[0].OID == types.OidAnyArray:

@@ -95,6 +95,16 @@ func (b *binder) scalarArrayOp(name string, l Expr, arrNode ast.ExprNode, ln ast
 	default:
 		return nil, pgerror.New(pgerror.WrongObjectType, "op ANY/ALL (array) requires array on right side").WithPosition(at)
 	}
+	if lt := l.Type(); lt.Enum != nil && lt.Array != nil && (elem.OID == lt.OID || elem.OID == types.OidUnknown) {
+		if id, ok := cmpOps[name]; ok {
+			// enum op ANY (enum[]): the enum's own comparison (domain.go).
+			if arr, err = b.coerce(arr, lt.Array, -1, false, arrNode); err != nil {
+				return nil, err
+			}
+			f := &Func{ID: id, Name: name, Args: []*types.T{lt, lt}, Ret: types.Bool, Strict: true, Volatility: Immutable}
+			return &ScalarArrayOp{Op: &Call{Fn: f, Args: []Expr{l, &ArrayElem{T: lt}}, T: types.Bool}, R: arr, Any: any}, nil
+		}
+	}
 	args := []Expr{l, &ArrayElem{T: elem}}
 	f, amb := resolve(operators[name], args, true)
 	if f == nil {

@@ -125,6 +125,9 @@ type binder struct {
 	// derivedOf is the query whose FROM holds this one (a derived table
 	// runs inside it), nil otherwise.
 	derivedOf *binder
+	// domainValue is what VALUE means while a domain's CHECK expression
+	// is bound (domain.go); nil elsewhere.
+	domainValue Expr
 	// lateralScope is the scope of the FROM items left of the one being
 	// bound (for LATERAL); lateralUsed reports that it referred to them.
 	lateralScope *scope
@@ -144,6 +147,10 @@ type binder struct {
 	// outerRefsOutsideWhere is set when a subquery referred to this
 	// query's columns from outside WHERE and JOIN conditions.
 	outerRefsOutsideWhere bool
+	// fn is set while binding a user function's body: its parameter
+	// names resolve after columns (udf.go); inCall while binding CALL.
+	fn     *funcScope
+	inCall bool
 }
 
 // scope is the set of columns visible to expressions: the output of the
@@ -186,6 +193,7 @@ func errAt(err error, n ast.Node) error {
 }
 
 func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
+	s, distinctOn := splitDistinctOn(s) // distincton.go
 	if len(s.WindowSpecs) > 0 {
 		b.namedWindows = map[string]*ast.WindowSpec{}
 		for i := range s.WindowSpecs {
@@ -281,6 +289,14 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 				}
 				continue
 			}
+			if es, cs, ok, err := b.bindFieldStar(f); ok || err != nil {
+				// (expr).* or a function in FROM: maybe several columns.
+				if err != nil {
+					return nil, nil, err
+				}
+				exprs, cols = append(exprs, es...), append(cols, cs...)
+				continue
+			}
 			e, err := b.bindExpr(f.Expr)
 			if err != nil {
 				return nil, nil, err
@@ -353,6 +369,14 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 				return nil, nil, err
 			}
 			keys = append(keys, SortKey{Col: idx, Desc: item.Desc, NullsFirst: nullsFirst})
+		}
+	}
+	var onCols []int
+	var onSort []SortKey
+	if distinctOn != nil {
+		var err error
+		if onCols, onSort, err = b.distinctOnKeys(distinctOn, f2names(cols), &exprs, keys); err != nil {
+			return nil, nil, err
 		}
 	}
 	b.winAllowed = false
@@ -465,7 +489,9 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 		}
 		root = &Distinct{Input: root}
 	}
-	if len(keys) > 0 {
+	if onCols != nil {
+		root = &Distinct{Input: &Sort{Input: root, Keys: onSort}, On: onCols}
+	} else if len(keys) > 0 {
 		root = &Sort{Input: root, Keys: keys}
 	}
 	if lock != nil {
@@ -478,7 +504,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 			return nil, nil, err
 		}
 	}
-	if p, ok := sortInput(root); ok && len(keys) > 0 && !s.Distinct && lock == nil {
+	if p, ok := sortInput(root); ok && len(keys) > 0 && !s.Distinct && onCols == nil && lock == nil {
 		root = postponeVolatile(root, p, keys)
 	}
 	if len(exprs) > visible {
@@ -831,13 +857,24 @@ func colName(n ast.ExprNode) (string, int) {
 					}
 					return t.Name, 1
 				}
+				if n := userTypeColName(v.GetString()); n != "" {
+					return n, 1
+				}
 			}
 			return "?column?", 0
 		case isConcatOp(x):
 			return "?column?", 0
-		case name == "nqdb_array":
+		case name == "nqdb_array" || name == parser.ArraySubqueryFunc:
 			return "array", 2
+		case name == parser.RowFunc:
+			return "row", 2
 		case name == "nqdb_subscript" && len(x.Args) > 0:
+			return colName(x.Args[0])
+		case name == "nqdb_field":
+			if f, ok := fieldName(x); ok && f != "*" {
+				return f, 2
+			}
+		case name == "nqdb_from_func" && len(x.Args) == 1:
 			return colName(x.Args[0])
 		case name == "trim":
 			if len(x.Args) == 3 {
@@ -872,6 +909,8 @@ func colName(n ast.ExprNode) (string, int) {
 				return colName(f.Expr)
 			}
 		}
+	case *ast.RowExpr:
+		return "row", 2
 	case *ast.CaseExpr:
 		if x.ElseClause != nil {
 			if s, st := colName(x.ElseClause); st > 1 {
@@ -924,6 +963,9 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 	case *ast.UnaryOperationExpr:
 		return b.bindUnary(x)
 	case *ast.FuncCallExpr:
+		if x.FnName.L == parser.RowFunc {
+			return b.bindRow(&ast.RowExpr{Values: x.Args}) // ROW(x), one field
+		}
 		if x.FnName.L == "grouping" {
 			return b.bindGrouping(x)
 		}
@@ -933,6 +975,10 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 	case *ast.ColumnNameExpr:
 		return b.bindColumn(x)
 	case *ast.IsNullExpr:
+		if e, ok, err := b.bindRowNullTest(x); ok || err != nil {
+			// ROW(...) IS [NOT] NULL tests every field (field.go).
+			return e, err
+		}
 		e, err := b.bindExpr(x.Expr)
 		if err != nil {
 			return nil, err
@@ -980,6 +1026,8 @@ func (b *binder) bindExpr(n ast.ExprNode) (Expr, error) {
 		return b.bindExists(x)
 	case *ast.CompareSubqueryExpr:
 		return b.bindCompareSubquery(x)
+	case *ast.RowExpr:
+		return b.bindRow(x)
 	}
 	return nil, pgerror.New(pgerror.FeatureNotSupported, "expression %T is not supported yet", n).WithPosition(pos(n))
 }
@@ -1039,6 +1087,9 @@ func bindLiteral(x *test_driver.ValueExpr) (Expr, error) {
 
 func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 	name, tbl := x.Name.Name.O, x.Name.Table.O
+	if tbl == "" && b.domainValue != nil && x.Name.Name.L == "value" {
+		return b.domainValue, nil
+	}
 	if tbl == "" {
 		// SQL-standard value functions spelled without parentheses.
 		switch strings.ToLower(name) {
@@ -1066,6 +1117,9 @@ func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 			}
 			return ref, nil
 		}
+		if p := b.funcParamRef(name, tbl); p != nil {
+			return p, nil
+		}
 		if tbl != "" {
 			found := b.outerHasTable(tbl)
 			for _, c := range b.scope.cols {
@@ -1081,6 +1135,10 @@ func (b *binder) bindColumn(x *ast.ColumnNameExpr) (Expr, error) {
 				return nil, pgerror.New(pgerror.UndefinedTable, "missing FROM-clause entry for table \"%s\"", tbl).WithPosition(pos(x))
 			}
 			return nil, pgerror.New(pgerror.UndefinedColumn, "column %s.%s does not exist", tbl, name).WithPosition(pos(x))
+		}
+		if e := b.wholeRow(name); e != nil {
+			// `SELECT t FROM t`: the row as a record (field.go).
+			return e, nil
 		}
 		return nil, pgerror.New(pgerror.UndefinedColumn, "column \"%s\" does not exist", name).WithPosition(pos(x))
 	}
@@ -1118,6 +1176,10 @@ func (b *binder) bindBinary(x *ast.BinaryOperationExpr) (Expr, error) {
 			}
 		}
 		return &BoolExpr{Op: op, Args: args}, nil
+	}
+	if l, r, ok := rowOperands(x); ok {
+		// (a, b) < (c, d): a row comparison (field.go).
+		return b.bindRowCompare(x, l, r)
 	}
 	if x.Op == opcode.NullEQ {
 		// sql/parser's spelling of IS NOT DISTINCT FROM.
@@ -1329,6 +1391,10 @@ func (b *binder) bindBetween(x *ast.BetweenExpr) (Expr, error) {
 }
 
 func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
+	if e, ok, err := b.bindRowIn(x); ok || err != nil {
+		// (a, b) IN ((1, 2), ...): row equalities (field.go).
+		return e, err
+	}
 	e, err := b.bindExpr(x.Expr)
 	if err != nil {
 		return nil, err

@@ -71,6 +71,16 @@ func (b *binder) bindDefault(col Column) (Expr, error) {
 // bindDefaultAt is bindDefault with error positions in the default's
 // text.
 func (b *binder) bindDefaultAt(col Column) (Expr, error) {
+	if col.Default == "" && col.Domain != nil {
+		// A domain column without its own default takes the domain's,
+		// and even NULL must pass the domain's checks.
+		if tc, ok := b.cat.(TypeCatalog); ok {
+			col.Default = tc.DomainConstraints(col.Domain).Default
+		}
+		if col.Default == "" {
+			return b.domainCheck(&Const{T: col.Type}, col.Domain)
+		}
+	}
 	if col.Default == "" {
 		return &Const{T: col.Type}, nil
 	}

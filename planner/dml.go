@@ -197,6 +197,15 @@ func findColumn(cols []Column, name string) int {
 // column's typmod is applied as an implicit cast would (varchar(n) raises
 // 22001 rather than truncating).
 func (b *binder) assign(e Expr, col Column, n ast.Node) (Expr, error) {
+	e, err := b.assignBase(e, col, n)
+	if err != nil || col.Domain == nil {
+		return e, err
+	}
+	return b.domainCheck(e, col.Domain)
+}
+
+// assignBase is assign without the column's domain constraints.
+func (b *binder) assignBase(e Expr, col Column, n ast.Node) (Expr, error) {
 	from := e.Type()
 	if from.OID == types.OidUnknown {
 		return b.coerce(e, col.Type, col.Typmod, false, n)

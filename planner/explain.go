@@ -283,6 +283,13 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		in, names := ex.walk(x.Input)
 		in.parent = "Outer"
 		e.kids = []*exNode{in}
+		if x.On != nil {
+			// DISTINCT ON: PostgreSQL's Unique over the Sort.
+			e.typ = "Unique"
+			e.rows = math.Max(1, math.Min(in.rows, 200))
+			e.startup, e.total = in.startup, in.total+in.rows*cpuOperCost
+			return e, names
+		}
 		e.typ = "HashAggregate"
 		e.json = append(e.json, [2]any{"Strategy", "Hashed"}, [2]any{"Partial Mode", "Simple"})
 		e.props = append(e.props, [2]string{"Group Key", strings.Join(names, ", ")})
@@ -417,6 +424,13 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 
 // scan fills e for a table scan with an optional filter above it.
 func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
+	if ex.qualify && !ex.o.Verbose {
+		// A scan's own quals name its columns bare unless VERBOSE
+		// (show_scan_qual's useprefix); outer references stay qualified.
+		ex.qualify = false
+		names = ex.scanNames(s)
+		ex.qualify = true
+	}
 	name := s.Table.Name()
 	alias := s.Alias
 	if alias == "" {
@@ -562,7 +576,15 @@ func indexName(t Table, index int) string {
 // join fills e for a join.
 func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 	l, ln := ex.walk(j.Left)
+	if j.Lateral {
+		// The right side's outer references name the left side's columns
+		// (an index nested loop prints `Index Cond: (id = s.k)`).
+		ex.outer = append([][]string{ln}, ex.outer...)
+	}
 	r, rn := ex.walk(j.Right)
+	if j.Lateral {
+		ex.outer = ex.outer[1:]
+	}
 	names := append(append([]string{}, ln...), rn...)
 	kind := map[JoinKind]string{InnerJoin: "Inner", LeftJoin: "Left", RightJoin: "Right", FullJoin: "Full", SemiJoin: "Semi", AntiJoin: "Anti"}[j.Kind]
 	l.parent, r.parent = "Outer", "Inner"

@@ -296,6 +296,28 @@ const (
 	FnConcatWSVariadic
 	FnFormatVariadic
 
+	// User-defined SQL functions (udf.go): scalar and set-returning.
+	FnUserFunc
+	FnUserFuncSet
+	// pg_get_functiondef and friends, pg_function_is_visible (udf_catalog.go).
+	FnPgGetFunctionDef
+	FnPgGetFunctionArgs
+	FnPgGetFunctionIdentityArgs
+	FnPgGetFunctionResult
+	FnPgFunctionIsVisible
+	// Records and field selection (field.go).
+	FnPgExpandArray
+	FnFieldSelect
+	FnRow
+
+	// FnDomainCheck checks a value against a domain's constraints
+	// (domain.go).
+	FnDomainCheck
+	// enum_first, enum_last, enum_range (domain.go).
+	FnEnumFirst
+	FnEnumLast
+	FnEnumRange
+
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs
 )
@@ -316,6 +338,11 @@ type Func struct {
 	// Volatility tells whether calls over constants may be folded at
 	// plan time (Immutable only).
 	Volatility Volatility
+	// User is set on calls of user-defined functions (udf.go).
+	User *UserCall
+	// Domain is the constraint set an FnDomainCheck call checks
+	// (domain.go); nil for every other function.
+	Domain *DomainCheck
 }
 
 // AnyArrayType is the pseudo-type anyarray: any array type.

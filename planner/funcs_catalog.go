@@ -26,6 +26,11 @@ func init() {
 	// definition to print: NULL, as PostgreSQL gives for an unknown OID.
 	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O))
 	stable(addFn("pg_get_triggerdef", FnPgGetTriggerdef, T, O, B))
+	// pg_rewrite is empty (views' _RETURN rules are not listed), so
+	// pg_get_ruledef, like pg_get_triggerdef, has nothing to print; psql's
+	// \d+ of a view calls it because relhasrules is set.
+	stable(addFn("pg_get_ruledef", FnPgGetTriggerdef, T, O))
+	stable(addFn("pg_get_ruledef", FnPgGetTriggerdef, T, O, B))
 	// Nor are there partitioned tables: pg_get_partkeydef is NULL for
 	// every OID, as PostgreSQL gives for a table that is not partitioned
 	// (DBeaver's table list reads it).

@@ -36,6 +36,10 @@ type Column struct {
 	// DEFAULT, 0 otherwise (pg_attribute.attidentity); Default then holds
 	// the nextval of the column's sequence.
 	Identity byte
+	// Domain is the column's domain when it was declared with one (Type
+	// and Typmod are then the domain's base type and typmod; writes check
+	// the domain's constraints, see domain.go).
+	Domain *types.T
 }
 
 // Catalog resolves tables for the planner. Until storage exists the lead
@@ -116,6 +120,10 @@ func (n *Append) Output() []*types.T { return n.Types }
 // Distinct drops rows equal to an earlier row (NULLs equal to each other).
 type Distinct struct {
 	Input Node
+	// On, for SELECT DISTINCT ON, lists the columns that make rows
+	// duplicates; the first row of each group in input order is kept.
+	// nil compares whole rows.
+	On []int
 }
 
 // Output implements Node.

@@ -17,6 +17,9 @@ func (b *binder) binaryOp(name string, l, r Expr, ln, rn ast.Node, at int) (Expr
 	if name == "||" {
 		return b.concatOp(l, r, ln, rn, at)
 	}
+	if e, ok, err := b.enumCompare(name, l, r, ln, rn); ok {
+		return e, err
+	}
 	args := []Expr{l, r}
 	f, amb := resolve(operators[name], args, true)
 	if f == nil {
@@ -336,7 +339,18 @@ func keepMax(fs []*Func, score func(*Func) int) []*Func {
 // SUBSTRING, COALESCE...).
 func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 	name := funcName(x)
+	if x.Schema.L == "information_schema" && name == "_pg_expandarray" {
+		return b.bindExpandArray(x)
+	}
+	if x.Schema.L == "pg_catalog" {
+		if e, ok, err := b.callUserAST(x.Schema.O, name, x); ok {
+			return e, err
+		}
+	}
 	if x.Schema.L != "" && x.Schema.L != "pg_catalog" {
+		if e, ok, err := b.callUserAST(x.Schema.O, name, x); ok {
+			return e, err
+		}
 		return nil, pgerror.New(pgerror.UndefinedSchema, "schema \"%s\" does not exist", x.Schema.O).WithPosition(pos(x))
 	}
 	if isConcatOp(x) {
@@ -358,6 +372,12 @@ func (b *binder) bindFunc(x *ast.FuncCallExpr) (Expr, error) {
 		return b.bindArray(x, nil)
 	case "nqdb_subscript":
 		return b.bindSubscript(x)
+	case "nqdb_field":
+		return b.bindField(x)
+	case "nqdb_from_func":
+		if len(x.Args) == 1 {
+			return b.bindExpr(x.Args[0])
+		}
 	case "nqdb_array_subquery":
 		return b.bindArraySubquery(x)
 	case "nqdb_any", "nqdb_all":
@@ -407,6 +427,12 @@ func (b *binder) callFunc(name string, args []Expr, at ast.Node) (Expr, error) {
 }
 
 func (b *binder) callFuncArgs(name string, args []Expr, nodes []ast.Node, at ast.Node) (Expr, error) {
+	if e, ok, err := b.callUser("", name, args, nodes, at); ok {
+		return e, err
+	}
+	if e, ok, err := b.enumFunc(name, args); ok {
+		return e, err
+	}
 	f, amb := resolve(functions[name], args, false)
 	if f == nil && !amb && len(args) == 1 {
 		// A function-style cast, float8(x): PostgreSQL's func_get_detail
@@ -460,9 +486,16 @@ func (b *binder) bindCast(x *ast.FuncCallExpr) (Expr, error) {
 	if !ok || tn.Kind() != test_driver.KindString {
 		return nil, pgerror.New(pgerror.SyntaxError, "malformed cast").WithPosition(pos(x))
 	}
-	t, typmod, err := parseTypeName(tn.GetString())
+	t, typmod, err := b.parseTypeName(tn.GetString())
 	if err != nil {
 		return nil, errAt(err, x.Args[1])
+	}
+	if t.Domain != nil {
+		e, err := b.bindExpr(x.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		return b.castToDomain(e, t, x.Args[0])
 	}
 	if e, ok, err := b.arrayUnderCast(x, t, typmod); ok || err != nil {
 		return e, err
@@ -521,7 +554,7 @@ func (b *binder) bindVariadicCommon(x *ast.FuncCallExpr, name string) (Expr, err
 	if name == "coalesce" {
 		return &Coalesce{Args: args, T: t}, nil
 	}
-	if f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true); f == nil || (f.Args[0].OID != t.OID && !(isTextKey(t) && isTextKey(f.Args[0]))) {
+	if f, _ := resolve(operators["<"], []Expr{&Const{T: t}, &Const{T: t}}, true); t.Enum == nil && (f == nil || (f.Args[0].OID != t.OID && !(isTextKey(t) && isTextKey(f.Args[0])))) {
 		return nil, pgerror.New(pgerror.UndefinedFunction, "could not identify a comparison function for type %s", t.SQLName).WithPosition(pos(x))
 	}
 	return &MinMax{Args: args, Greatest: name == "greatest", T: t}, nil

@@ -65,6 +65,11 @@ func (b *binder) projectSet(input Node, exprs []Expr, grouped bool) (*ProjectSet
 	ps := &ProjectSet{Input: input, Exprs: exprs, SRF: make([]bool, len(exprs))}
 	any := false
 	for i, e := range exprs {
+		if fieldOverSRF(e) {
+			// (srf(...)).field runs as the function, one field per row.
+			ps.SRF[i], any = true, true
+			continue
+		}
 		if c, ok := srfCall(e); ok {
 			for _, a := range c.Args {
 				if containsSRF(a) {

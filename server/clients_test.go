@@ -121,6 +121,8 @@ var pgxCases = []pgxCase{
 	{"dates", "select '2024-02-29'::date, '12:34:56.789'::time, '2024-01-02 03:04:05.678901'::timestamp", nil},
 	{"timestamptz", "select '2024-01-02 03:04:05+02'::timestamptz", nil},
 	{"interval", "select interval '1 day 02:03:04', interval '-1 year 2 mons'", nil},
+	// pgx reads records only in binary (record_send)
+	{"record", "select row(1, 'a b'::text, null::int, row(2.5::float8, true)), row(null::int)", nil},
 	{"uuid", "select 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid", nil},
 	{"json", `select '{"a": [1, 2]}'::json, '{"b": null, "a": 1}'::jsonb`, nil},
 	{"arrays", "select array[1,2,3], array['a','b'], '{1,NULL,3}'::int4[], array[]::text[]", nil},

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/neuroquantumdb/nqdb/executor"
+	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -313,12 +314,20 @@ func (e *rowEncoder) Encode(dst []byte) ([]byte, error) {
 		dst = append(dst, 0, 0, 0, 0)
 		t := e.cols[i].Type
 		if formatOf(e.formats, i) == 1 {
+			var out []byte
 			var err error
-			dst, err = types.AppendBinary(dst, t, d)
+			if rec, ok := d.(string); ok && t.OID == types.OidRecord {
+				out, err = eval.AppendRecordBinary(dst, t, rec, e.fo)
+			} else {
+				out, err = types.AppendBinary(dst, t, d)
+			}
 			if err != nil {
+				// The statement fails (no binary form for the type, say a
+				// record); the row so far is dropped, the connection lives.
 				e.err = err
 				return dst[:start], nil
 			}
+			dst = out
 		} else {
 			dst = types.AppendText(dst, t, d, e.fo)
 		}

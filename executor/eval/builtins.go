@@ -58,6 +58,9 @@ func init() {
 	}
 	impls[planner.FnPgTypeof] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		t := x.Args[0].Type()
+		if dc, ok := x.Args[0].(*planner.Call); ok && dc.Fn.Domain != nil {
+			t = dc.Fn.Domain.Type // a value cast to a domain is of the domain
+		}
 		if x.T.OID == types.OidRegtype {
 			return int64(t.OID), nil
 		}
@@ -347,18 +350,24 @@ func init() {
 	}
 	impls[planner.FnArrayLength] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		arr := a[0].(*types.Array)
-		if a[1].(int64) != 1 || len(arr.Elems) == 0 {
+		if a[1].(int64) != 1 || arrayNoDims(arr) {
 			return nil, nil
 		}
 		return int64(len(arr.Elems)), nil
 	}
-	impls[planner.FnArrayUpper] = impls[planner.FnArrayLength]
-	impls[planner.FnArrayLower] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+	impls[planner.FnArrayUpper] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		arr := a[0].(*types.Array)
-		if a[1].(int64) != 1 || len(arr.Elems) == 0 {
+		if a[1].(int64) != 1 || arrayNoDims(arr) {
 			return nil, nil
 		}
-		return int64(1), nil
+		return arr.Upper(), nil
+	}
+	impls[planner.FnArrayLower] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		arr := a[0].(*types.Array)
+		if a[1].(int64) != 1 || arrayNoDims(arr) {
+			return nil, nil
+		}
+		return arr.Lower(), nil
 	}
 	impls[planner.FnCardinality] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return int64(len(a[0].(*types.Array).Elems)), nil

@@ -58,16 +58,17 @@ func init() {
 		if arr == nil || err != nil {
 			return nil, err
 		}
-		start := int64(1)
+		lower := arr.Lower()
+		start := lower
 		if len(a) > 2 {
 			if a[2] == nil {
 				return nil, nullNotAllowed("initial position must not be null")
 			}
 			start = a[2].(int64)
 		}
-		for i := max(start-1, 0); i < int64(len(arr.Elems)); i++ {
+		for i := max(start-lower, 0); i < int64(len(arr.Elems)); i++ {
 			if notDistinct(arr.Elem, arr.Elems[i], v) {
-				return i + 1, nil
+				return i + lower, nil
 			}
 		}
 		return nil, nil
@@ -80,20 +81,20 @@ func init() {
 		out := &types.Array{Elem: types.Int4, Elems: []any{}}
 		for i, e := range arr.Elems {
 			if notDistinct(arr.Elem, e, v) {
-				out.Elems = append(out.Elems, int64(i+1))
+				out.Elems = append(out.Elems, int64(i)+arr.Lower())
 			}
 		}
 		return out, nil
 	}
 	impls[planner.FnArrayDims] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		n := len(a[0].(*types.Array).Elems)
-		if n == 0 {
+		arr := a[0].(*types.Array)
+		if arrayNoDims(arr) {
 			return nil, nil
 		}
-		return "[1:" + strconv.Itoa(n) + "]", nil
+		return "[" + strconv.FormatInt(arr.Lower(), 10) + ":" + strconv.FormatInt(arr.Upper(), 10) + "]", nil
 	}
 	impls[planner.FnArrayNdims] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		if len(a[0].(*types.Array).Elems) == 0 {
+		if arrayNoDims(a[0].(*types.Array)) {
 			return nil, nil
 		}
 		return int64(1), nil

@@ -74,6 +74,11 @@ func init() {
 		if t == nil {
 			t = pseudoTypes[oidArg(a[0])]
 		}
+		if t == nil && c.opts != nil && c.opts.TypeName != nil {
+			if n, ok := c.opts.TypeName(a[0].(int64)); ok {
+				return n, nil // an enum or a domain
+			}
+		}
 		if t == nil {
 			return "???", nil
 		}
@@ -127,6 +132,20 @@ func init() {
 	impls[planner.FnPgTypeIsVisible] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		if types.ByOID(oidArg(a[0])) != nil || pseudoTypes[oidArg(a[0])] != nil {
 			return true, nil
+		}
+		if tv, ok := c.env.(interface {
+			CatalogTypeVisible(oid uint32) (visible, known bool)
+		}); ok {
+			if vis, known := tv.CatalogTypeVisible(oidArg(a[0])); known {
+				return vis, nil
+			}
+		}
+		// A table's or view's row type (types.RowTypeOID): visible with
+		// its relation.
+		if rel, _, ok := types.RowTypeRelation(oidArg(a[0])); ok {
+			if ce := catalogEnv(c); ce != nil && ce.CatalogRelationExists(rel) {
+				return true, nil
+			}
 		}
 		return nil, nil
 	}

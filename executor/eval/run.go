@@ -274,6 +274,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x.On != nil {
+			return &distinctOnIter{distinctIter: distinctIter{in: in, seen: map[string]struct{}{}}, on: x.On, all: x.Output()}, nil
+		}
 		return &distinctIter{in: in, types: x.Output(), seen: map[string]struct{}{}}, nil
 	case *planner.Filter:
 		in, err := c.build(x.Input)
@@ -611,6 +614,40 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 			return nil, err
 		}
 		it.buf = rowKey(it.buf[:0], it.types, row)
+		if _, dup := it.seen[string(it.buf)]; dup {
+			continue
+		}
+		it.seen[string(it.buf)] = struct{}{}
+		return row, nil
+	}
+}
+
+// distinctOnIter keeps the first row of each group of equal On columns
+// (SELECT DISTINCT ON; the input is sorted, so groups are runs).
+type distinctOnIter struct {
+	distinctIter
+	on   []int
+	all  []*types.T
+	keyT []*types.T
+	vals []types.Datum
+}
+
+func (it *distinctOnIter) next() ([]types.Datum, error) {
+	if it.keyT == nil {
+		for _, c := range it.on {
+			it.keyT = append(it.keyT, it.all[c])
+		}
+		it.vals = make([]types.Datum, len(it.on))
+	}
+	for {
+		row, err := it.in.next()
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range it.on {
+			it.vals[i] = row[c]
+		}
+		it.buf = rowKey(it.buf[:0], it.keyT, it.vals)
 		if _, dup := it.seen[string(it.buf)]; dup {
 			continue
 		}

@@ -103,7 +103,7 @@ func genSubscripts(c *evalCtx, x *planner.Call, a []types.Datum) (valueGen, erro
 	if a[1].(int64) != 1 || len(arr.Elems) == 0 {
 		return empty, nil
 	}
-	return genSeries(c, x, []types.Datum{int64(1), int64(len(arr.Elems))})
+	return genSeries(c, x, []types.Datum{arr.Lower(), arr.Upper()})
 }
 
 // genJSONElements is json(b)_array_elements[_text].
@@ -232,6 +232,12 @@ func (it *projectSetIter) start(in []types.Datum) error {
 			continue
 		}
 		call := e.(*planner.Call)
+		// (srf(...)).field: run the function, keep the field (record.go).
+		var fields []*planner.Call
+		for call.Fn.ID == planner.FnFieldSelect {
+			fields = append(fields, call)
+			call = call.Args[0].(*planner.Call)
+		}
 		args := make([]types.Datum, len(call.Args))
 		null := false
 		for j, a := range call.Args {
@@ -246,9 +252,16 @@ func (it *projectSetIter) start(in []types.Datum) error {
 			it.gens[i] = empty // a strict SRF over NULL returns no rows
 			continue
 		}
+		if len(fields) == 1 && call.Fn.ID == planner.FnPgExpandArray {
+			it.gens[i] = expandArrayField(args, planner.FieldSelectIndex(fields[0]))
+			continue
+		}
 		g, err := srfImpls[call.Fn.ID](c, call, args)
 		if err != nil {
 			return err
+		}
+		if fields != nil {
+			g = fieldGen(c, g, fields)
 		}
 		it.gens[i] = g
 	}

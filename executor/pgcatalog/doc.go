@@ -26,9 +26,15 @@
 // ConstraintOID): the executor hands out OIDs upwards from 16384 and never
 // reaches the high bits these use.
 //
-// Columns of types nqdb lacks use the nearest type with the same text
-// form: int2vector and oidvector become int2[] and oid[] (so their
-// subscripts start at 1, not 0), aclitem[] and "char"[] become text[],
-// pg_node_tree, inet and anyarray become text, xid becomes oid, and the
-// information_schema domains become their base types.
+// Tables and views also get row types in pg_type (rowtypes.go), whose
+// OIDs follow from the relation's the same way (types.RowTypeOID), and
+// pg_attribute lists the system columns of tables and sequences
+// (sysattrs.go).
+//
+// Columns carry PostgreSQL's types, the catalog's own included
+// (int2vector, oidvector, xid, aclitem[], "char"[], pg_node_tree: see
+// sql/types/vector.go); pg_node_tree columns hold the expression's SQL
+// text rather than PostgreSQL's node dump. Types nqdb lacks use the
+// nearest type with the same text form: inet becomes text, regtype[]
+// text[], and the information_schema domains become their base types.
 package pgcatalog

@@ -57,11 +57,17 @@ func dataType(t *types.T) string {
 	if t.Elem != nil {
 		return "ARRAY"
 	}
+	if t.OID == types.OidBpchar {
+		// format_type(oid, NULL), which information_schema uses, names
+		// bpchar without a length "character" (with -1 it says bpchar).
+		return "character"
+	}
 	return types.FormatType(t, -1)
 }
 
 func buildInfoColumns(b *builder, src Source) {
 	db := src.Database()
+	uts := userTypeSchemas(src)
 	ts := sortedTables(src)
 	for i := range ts {
 		t := &ts[i]
@@ -72,6 +78,7 @@ func buildInfoColumns(b *builder, src Source) {
 			}
 			kv := []any{"table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name,
 				"column_name", c.Name, "ordinal_position", j + 1, "is_nullable", nullable,
+				"column_default", columnDefault(c),
 				"data_type", dataType(c.Type), "udt_catalog", db, "udt_schema", "pg_catalog",
 				"udt_name", c.Type.Name, "dtd_identifier", strconv.Itoa(j + 1), "is_self_referencing", "NO",
 				"is_identity", "NO", "identity_cycle", "NO", "is_generated", "NEVER", "is_updatable", "YES"}
@@ -82,9 +89,38 @@ func buildInfoColumns(b *builder, src Source) {
 				}
 				kv = append(kv, "is_identity", "YES", "identity_generation", gen)
 			}
+			kv = append(kv, userTypeFacets(c, uts, db)...) // usertypes.go
 			b.add(append(kv, typeFacets(c)...)...)
 		}
 	}
+	// A view's columns are nullable and have no default; is_updatable
+	// follows PostgreSQL's rule for automatically updatable views.
+	for _, v := range sortedViews(src) {
+		upd := viewUpdatableColumns(v)
+		for j, c := range v.Columns {
+			u := "NO"
+			if j < len(upd) && upd[j] {
+				u = "YES"
+			}
+			kv := []any{"table_catalog", db, "table_schema", orPublic(v.Schema), "table_name", v.Name,
+				"column_name", c.Name, "ordinal_position", j + 1, "is_nullable", "YES",
+				"data_type", dataType(c.Type), "udt_catalog", db, "udt_schema", "pg_catalog",
+				"udt_name", c.Type.Name, "dtd_identifier", strconv.Itoa(j + 1), "is_self_referencing", "NO",
+				"is_identity", "NO", "identity_cycle", "NO", "is_generated", "NEVER", "is_updatable", u}
+			kv = append(kv, userTypeFacets(c, uts, db)...) // usertypes.go
+			b.add(append(kv, typeFacets(c)...)...)
+		}
+	}
+}
+
+// columnDefault is information_schema.columns.column_default: the
+// default's text, NULL for none and for identity columns (whose sequence
+// is no default to PostgreSQL).
+func columnDefault(c planner.Column) any {
+	if c.Default == "" || c.Identity != 0 {
+		return nil
+	}
+	return c.Default
 }
 
 // typeFacets are the length, precision and scale columns of

@@ -252,13 +252,13 @@ var (
 // typeOf maps a spec's type names to nqdb types (see the package doc for
 // the substitutions).
 var typeOf = map[string]*types.T{
-	"oid": types.Oid, "xid": types.Oid, "regproc": types.Regproc, "regtype": types.Regtype,
-	"name": types.Name, "text": types.Text, "pg_node_tree": types.Text, "inet": types.Text, "anyarray": types.Text,
+	"oid": types.Oid, "xid": types.Xid, "regproc": types.Regproc, "regtype": types.Regtype,
+	"name": types.Name, "text": types.Text, "pg_node_tree": types.PgNodeTree, "inet": types.Text, "anyarray": planner.AnyArrayType,
 	`"char"`: types.Char, "boolean": types.Bool, "bigint": types.Int8, "integer": types.Int4, "smallint": types.Int2,
 	"real": types.Float4, "float8": types.Float8, "numeric": types.Numeric, "timestamptz": types.TimestampTZ, "interval": types.Interval,
-	"bytea": types.Bytea, "text[]": types.TextArray, "aclitem[]": types.TextArray, `"char"[]`: types.TextArray,
-	"regtype[]": types.TextArray, "oid[]": types.OidArray, "oidvector": types.OidArray,
-	"smallint[]": types.Int2Array, "int2vector": types.Int2Array, "real[]": types.Float4Array,
+	"bytea": types.Bytea, "text[]": types.TextArray, "aclitem[]": types.AclitemArray, `"char"[]`: types.CharArray,
+	"regtype[]": types.TextArray, "oid[]": types.OidArray, "oidvector": types.OidVector,
+	"smallint[]": types.Int2Array, "int2vector": types.Int2Vector, "real[]": types.Float4Array,
 	"sql_identifier": types.Name, "cardinal_number": types.Int4, "character_data": types.Varchar,
 	"yes_or_no": types.Varchar, "time_stamp": types.TimestampTZ,
 }
@@ -376,8 +376,13 @@ func (b *builder) add(kv ...any) {
 			panic(fmt.Sprintf("pgcatalog: %s has no column %s", b.d.name, name))
 		}
 		row[j] = normalize(kv[i+1])
-		if a, ok := row[j].(*types.Array); ok && a.Elem == nil {
-			a.Elem = b.d.columns[j].Type.Elem
+		if a, ok := row[j].(*types.Array); ok {
+			if a.Elem == nil {
+				a.Elem = b.d.columns[j].Type.Elem
+			}
+			if types.IsVector(b.d.columns[j].Type) {
+				a.LowerOff = -1 // int2vector/oidvector subscript from 0
+			}
 		}
 	}
 	for j, v := range row {
@@ -430,8 +435,15 @@ func zero(t *types.T) types.Datum {
 	case types.OidBytea:
 		return []byte{}
 	}
+	if types.IsVector(t) {
+		return types.NewVector(t, nil)
+	}
 	if t.Elem != nil {
 		return &types.Array{Elem: t.Elem}
+	}
+	switch t.OID {
+	case types.OidXid, types.OidCid:
+		return int64(0)
 	}
 	return nil
 }

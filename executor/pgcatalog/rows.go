@@ -325,7 +325,7 @@ func buildClass(b *builder, src Source) {
 			"relam", AmHeap, "relfilenode", t.OID, "reltuples", reltuples, "relhasindex", len(ixs) > 0,
 			"relpersistence", persistence(t.Schema), "relkind", relkindTable, "relnatts", len(t.Columns),
 			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1,
-			"relchecks", len(t.Checks), "relhastriggers", triggers[t.OID])
+			"relchecks", len(t.Checks), "relhastriggers", triggers[t.OID], "reltype", types.RowTypeOID(t.OID))
 		for _, ix := range ixs {
 			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", nss.of(t.Schema), "relowner", RolePostgres,
 				"relam", AmBtree, "relfilenode", ix.OID, "reltuples", float64(0), "relpersistence", persistence(t.Schema),
@@ -335,7 +335,8 @@ func buildClass(b *builder, src Source) {
 	for _, v := range sortedViews(src) {
 		b.add("oid", v.OID, "relname", v.Name, "relnamespace", nss.of(v.Schema), "relowner", RolePostgres,
 			"relam", 0, "relfilenode", 0, "reltuples", float64(-1), "relpersistence", persistence(v.Schema),
-			"relkind", relkindView, "relnatts", len(v.Columns), "relispopulated", true, "relreplident", "n")
+			"relkind", relkindView, "relnatts", len(v.Columns), "relispopulated", true, "relreplident", "n",
+			"reltype", types.RowTypeOID(v.OID), "relhasrules", true) // a view is its _RETURN rule
 	}
 	for _, q := range sortedSequences(src) {
 		b.add("oid", q.OID, "relname", q.Name, "relnamespace", nss.of(q.Schema), "relowner", RolePostgres,
@@ -378,12 +379,16 @@ func buildSequence(b *builder, src Source) {
 func attRow(b *builder, rel uint32, num int, c planner.Column) {
 	t := c.Type
 	ndims := 0
-	if t.Elem != nil {
+	if t.Elem != nil && !types.IsVector(t) {
 		ndims = 1
 	}
 	align, storage := typAlign(t), typStorage(t)
-	b.add("attrelid", rel, "attname", c.Name, "atttypid", t.OID, "attstattarget", -1, "attlen", t.Len,
-		"attnum", num, "attndims", ndims, "attcacheoff", -1, "atttypmod", c.Typmod, "attbyval", typByVal(t),
+	typid, typmod := t.OID, c.Typmod
+	if c.Domain != nil {
+		typid, typmod = c.Domain.OID, -1 // the domain carries the typmod
+	}
+	b.add("attrelid", rel, "attname", c.Name, "atttypid", typid, "attstattarget", -1, "attlen", t.Len,
+		"attnum", num, "attndims", ndims, "attcacheoff", -1, "atttypmod", typmod, "attbyval", typByVal(t),
 		"attalign", align, "attstorage", storage, "attnotnull", c.NotNull, "attislocal", true,
 		"attcollation", typCollation(t), "atthasdef", c.Default != "" && c.Identity == 0,
 		"attidentity", identityChar(c))
@@ -421,6 +426,9 @@ func buildAttrdef(b *builder, src Source) {
 
 func buildAttribute(b *builder, src Source) {
 	for _, d := range defs {
+		if d.kind == 'r' {
+			systemAttRows(b, d.oid) // sysattrs.go
+		}
 		for i, c := range d.columns {
 			c.NotNull = d.notNull[i]
 			attRow(b, d.oid, i+1, c)
@@ -429,6 +437,7 @@ func buildAttribute(b *builder, src Source) {
 	ts := sortedTables(src)
 	for i := range ts {
 		t := &ts[i]
+		systemAttRows(b, t.OID)
 		for j, c := range t.Columns {
 			attRow(b, t.OID, j+1, c)
 		}
@@ -441,6 +450,7 @@ func buildAttribute(b *builder, src Source) {
 		}
 	}
 	for _, q := range sortedSequences(src) {
+		systemAttRows(b, q.OID)
 		for j, c := range SequenceColumns {
 			attRow(b, q.OID, j+1, c)
 		}
@@ -483,7 +493,7 @@ func buildIndex(b *builder, src Source) {
 			coll, class, opt := make([]int64, n), make([]int64, n), make([]int64, n)
 			for j, col := range ix.Cols {
 				coll[j] = int64(typCollation(t.Columns[col].Type))
-				class[j] = defaultBtreeOpclass
+				class[j] = btreeOpclass(t.Columns[col].Type)
 				if ix.Desc != nil && ix.Desc[j] {
 					opt[j] = 3 // INDOPTION_DESC | INDOPTION_NULLS_FIRST
 				}
@@ -497,6 +507,7 @@ func buildIndex(b *builder, src Source) {
 }
 
 func buildConstraint(b *builder, src Source) {
+	buildDomainConstraints(b, src) // usertypes.go
 	ts := sortedTables(src)
 	nss := namespaceOIDs(src)
 	for i := range ts {
@@ -676,4 +687,5 @@ func buildProc(b *builder, src Source) {
 				"prorettype", ret, "proargtypes", args, "prosrc", name)
 		}
 	}
+	buildUserProcs(b, src)
 }

@@ -85,7 +85,7 @@ func typAlign(t *types.T) string {
 // numeric), fixed ones plain.
 func typStorage(t *types.T) string {
 	switch {
-	case t.Len >= 0 || t.Len == -2:
+	case t.Len >= 0 || t.Len == -2 || types.IsVector(t):
 		return "p"
 	case t.OID == types.OidNumeric:
 		return "m"
@@ -118,7 +118,11 @@ func buildType(b *builder, src Source) {
 		// Only the array types' I/O functions carry a real OID: catalog
 		// queries (pgjdbc's) tell arrays by typinput = 'array_in'.
 		var in, out int64
-		if t.Elem != nil {
+		switch {
+		case types.IsVector(t):
+			in, _ = types.RegprocOID(t.Name + "in")
+			out, _ = types.RegprocOID(t.Name + "out")
+		case t.Elem != nil:
 			in, _ = types.RegprocOID("array_in")
 			out, _ = types.RegprocOID("array_out")
 		}
@@ -128,6 +132,8 @@ func buildType(b *builder, src Source) {
 			"typarray", arr, "typalign", typAlign(t), "typstorage", typStorage(t), "typtypmod", -1,
 			"typcollation", typCollation(t), "typinput", in, "typoutput", out)
 	}
+	buildRowTypes(b, src)  // rowtypes.go
+	buildUserTypes(b, src) // usertypes.go
 }
 
 // FormatType is format_type(oid, typmod) for the built-in types; ok is

@@ -35,8 +35,8 @@
 //
 // What nqdb cannot answer yet is listed in testdata/expected-failures.txt
 // (file and reason); the test fails when a listed file starts matching, so
-// the list shrinks with every fix. The schema has no enum, although the
-// issue asks for one: nqdb has no CREATE TYPE ... AS ENUM yet; the enum
-// queries (metabase/enum_types.sql, superset/load_enums.sql) still run and
-// compare the empty result.
+// the list shrinks with every fix. The schema has an enum
+// (sales.order_status) and a domain (positive_qty), so the enum and domain
+// queries (metabase/enum_types.sql, superset/load_enums.sql,
+// superset/load_domains.sql) compare real rows.
 package bitools

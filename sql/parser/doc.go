@@ -42,6 +42,10 @@
 //     becomes SELECT * FROM (rows as UNION ALL) AS "*VALUES*";
 //     aliaslist.go: a table with a column alias list in FROM becomes
 //     LATERAL (SELECT * FROM t) AS f(cols), renamed by the planner.
+//     field.go: field selection from a composite value, (expr).name and
+//     (expr).*, becomes FieldFunc(expr, 'name'), and a function in FROM
+//     is wrapped in FromFuncFunc so that the binder can expand a record
+//     result into its columns.
 //     DDL column types are mapped to TiDB types that merely parse;
 //     the PostgreSQL type as written is kept in Statement.ColumnTypes.
 //

@@ -177,6 +177,10 @@ func Parse(sql string) ([]*Statement, error) {
 	var out []*Statement
 	start := 0
 	for i := 0; i <= len(toks); i++ {
+		if i < len(toks) && i > start+2 && toks[i].is("atomic") && toks[i-1].is("begin") && isFunctionDDL(toks[start:i]) {
+			i = skipAtomic(toks, i) // its ';'s are the body's (function.go)
+			continue
+		}
 		if i < len(toks) && !toks[i].isSelf(';') {
 			continue
 		}

@@ -212,6 +212,12 @@ func (r *rewriter) emitOne(i, b int) (int, error) {
 	case tkIdent:
 		return r.word(i, b)
 	case tkQIdent:
+		if r.ddl && !r.tok(i-1).isSelf('.') {
+			// A quoted column type (`"My Enum"`).
+			if n, ok := r.ddlType(i); ok {
+				return n, nil
+			}
+		}
 		p := piece{text: quoteIdent(t.val), orig: t.pos, origEnd: t.end, space: r.gapBefore(i), name: true}
 		r.add(p)
 		return i + 1, nil
@@ -320,6 +326,15 @@ func (r *rewriter) self(i int) (int, error) {
 		return r.subscript(i)
 	case "]":
 		r.add(piece{text: "]", orig: t.pos, origEnd: t.end, space: r.gapBefore(i), close: ']'})
+	case ".":
+		if n, ok := r.fieldSelect(i); ok {
+			return n, nil
+		}
+		if i+1 == len(r.toks) {
+			// `(x).` ends before its field name.
+			return 0, r.syntaxErrAt(i + 1)
+		}
+		r.add(piece{text: ".", orig: t.pos, origEnd: t.end, space: r.gapBefore(i) || r.needSpace(".")})
 	default:
 		text := t.val
 		r.add(piece{text: text, orig: t.pos, origEnd: t.end, space: r.gapBefore(i) || r.needSpace(text)})
@@ -436,7 +451,9 @@ func (r *rewriter) typecast(i int) (int, error) {
 	copy(r.pieces[start+2:], r.pieces[start:len(r.pieces)-2])
 	copy(r.pieces[start:], head)
 	r.add(piece{text: ",", orig: t.pos, origEnd: t.end})
-	r.add(piece{text: quoteString(typ), orig: t.pos, origEnd: t.end, space: true})
+	// The type name points at itself: an unknown type is reported there.
+	tn := r.toks[i+1]
+	r.add(piece{text: quoteString(typ), orig: tn.pos, origEnd: tn.end, space: true})
 	r.add(piece{text: ")", orig: t.pos, origEnd: t.end, close: ')'})
 	return next, nil
 }
@@ -473,6 +490,10 @@ func (r *rewriter) operandStartAt(j int) int {
 			if j > 0 && r.pieces[j-1].name {
 				j--
 				return r.qualifiedStart(j)
+			}
+			if j > 0 && strings.EqualFold(r.pieces[j-1].text, "row") {
+				// ROW(a, b)::text casts the row constructor.
+				return j - 1
 			}
 			return j
 		}
@@ -533,6 +554,22 @@ func (r *rewriter) word(i, b int) (int, error) {
 			return n, err
 		}
 	}
+	if w == "row" && !prev.isSelf('.') {
+		if n, ok, err := r.singleRow(i, b); ok || err != nil {
+			return n, err
+		}
+	}
+	if w == "distinct" && prev.is("select") {
+		if n, ok, err := r.distinctOn(i, b); ok || err != nil {
+			return n, err
+		}
+	}
+	if r.ddl && next.isSelf('.') && !prev.isSelf('.') {
+		// A schema-qualified column type (`s.mood`, `pg_catalog.int4`).
+		if n, ok := r.ddlType(i); ok {
+			return n, nil
+		}
+	}
 	if !qualified {
 		switch w {
 		case "rows", "range", "groups":
@@ -591,7 +628,8 @@ func (r *rewriter) word(i, b int) (int, error) {
 					return 0, r.syntaxErrAt(n)
 				}
 				r.add(piece{text: ",", orig: t.pos, origEnd: t.end})
-				r.add(piece{text: quoteString(typ), orig: t.pos, origEnd: t.end, space: true})
+				tn := r.toks[i+1]
+				r.add(piece{text: quoteString(typ), orig: tn.pos, origEnd: tn.end, space: true})
 				return n, nil
 			}
 		case "operator":

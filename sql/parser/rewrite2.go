@@ -232,6 +232,9 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 		r.add(piece{text: "select " + cols + ", row_number() over () as ordinality from (", orig: t.pos, origEnd: t.end, open: '('})
 	}
 	r.add(piece{text: "select", orig: t.pos, origEnd: t.end, space: ordinality})
+	// The binder expands a composite result into its columns (field.go).
+	r.add(piece{text: FromFuncFunc, orig: t.pos, origEnd: t.end, space: true, name: true})
+	r.add(piece{text: "(", orig: t.pos, origEnd: t.end, open: '('})
 	if first != i {
 		// schema-qualified name
 		q := &r.toks[first]
@@ -248,6 +251,7 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 	if err := r.emitRange(i+1, end+1); err != nil {
 		return 0, err
 	}
+	r.add(piece{text: ")", orig: r.toks[end].pos, origEnd: r.toks[end].end, close: ')'})
 	if alias != "" && !hasCols {
 		r.add(piece{text: "as " + quoteIdent(alias), orig: aliasTok.pos, origEnd: aliasTok.end, space: true})
 	} else if ordinality && alias == "" {

@@ -875,7 +875,9 @@ func (v *aliasLister) Leave(n ast.Node) (ast.Node, bool) {
 	}
 	fields := sel.Fields.Fields
 	for _, f := range fields {
-		if f.WildCard != nil {
+		if f.WildCard != nil || isFromFunc(f.Expr) {
+			// a function in FROM may return a record: as many
+			// columns as it has fields (field.go)
 			return n, true
 		}
 	}

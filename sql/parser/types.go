@@ -81,7 +81,11 @@ func parseTypeName(toks []token, i int) (string, int, bool) {
 	// qualified name
 	for tok(j).isSelf('.') && (tok(j+1).kind == tkIdent || tok(j+1).kind == tkQIdent) {
 		b.WriteByte('.')
-		b.WriteString(tok(j + 1).val)
+		if q := tok(j + 1); q.kind == tkQIdent && q.val != foldIdent(q.val) {
+			b.WriteString(`"` + strings.ReplaceAll(q.val, `"`, `""`) + `"`)
+		} else {
+			b.WriteString(q.val)
+		}
 		j += 2
 	}
 	// modifiers

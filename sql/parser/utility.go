@@ -221,7 +221,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isAlterDDL(toks) || isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) || isSchemaDDL(toks) {
+	if isAlterDDL(toks) || isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) || isSchemaDDL(toks) || isTypeDDL(toks) || isFunctionDDL(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -339,6 +339,12 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	}
 	if isSchemaDDL(toks) {
 		return p.schemaDDL()
+	}
+	if isFunctionDDL(toks) {
+		return p.functionDDL()
+	}
+	if isTypeDDL(toks) {
+		return p.typeDDL()
 	}
 	w := toks[0].val
 	p.i = 1

@@ -2,8 +2,10 @@
 -- alike: two schemas, tables with several column types, primary keys, a
 -- UNIQUE constraint, foreign keys within and across schemas, a CHECK,
 -- secondary indexes (one multi-column), views in both schemas, a sequence,
--- comments on tables and columns (comments.sql). No enum: nqdb has none yet (see doc.go).
+-- an enum, a domain, comments on tables and columns (comments.sql).
 CREATE SCHEMA sales;
+CREATE TYPE sales.order_status AS ENUM ('new', 'paid', 'shipped');
+CREATE DOMAIN positive_qty AS integer CHECK (VALUE > 0);
 
 CREATE TABLE customers (
     id serial PRIMARY KEY,
@@ -31,7 +33,7 @@ CREATE TABLE sales.orders (
     order_id bigint PRIMARY KEY,
     customer_id integer NOT NULL REFERENCES customers (id),
     placed_at timestamp NOT NULL,
-    status varchar(16) NOT NULL DEFAULT 'new',
+    status sales.order_status NOT NULL DEFAULT 'new',
     total numeric(12,2),
     note text,
     ref uuid
@@ -42,7 +44,7 @@ CREATE TABLE sales.order_lines (
     order_id bigint NOT NULL REFERENCES sales.orders (order_id) ON DELETE CASCADE,
     line_no smallint NOT NULL,
     sku char(8) NOT NULL REFERENCES products (sku),
-    qty integer NOT NULL,
+    qty positive_qty NOT NULL,
     unit_price numeric(10,2) NOT NULL,
     PRIMARY KEY (order_id, line_no)
 );
