@@ -562,19 +562,7 @@ func (s *Session) validateChecks(ctx context.Context, t *tableDef, checks []*che
 		}
 		bound = append(bound, eval.Check{Name: ch.Name, Expr: x})
 	}
-	rows, err := acc.Scan(ctx)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for {
-		row, err := rows.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return s.scanRows(ctx, acc, func(row []types.Datum) error {
 		for _, b := range bound {
 			if err := eval.CheckRow(ctx, s, t, []eval.Check{b}, row); err != nil {
 				if pgerror.From(err).Code == pgerror.CheckViolation {
@@ -583,7 +571,8 @@ func (s *Session) validateChecks(ctx context.Context, t *tableDef, checks []*che
 				return err
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // refAction maps TiDB's ON DELETE/UPDATE option.
