@@ -29,12 +29,14 @@ func TestFunctionsSurviveRestart(t *testing.T) {
 	}
 	e, s = testSession(t, dir)
 	defer e.Close()
-	for q, want := range map[string]string{
-		"select getv(1), add1(1), add1(1, 5)": "one 2 6",
-		"call ins(2)":                         "",
-		"select count(*) from t":              "2",
-		"select count(distinct oid) = count(*) from pg_proc where pronamespace <> 11": "t",
+	// In order: the count must see the row CALL inserted.
+	for _, c := range []struct{ q, want string }{
+		{"select getv(1), add1(1), add1(1, 5)", "one 2 6"},
+		{"call ins(2)", ""},
+		{"select count(*) from t", "2"},
+		{"select count(distinct oid) = count(*) from pg_proc where pronamespace <> 11", "t"},
 	} {
+		q, want := c.q, c.want
 		got, err := run(s, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
