@@ -51,6 +51,7 @@ func (c catalogSource) Sequences() []pgcatalog.SequenceInfo {
 					si.OwnerOID, si.OwnerAttnum = q.OwnerOID, i+1
 				}
 			}
+			si.LastValue = c.s.engine.seqLastValue(t.oid, q)
 			out = append(out, si)
 		}
 	}

@@ -641,3 +641,15 @@ func identityColumn(col *planner.Column, id *parser.Identity, serial map[string]
 	}
 	return nil
 }
+
+// seqLastValue is pg_sequence_last_value: the last value nextval or setval
+// gave the sequence, nil before the first (or when the state is unreadable).
+func (e *Engine) seqLastValue(oid uint32, def *seqInfo) any {
+	st := e.seqs.state(oid)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if err := e.loadSeq(st, oid, def); err != nil || !st.called {
+		return nil
+	}
+	return st.last
+}

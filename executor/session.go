@@ -47,6 +47,8 @@ type Engine struct {
 	statements statementStats
 	// funcs are the committed user-defined routines (function.go).
 	funcs engineFuncs
+	// backends lists the client sessions (activity.go).
+	backends backends
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -162,6 +164,9 @@ type Session struct {
 	// afterCommit runs when the transaction commits, after its DDL is
 	// published (typedef.go: an enum's new labels); dropped on rollback.
 	afterCommit []func()
+	// backend is the session's pg_stat_activity row (activity.go), nil
+	// when it is not listed.
+	backend *backendState
 	// onCommit holds the ON COMMIT DROP / DELETE ROWS actions of the
 	// session's temporary tables, by OID.
 	onCommit map[uint32]string
@@ -562,6 +567,7 @@ func (s *Session) endTxn(commit bool) error {
 	}
 	s.afterCommit = nil
 	s.endTxnStats(commit)
+	s.engine.countTransaction(commit)
 	s.publishFuncs(commit)
 	s.ddl = txnCatalog{}
 	if !commit && s.txnVals != nil {
@@ -589,6 +595,7 @@ func (s *Session) endTxn(commit bool) error {
 
 // Close rolls back an open transaction (the connection ended).
 func (s *Session) Close() {
+	s.unlistBackend()
 	for _, c := range s.cursors {
 		c.close()
 	}

@@ -313,6 +313,9 @@ const (
 	// FnDomainCheck checks a value against a domain's constraints
 	// (domain.go).
 	FnDomainCheck
+	// pg_cancel_backend, pg_terminate_backend (funcs_catalog.go).
+	FnPgCancelBackend
+	FnPgTerminateBackend
 	// enum_first, enum_last, enum_range (domain.go).
 	FnEnumFirst
 	FnEnumLast

@@ -31,6 +31,11 @@ func init() {
 	// \d+ of a view calls it because relhasrules is set.
 	stable(addFn("pg_get_ruledef", FnPgGetTriggerdef, T, O))
 	stable(addFn("pg_get_ruledef", FnPgGetTriggerdef, T, O, B))
+	// Signals to other sessions (volatile: never folded).
+	volatile := func(f *Func) { f.Volatility = Volatile }
+	volatile(addFn("pg_cancel_backend", FnPgCancelBackend, B, I4))
+	volatile(addFn("pg_terminate_backend", FnPgTerminateBackend, B, I4))
+	volatile(addFn("pg_terminate_backend", FnPgTerminateBackend, B, I4, I8))
 	// Nor are there partitioned tables: pg_get_partkeydef is NULL for
 	// every OID, as PostgreSQL gives for a table that is not partitioned
 	// (DBeaver's table list reads it).

@@ -222,6 +222,11 @@ func (c *conn) startSession(m *pgproto3.StartupMessage) error {
 		return err
 	}
 	c.sess = sess
+	addr, port := "", int32(-1)
+	if ta, ok := c.nc.RemoteAddr().(*net.TCPAddr); ok {
+		addr, port = ta.IP.String(), int32(ta.Port)
+	}
+	sess.SetClient(addr, port, executor.BackendSignals{Cancel: c.cancelStatement, Terminate: c.terminateBackend})
 	c.be.Send(&pgproto3.AuthenticationOk{})
 	for _, kv := range sess.ReportedSettings() {
 		c.be.Send(&pgproto3.ParameterStatus{Name: kv[0], Value: kv[1]})
@@ -460,6 +465,14 @@ var (
 	errUserCancel       = pgerror.New(pgerror.QueryCanceled, "canceling statement due to user request")
 	errStatementTimeout = pgerror.New(pgerror.QueryCanceled, "canceling statement due to statement timeout")
 )
+
+// terminateBackend is pg_terminate_backend: the running statement is cancelled
+// and the connection closed, which ends the connection's goroutine and
+// rolls back its session.
+func (c *conn) terminateBackend() {
+	c.cancelStatement()
+	c.nc.Close()
+}
 
 // cancelStatement cancels the running statement, if any.
 func (c *conn) cancelStatement() {

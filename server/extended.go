@@ -231,6 +231,7 @@ func (c *conn) handleExecute(m *pgproto3.Execute) error {
 	if err := c.sess.CheckNotAborted(pt.prep.Stmt); err != nil {
 		return c.extendedError(err)
 	}
+	c.sess.StatementStarted(pt.prep.Stmt.Text)
 	start := time.Now()
 	c.lastRows = 0
 	err := c.executePortal(pt, m)

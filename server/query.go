@@ -156,6 +156,7 @@ func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs s
 			c.plans.put(cacheAs, nil, epoch, p)
 		}
 	}
+	c.sess.StatementStarted(stmt.Text)
 	start := time.Now()
 	c.lastRows = 0
 	err := c.execSimple(p)

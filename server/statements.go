@@ -42,6 +42,7 @@ func statementKind(stmt *parser.Statement) string {
 // returned or affected rows, or failed.
 func (c *conn) statementDone(p *executor.Prepared, stmt *parser.Statement, start time.Time, rows int64, failed bool) {
 	d := time.Since(start)
+	c.sess.StatementEnded()
 	c.srv.Metrics.observeStatement(statementKind(stmt), d)
 	if !failed {
 		c.sess.RecordStatement(p, d, rows)

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"math/big"
 	"strconv"
 	"sync/atomic"
@@ -274,4 +275,27 @@ func halfRound(x *big.Int) {
 		x.Add(x, big.NewInt(1))
 	}
 	x.Quo(x, big.NewInt(2))
+}
+
+// backendSignaler is the session side of pg_cancel_backend and
+// pg_terminate_backend (executor/activity.go).
+type backendSignaler interface {
+	SignalBackend(pid int32, terminate bool) bool
+}
+
+func init() {
+	signal := func(terminate bool) implFn {
+		return func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+			if len(a) > 1 && a[1].(int64) < 0 {
+				return nil, pgerror.New(pgerror.InvalidParameterValue, "\"timeout\" must not be negative")
+			}
+			bs, ok := c.env.(backendSignaler)
+			if !ok {
+				return false, nil
+			}
+			return bs.SignalBackend(int32(a[0].(int64)), terminate), nil
+		}
+	}
+	impls[planner.FnPgCancelBackend] = signal(false)
+	impls[planner.FnPgTerminateBackend] = signal(true)
 }

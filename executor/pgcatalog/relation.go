@@ -120,6 +120,9 @@ type SequenceInfo struct {
 	// OwnerOID 0 = none.
 	OwnerOID    uint32
 	OwnerAttnum int
+	// LastValue is pg_sequences.last_value: the last value handed out,
+	// nil before the first nextval.
+	LastValue any
 }
 
 // TableInfo describes one user table.
