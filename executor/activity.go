@@ -57,8 +57,10 @@ func (s *Session) SetClient(addr string, port int32, sig BackendSignals) {
 	s.backend = b
 }
 
-// StatementStarted marks the session active running query.
+// StatementStarted marks the session active running query, the text the
+// client sent (a whole Query message, or a Parse's statement).
 func (s *Session) StatementStarted(query string) {
+	s.sourceText = query
 	b := s.backend
 	if b == nil {
 		return

@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"time"
+
 	"context"
 	"io"
 	"strings"
@@ -36,6 +38,12 @@ func (s *Session) execPrepare(n *parser.Prepare, outer *parser.Statement) (*Resu
 	if n.Name == "" {
 		return nil, pgerror.New(pgerror.InvalidSQLStatementName, "invalid statement name")
 	}
+	// pg_prepared_statements shows the whole PREPARE of SQL-level ones.
+	text := s.sourceText
+	if text == "" {
+		text = outer.Text
+	}
+	p.listed = &preparedListing{text: text, at: time.Now(), fromSQL: true}
 	if err := s.StorePrepared(n.Name, p); err != nil {
 		return nil, err
 	}

@@ -165,8 +165,10 @@ type Session struct {
 	// published (typedef.go: an enum's new labels); dropped on rollback.
 	afterCommit []func()
 	// backend is the session's pg_stat_activity row (activity.go), nil
-	// when it is not listed.
-	backend *backendState
+	// when it is not listed; sourceText is the text of the statement's
+	// message, as pg_stat_activity and pg_prepared_statements show it.
+	backend    *backendState
+	sourceText string
 	// onCommit holds the ON COMMIT DROP / DELETE ROWS actions of the
 	// session's temporary tables, by OID.
 	onCommit map[uint32]string
@@ -637,6 +639,9 @@ func (s *Session) StorePrepared(name string, p *Prepared) error {
 		return pgerror.New(pgerror.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
 	}
 	s.prepared[name] = p
+	if name != "" && p.listed == nil {
+		p.listed = &preparedListing{text: p.Stmt.Text, at: time.Now()}
+	}
 	return nil
 }
 
@@ -749,6 +754,9 @@ type Prepared struct {
 	catVersion uint64
 	// normalized is the text as pg_stat_statements keys it (made once).
 	normalized string
+	// listed is what pg_prepared_statements shows of a named statement
+	// (prepared_view.go); nil until StorePrepared keeps it.
+	listed *preparedListing
 }
 
 // Result is what Execute returns: rows to drain (Rows non-nil) and the

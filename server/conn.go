@@ -42,6 +42,8 @@ type conn struct {
 	sess   *executor.Session
 	// inSimple is set while a simple Query statement runs (see commitSingle).
 	inSimple bool
+	// queryText is the Query message being run (pg_stat_activity.query).
+	queryText string
 	// lastRows is the row count of the statement just finished (for
 	// pg_stat_statements, see statements.go).
 	lastRows int64

@@ -38,6 +38,8 @@ func positionedError(err error, query string, stmt *parser.Statement) *pgerror.E
 // simpleQuery runs a Query message: every statement in it, in one implicit
 // transaction, stopping at the first error.
 func (c *conn) simpleQuery(query string) error {
+	c.queryText = query
+	defer func() { c.queryText = "" }()
 	if e := checkUTF8(query); e != nil {
 		c.sendError(e)
 		return c.readyForQuery()
@@ -156,7 +158,8 @@ func (c *conn) runSimple(stmt *parser.Statement, p *executor.Prepared, cacheAs s
 			c.plans.put(cacheAs, nil, epoch, p)
 		}
 	}
-	c.sess.StatementStarted(stmt.Text)
+	// pg_stat_activity shows the whole Query message, as PostgreSQL does.
+	c.sess.StatementStarted(c.queryText)
 	start := time.Now()
 	c.lastRows = 0
 	err := c.execSimple(p)

@@ -83,3 +83,34 @@ func init() {
 	builders["pg_stat_database"] = buildStatDatabase
 	builders["pg_sequences"] = buildSequences
 }
+
+// PreparedInfo is one row of pg_prepared_statements.
+type PreparedInfo struct {
+	Name, Statement string
+	Time            time.Time
+	ParamTypes      []uint32
+	FromSQL         bool
+}
+
+// PreparedSource is a Source that knows the session's prepared statements.
+type PreparedSource interface {
+	PreparedStatements() []PreparedInfo
+}
+
+func buildPreparedStatements(b *builder, src Source) {
+	ps, ok := src.(PreparedSource)
+	if !ok {
+		return
+	}
+	for _, p := range ps.PreparedStatements() {
+		names := make([]any, len(p.ParamTypes))
+		for i, oid := range p.ParamTypes {
+			names[i], _ = FormatType(oid, -1)
+		}
+		b.add("name", p.Name, "statement", p.Statement, "prepare_time", tsOrNull(p.Time),
+			"parameter_types", &types.Array{Elem: types.Text, Elems: names}, "from_sql", p.FromSQL,
+			"generic_plans", 0, "custom_plans", 0)
+	}
+}
+
+func init() { builders["pg_prepared_statements"] = buildPreparedStatements }
