@@ -31,6 +31,12 @@ func decorrelate(in Node, conds []Expr) (Node, []Expr) {
 			kind, e = AntiJoin, not.Args[0]
 		}
 		sp, ok := e.(*SubPlan)
+		if ok && kind == SemiJoin {
+			if j := inSemiJoin(in, sp); j != nil { // insemi.go
+				in = j
+				continue
+			}
+		}
 		if !ok || sp.Kind != SubExists || !sp.Correlated {
 			if j := scalarAggJoin(in, c); j != nil {
 				in = j
