@@ -12,7 +12,7 @@ func inSemiJoin(left Node, sp *SubPlan) *Join {
 	if sp.Kind != SubAny || sp.Correlated || sp.Op == nil || sp.Op.Fn.ID != FnEq || len(sp.Op.Args) != 2 {
 		return nil
 	}
-	if len(sp.Plan.Output()) != 1 || !selfContainedPlan(sp.Plan) {
+	if len(sp.Plan.Output()) != 1 || !readsOnlyOwn(sp.Plan, false) {
 		return nil
 	}
 	l, r := sp.Op.Args[0], sp.Op.Args[1]
@@ -49,39 +49,4 @@ func elemToCol(e Expr, t *types.T) Expr {
 		return out
 	}
 	return sub(e)
-}
-
-// selfContainedPlan reports whether plan n reads nothing from outside its
-// own FROM items (no outer references or correlated subqueries anywhere),
-// so it can run once as a join's side. Unlike selfContained it accepts
-// aggregates, sorts and limits: the whole subquery is the join's input.
-func selfContainedPlan(n Node) bool {
-	ok := true
-	check := func(es ...Expr) {
-		for _, e := range es {
-			if e != nil && outerLevels(e) != 0 {
-				ok = false
-			}
-		}
-	}
-	walkNodes(n, func(x Node) {
-		switch y := x.(type) {
-		case *Filter:
-			check(y.Cond)
-		case *Project:
-			check(y.Exprs...)
-		case *Join:
-			check(y.Cond)
-			check(y.LeftKeys...)
-			check(y.RightKeys...)
-			if y.Lateral {
-				ok = false
-			}
-		case *Agg:
-			check(y.GroupBy...)
-		case *Insert, *Update, *Delete, *WorkTableScan, *RecursiveUnion, *LockRows:
-			ok = false
-		}
-	})
-	return ok
 }

@@ -170,8 +170,16 @@ func outerToCols(e Expr, off int) Expr {
 }
 
 // selfContained reports whether plan n reads nothing from outside (no
-// outer references, no subqueries) in any node, so it can run once.
-func selfContained(n Node) bool {
+// outer references, no subqueries) in any node and is a plain read of its
+// FROM items (no key lookups, aggregates, sorts or limits), so that its
+// filters can move into a join.
+func selfContained(n Node) bool { return readsOnlyOwn(n, true) }
+
+// readsOnlyOwn reports whether plan n reads nothing from outside its own
+// FROM items (no outer references or subqueries in any node), so it can run
+// once as a join's side. plain also rejects every node but scans without
+// key lookups, filters, projections and joins.
+func readsOnlyOwn(n Node, plain bool) bool {
 	ok := true
 	check := func(es ...Expr) {
 		for _, e := range es {
@@ -183,7 +191,7 @@ func selfContained(n Node) bool {
 	walkNodes(n, func(x Node) {
 		switch y := x.(type) {
 		case *Scan:
-			if y.Key != nil {
+			if plain && y.Key != nil {
 				ok = false
 			}
 		case *Filter:
@@ -197,10 +205,12 @@ func selfContained(n Node) bool {
 			if y.Lateral {
 				ok = false
 			}
-		case *Values, *Result:
-			ok = false
-		case *Agg, *Limit, *Sort, *Distinct, *Append, *Window, *ProjectSet, *LockRows,
-			*RecursiveUnion, *WorkTableScan, *Insert, *Update, *Delete:
+		case *Agg:
+			check(y.GroupBy...)
+			ok = ok && !plain
+		case *Values, *Result, *Limit, *Sort, *Distinct, *Append, *Window, *ProjectSet:
+			ok = ok && !plain
+		case *LockRows, *RecursiveUnion, *WorkTableScan, *Insert, *Update, *Delete:
 			ok = false
 		}
 	})
