@@ -584,10 +584,7 @@ func (p *uparser) alterFunction() (Utility, error) {
 	u.Func = r
 	switch {
 	case p.accept("rename"):
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if u.NewName, err = p.name(); err != nil {
+		if u.NewName, err = p.toName(); err != nil {
 			return nil, err
 		}
 	case p.peek().is("set") && p.at(p.i+1).is("schema"):
@@ -596,10 +593,7 @@ func (p *uparser) alterFunction() (Utility, error) {
 			return nil, err
 		}
 	case p.accept("owner"):
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if u.Owner, err = p.name(); err != nil {
+		if u.Owner, err = p.toName(); err != nil {
 			return nil, err
 		}
 	default:

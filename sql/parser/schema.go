@@ -63,17 +63,11 @@ func (p *uparser) schemaDDL() (Utility, error) {
 		}
 		switch {
 		case p.accept("rename"):
-			if err := p.expect("to"); err != nil {
-				return nil, err
-			}
-			if u.NewName, err = p.name(); err != nil {
+			if u.NewName, err = p.toName(); err != nil {
 				return nil, err
 			}
 		case p.accept("owner"):
-			if err := p.expect("to"); err != nil {
-				return nil, err
-			}
-			if u.Owner, err = p.name(); err != nil {
+			if u.Owner, err = p.toName(); err != nil {
 				return nil, err
 			}
 		default:

@@ -331,17 +331,11 @@ func (p *uparser) alterTypeStmt() (Utility, error) {
 		if p.peek().is("attribute") {
 			return nil, notSupported("ALTER TYPE ... RENAME ATTRIBUTE")
 		}
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if u.RenameTo, err = p.name(); err != nil {
+		if u.RenameTo, err = p.toName(); err != nil {
 			return nil, err
 		}
 	case p.accept("owner"):
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if u.Owner, err = p.name(); err != nil {
+		if u.Owner, err = p.toName(); err != nil {
 			return nil, err
 		}
 	case p.peek().is("set") || p.peek().is("add") || p.peek().is("drop") || p.peek().is("alter"):
@@ -442,18 +436,12 @@ func (p *uparser) alterDomain() (Utility, error) {
 		} else {
 			u.Kind = AlterDomainRename
 		}
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if u.NewName, err = p.name(); err != nil {
+		if u.NewName, err = p.toName(); err != nil {
 			return nil, err
 		}
 	case p.accept("owner"):
 		u.Kind = AlterDomainOwner
-		if err := p.expect("to"); err != nil {
-			return nil, err
-		}
-		if _, err = p.name(); err != nil {
+		if _, err = p.toName(); err != nil {
 			return nil, err
 		}
 	default:

@@ -302,6 +302,14 @@ func (p *uparser) name() (string, error) {
 	return "", p.errHere()
 }
 
+// toName reads TO name (RENAME TO, OWNER TO, ... RENAME CONSTRAINT c TO).
+func (p *uparser) toName() (string, error) {
+	if err := p.expect("to"); err != nil {
+		return "", err
+	}
+	return p.name()
+}
+
 // qualifiedName reads a[.b[.c]] and returns the parts joined with '.'.
 func (p *uparser) qualifiedName() (string, error) {
 	n, err := p.name()
