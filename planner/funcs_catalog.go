@@ -67,6 +67,8 @@ func init() {
 		addFn(n, FnPgRelationSize, I8, RC).Volatility = Volatile
 	}
 	addFn("pg_relation_size", FnPgRelationSize, I8, RC, T).Volatility = Volatile
+	addFn("pg_database_size", FnPgRelationSize, I8, N).Volatility = Volatile
+	addFn("pg_database_size", FnPgRelationSize, I8, O).Volatility = Volatile
 	addFn("pg_size_pretty", FnPgSizePretty, T, I8)
 	addFn("pg_size_pretty", FnPgSizePretty, T, types.Numeric)
 	stable(addFn("pg_postmaster_start_time", FnPgPostmasterStartTime, types.TimestampTZ))

@@ -394,6 +394,26 @@ func (e *Engine) EstimateRows(id TreeID) (int64, error) {
 	return ts.bt.Estimate()
 }
 
+// TreeBytes returns the size of tree id's node pages in bytes
+// (btree.Tree.Pages times the page size): pg_relation_size's answer for a
+// table or index. Like EstimateRows it sees committed data only.
+func (e *Engine) TreeBytes(id TreeID) (int64, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ts := e.trees[id]
+	if ts == nil {
+		return 0, nil
+	}
+	n, err := ts.bt.Pages()
+	return n * pager.PageSize, err
+}
+
+// DataBytes returns the size of the data file in bytes (every page it
+// holds, free ones included): pg_database_size's answer.
+func (e *Engine) DataBytes() int64 {
+	return int64(e.pager.NumPages()) * pager.PageSize
+}
+
 // Stats reports the engine's counters.
 func (e *Engine) Stats() Stats {
 	s := Stats{Pool: e.pool.Stats(), WAL: e.log.Stats(), Locks: e.locks.Stats(),

@@ -176,10 +176,6 @@ func init() {
 		}
 		return "", nil
 	}
-	// Sizes are not tracked per relation yet.
-	impls[planner.FnPgRelationSize] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
-		return int64(0), nil
-	}
 	impls[planner.FnPgSizePretty] = fnSizePretty
 	impls[planner.FnPgPostmasterStartTime] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		return types.TimestampTZFromTime(startTime), nil
