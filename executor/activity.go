@@ -31,6 +31,9 @@ type backendState struct {
 	backendStart, xactStart, queryStart, stime time.Time
 	state, query                               string
 	sig                                        BackendSignals
+	// txn is the id of the session's open storage transaction, 0 when
+	// none: pg_locks' pid for the transaction's locks.
+	txn atomic.Uint64
 }
 
 // backends is the engine's registry and its database-wide counters.

@@ -218,7 +218,19 @@ func (s *Session) storageTxn() *storage.Txn {
 	}
 	s.tx = s.engine.store.Begin(iso)
 	s.tx.SyncCommit = s.vals["synchronous_commit"] != "off"
+	if s.backend != nil {
+		s.backend.txn.Store(s.tx.ID())
+	}
 	return s.tx
+}
+
+// dropTx forgets the ended storage transaction (pg_locks no longer
+// pairs its id with this backend).
+func (s *Session) dropTx() {
+	s.tx = nil
+	if s.backend != nil {
+		s.backend.txn.Store(0)
+	}
 }
 
 // clone snapshots the DDL overlay for a savepoint.
@@ -551,7 +563,7 @@ func (s *Session) endTxn(commit bool) error {
 		} else {
 			s.tx.Rollback()
 		}
-		s.tx = nil
+		s.dropTx()
 	}
 	if err != nil {
 		commit = false
@@ -604,7 +616,7 @@ func (s *Session) Close() {
 	s.cursors = nil
 	if s.tx != nil {
 		s.tx.Rollback()
-		s.tx = nil
+		s.dropTx()
 	}
 	s.ddl = txnCatalog{}
 	s.status = TxnIdle
@@ -718,7 +730,7 @@ func (s *Session) Fail() {
 		// must survive for ROLLBACK TO, so it is kept until then.
 		if s.tx != nil && len(s.savepts) == 0 {
 			s.tx.Rollback()
-			s.tx = nil
+			s.dropTx()
 		}
 	}
 }

@@ -320,6 +320,8 @@ const (
 	FnEnumFirst
 	FnEnumLast
 	FnEnumRange
+	// pg_blocking_pids (funcs_locks.go).
+	FnPgBlockingPids
 
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs

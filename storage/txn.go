@@ -464,7 +464,7 @@ func (t *Txn) LockObject(ctx context.Context, name string, mode lock.Mode) error
 	if t.done {
 		return ErrTxnDone
 	}
-	return t.e.locks.Lock(ctx, lock.TxnID(t.id), "\xff\xff\xff\xff"+name, mode, lock.Block)
+	return t.e.locks.Lock(ctx, lock.TxnID(t.id), objectLockPrefix+name, mode, lock.Block)
 }
 
 // Mark is a savepoint's position in a transaction: its writes and locks.

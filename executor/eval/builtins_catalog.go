@@ -295,3 +295,21 @@ func init() {
 	impls[planner.FnPgCancelBackend] = signal(false)
 	impls[planner.FnPgTerminateBackend] = signal(true)
 }
+
+// lockReporter is the session side of pg_blocking_pids
+// (executor/locks_view.go).
+type lockReporter interface {
+	BlockingPIDs(pid int32) []int32
+}
+
+func init() {
+	impls[planner.FnPgBlockingPids] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		arr := &types.Array{Elem: types.Int4, Elems: []any{}}
+		if lr, ok := c.env.(lockReporter); ok {
+			for _, pid := range lr.BlockingPIDs(int32(a[0].(int64))) {
+				arr.Elems = append(arr.Elems, int64(pid))
+			}
+		}
+		return arr, nil
+	}
+}

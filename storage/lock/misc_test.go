@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"testing"
 )
@@ -145,5 +146,44 @@ func TestReleaseAfter(t *testing.T) {
 		if h := m.Holders(key); len(h) != 0 {
 			t.Errorf("%q still held by %v", key, h)
 		}
+	}
+}
+
+// TestList checks what pg_locks reads: holders and waiters, with the
+// holders that block each waiter.
+func TestList(t *testing.T) {
+	m := NewManager()
+	ctx := context.Background()
+	if err := m.Lock(ctx, 1, "a", Shared, Block); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Lock(ctx, 2, "a", Shared, Block); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Lock(ctx, 1, "b", Exclusive, Block); err != nil {
+		t.Fatal(err)
+	}
+	waiting := make(chan struct{})
+	m.testHookWait = func(TxnID) { close(waiting) }
+	done := make(chan error, 1)
+	go func() { done <- m.Lock(ctx, 3, "a", Exclusive, Block) }()
+	<-waiting
+	got := m.List()
+	want := []Entry{
+		{Key: "a", Txn: 1, Mode: Shared, Granted: true},
+		{Key: "a", Txn: 2, Mode: Shared, Granted: true},
+		{Key: "a", Txn: 3, Mode: Exclusive, Blockers: []TxnID{1, 2}},
+		{Key: "b", Txn: 1, Mode: Exclusive, Granted: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("List() = %+v\nwant %+v", got, want)
+	}
+	m.ReleaseAll(1)
+	m.ReleaseAll(2)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := m.List(); !reflect.DeepEqual(got, []Entry{{Key: "a", Txn: 3, Mode: Exclusive, Granted: true}}) {
+		t.Fatalf("after release: %+v", got)
 	}
 }
