@@ -171,6 +171,17 @@ func (r *rewriter) fromPosition(i int) bool {
 	return false
 }
 
+// viewFunctions are the set-returning functions behind pg_catalog views
+// that clients call directly (psql completes SET TIME ZONE from
+// pg_timezone_names()): in FROM they read the view, which has the
+// function's columns.
+var viewFunctions = map[string]string{
+	"pg_timezone_names":     "pg_timezone_names",
+	"pg_show_all_settings":  "pg_settings",
+	"pg_lock_status":        "pg_locks",
+	"pg_prepared_statement": "pg_prepared_statements",
+}
+
 // fromFunction rewrites a function in FROM, `f(args) [AS] alias[(cols)]`,
 // into the derived table `(select f(args) [as alias]) alias[(cols)]`,
 // which has the same meaning for a single set-returning function.
@@ -191,6 +202,15 @@ func (r *rewriter) fromFunction(first, i, b int) (int, error) {
 	}
 	if end < 0 {
 		return 0, r.syntaxErrAt(b)
+	}
+	if view := viewFunctions[t.val]; view != "" && end == i+2 && (first == i || r.toks[first].is("pg_catalog")) {
+		// A catalog function behind a pg_catalog view is the view.
+		r.add(piece{text: "pg_catalog." + view + " as " + t.val, orig: r.toks[first].pos, origEnd: r.toks[end].end, space: true})
+		if k := end + 1; r.tok(k).is("as") || k < b && (r.tok(k).kind == tkQIdent || r.tok(k).kind == tkIdent && pgKeywords[r.tok(k).val] == 0) {
+			// The user's alias replaces the function's name.
+			r.pieces[len(r.pieces)-1].text = "pg_catalog." + view
+		}
+		return end + 1, nil
 	}
 	// alias
 	k := end + 1

@@ -14,3 +14,9 @@ select name, abbrev, utc_offset, is_dst from pg_timezone_names
  where name like 'Europe/%' order by name;
 select count(*) from pg_timezone_names where name ilike '%/new_york';
 select abbrev, count(*) from pg_timezone_names where name like 'Australia/%' group by abbrev order by 1;
+-- The functions behind the catalog views read the same rows (psql's
+-- completion of SET TIME ZONE calls pg_timezone_names()).
+SELECT name FROM pg_catalog.pg_timezone_names() WHERE pg_catalog.lower(name) LIKE pg_catalog.lower('europe/ber%');
+select z.name, z.abbrev from pg_timezone_names() as z where z.name = 'UTC';
+select pg_timezone_names.is_dst from pg_timezone_names() where name = 'UTC';
+select count(*) > 0 as locks from pg_lock_status();
