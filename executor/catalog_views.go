@@ -63,7 +63,9 @@ func (c catalogSource) Views() []pgcatalog.ViewInfo {
 	var out []pgcatalog.ViewInfo
 	for _, t := range c.s.visibleRelations() {
 		if t.view != nil {
-			out = append(out, pgcatalog.ViewInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, Definition: t.view.SQL})
+			t := t
+			out = append(out, pgcatalog.ViewInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, Definition: t.view.SQL,
+				Deparsed: func() string { return c.s.viewDef(t, false, 0) }, CheckOption: t.view.CheckOption})
 		}
 	}
 	return out

@@ -195,5 +195,9 @@ var _ eval.CommentEnv = (*Session)(nil)
 // Comment implements eval.CommentEnv.
 func (s *Session) Comment(class, obj uint32, sub int32) (string, bool) {
 	c, ok := s.allComments()[commentID{class, obj, sub}]
+	if !ok && sub == 0 {
+		// initdb's descriptions of built-in functions, operators, types.
+		return pgcatalog.BuiltinDescription(class, obj)
+	}
 	return c, ok
 }

@@ -872,7 +872,7 @@ func typeNameString(name string) string {
 // languageOID is a language's pg_language OID.
 func languageOID(lang string) uint32 {
 	if lang == "plpgsql" {
-		return 13212
+		return pgcatalog.LanguagePlpgsql
 	}
 	return 14
 }

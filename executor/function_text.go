@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
 )
 
 // The texts PostgreSQL's ruleutils.c prints for a routine:
@@ -18,7 +19,8 @@ var _ eval.FunctionEnv = (*Session)(nil)
 func (s *Session) FunctionText(oid uint32, what eval.FunctionTextKind) (string, bool) {
 	fd, ok := s.allFuncs()[oid]
 	if !ok {
-		return "", false
+		// Built-in functions: PostgreSQL's texts.
+		return pgcatalog.BuiltinFunctionText(oid, what)
 	}
 	switch what {
 	case eval.FunctionArgs:

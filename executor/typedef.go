@@ -892,7 +892,12 @@ func (s *Session) scanRows(ctx context.Context, acc *tableAccess, f func([]types
 func (s *Session) regtypeName(oid int64) (string, bool) {
 	d := s.typeDefByOID(uint32(oid))
 	if d == nil {
-		return infoSchemaTypeName(uint32(oid))
+		if n, ok := infoSchemaTypeName(uint32(oid)); ok {
+			return n, true
+		}
+		// The pseudo-types built-in functions are declared with
+		// (anyenum, internal, ...), which sql/types does not have.
+		return pgcatalog.FormatType(uint32(oid), -1)
 	}
 	return s.userTypeName(d, uint32(oid) == d.typ.ArrayOID), true
 }

@@ -219,15 +219,15 @@ func (t *tableDef) checkTable() error {
 var _ eval.ViewEnv = (*Session)(nil)
 
 // ViewDefinition implements eval.ViewEnv.
-func (s *Session) ViewDefinition(oid uint32) (string, bool) {
+func (s *Session) ViewDefinition(oid uint32, pretty bool, wrap int) (string, bool) {
 	if t := s.current(oid); t != nil && t.view != nil {
-		return t.view.SQL, true
+		return s.viewDef(t, pretty, wrap), true
 	}
 	return "", false
 }
 
 // ViewDefinitionByName implements eval.ViewEnv.
-func (s *Session) ViewDefinitionByName(name string) (string, bool, error) {
+func (s *Session) ViewDefinitionByName(name string, pretty bool, wrap int) (string, bool, error) {
 	schema, rel, err := splitRelationName(name)
 	if err != nil {
 		return "", false, err
@@ -236,7 +236,7 @@ func (s *Session) ViewDefinitionByName(name string) (string, bool, error) {
 	if !ok {
 		return "", false, pgerror.New(pgerror.UndefinedTable, "relation \"%s\" does not exist", name)
 	}
-	def, isView := s.ViewDefinition(oid)
+	def, isView := s.ViewDefinition(oid, pretty, wrap)
 	return def, isView, nil
 }
 

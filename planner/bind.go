@@ -151,6 +151,9 @@ type binder struct {
 	// names resolve after columns (udf.go); inCall while binding CALL.
 	fn     *funcScope
 	inCall bool
+	// deparse is set while DeparseView binds a view's query for printing
+	// (deparse.go): IN lists then bind as PostgreSQL's = ANY (ARRAY[...]).
+	deparse bool
 }
 
 // scope is the set of columns visible to expressions: the output of the
@@ -1433,6 +1436,9 @@ func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
 			}
 		}
 		e, items = all[0], all[1:]
+		if b.deparse {
+			return b.inAsArray(e, items, common, x)
+		}
 	}
 	name, op := "=", Or
 	if x.Not {

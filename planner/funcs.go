@@ -322,6 +322,11 @@ const (
 	FnEnumRange
 	// pg_blocking_pids (funcs_locks.go).
 	FnPgBlockingPids
+	// pg_tablespace_location (funcs_locks.go).
+	FnPgTablespaceLocation
+	// to_regproc and pg_get_function_sqlbody (funcs_pgcatalog.go).
+	FnToRegproc
+	FnPgGetFunctionSqlbody
 
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs

@@ -2,10 +2,10 @@ package planner
 
 import "github.com/neuroquantumdb/nqdb/sql/types"
 
-// pg_get_viewdef(view [, pretty | wrap column]): a view's query. nqdb
-// keeps views as written, so it returns that text (with PostgreSQL's
-// leading space and trailing semicolon), not PostgreSQL's deparsed form
-// (executor/eval/builtins_viewdef.go).
+// pg_get_viewdef(view [, pretty | wrap column]): a view's query as
+// PostgreSQL 15 prints it back (DeparseView in deparse.go, called through
+// executor/eval/builtins_viewdef.go); the text as written when the query
+// holds something not deparsed yet.
 func init() {
 	O, T := types.Oid, types.Text
 	addFn("pg_get_viewdef", FnPgGetViewdef, T, O).Volatility = Stable

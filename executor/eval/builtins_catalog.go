@@ -86,6 +86,10 @@ func init() {
 		typmod := int32(-1)
 		if a[1] != nil {
 			typmod = int32(a[1].(int64))
+		} else if t.OID == types.OidBpchar {
+			// format_type(bpchar, NULL) is "character"; with typmod -1
+			// it is "bpchar" (CHARACTER alone would mean character(1)).
+			return "character", nil
 		}
 		return types.FormatType(t, typmod), nil
 	}
@@ -303,6 +307,9 @@ type lockReporter interface {
 }
 
 func init() {
+	impls[planner.FnPgTablespaceLocation] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		return "", nil
+	}
 	impls[planner.FnPgBlockingPids] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		arr := &types.Array{Elem: types.Int4, Elems: []any{}}
 		if lr, ok := c.env.(lockReporter); ok {

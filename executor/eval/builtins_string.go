@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/neuroquantumdb/nqdb/planner"
+	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -364,24 +365,7 @@ func fnStringToArray(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum,
 
 // appendQuoteIdent is quote_ident: double quotes unless the name is a
 // lower-case identifier that is not a (non-unreserved) keyword.
-func appendQuoteIdent(buf []byte, s string) []byte {
-	safe := s != "" && (s[0] >= 'a' && s[0] <= 'z' || s[0] == '_')
-	for i := 0; safe && i < len(s); i++ {
-		ch := s[i]
-		safe = ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_'
-	}
-	if safe && !quotedKeywords[s] {
-		return append(buf, s...)
-	}
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			buf = append(buf, '"')
-		}
-		buf = append(buf, s[i])
-	}
-	return append(buf, '"')
-}
+func appendQuoteIdent(buf []byte, s string) []byte { return parser.AppendQuoteIdent(buf, s) }
 
 // appendQuoteLiteral is quote_literal: single quotes doubled, and an E”
 // string with doubled backslashes when there are backslashes.

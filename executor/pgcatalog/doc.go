@@ -26,6 +26,23 @@
 // ConstraintOID): the executor hands out OIDs upwards from 16384 and never
 // reaches the high bits these use.
 //
+// PostgreSQL's built-in rows of pg_proc, pg_operator, pg_cast,
+// pg_aggregate, pg_opclass, pg_opfamily, pg_amop, pg_amproc,
+// pg_conversion and their pg_description texts come from PostgreSQL 15's
+// own catalogs: gen_pgdata.go (go generate) reads a throwaway cluster and
+// writes the pgdata_*.go tables, one struct literal per row. builtins.go
+// lists the ones nqdb has, under PostgreSQL's OIDs: each function of
+// nqdb's registry that PostgreSQL has with the same name and argument
+// types (the others are numbered from procOIDBase), the operators the
+// planner binds for the row's operand types with its result type, the
+// casts sql/types performs, the aggregates and window functions nqdb
+// computes, the btree and hash classes of nqdb's types, and the support
+// functions those rows name. regproc, regprocedure, regoper and
+// regoperator read and print through the same tables
+// (types.SetRegprocResolver), and pg_get_functiondef and friends print
+// PostgreSQL's texts for built-ins (builtins_text.go). The rows never
+// change, so each relation's are built once and copied per scan.
+//
 // Tables and views also get row types in pg_type (rowtypes.go), whose
 // OIDs follow from the relation's the same way (types.RowTypeOID), and
 // pg_attribute lists the system columns of tables and sequences

@@ -23,7 +23,7 @@ func btreeOpclass(t *types.T) int64 {
 		return 1979
 	case types.OidInt8:
 		return 3124
-	case types.OidOid, types.OidRegclass, types.OidRegtype, types.OidRegproc, types.OidRegnamespace:
+	case types.OidOid, types.OidRegclass, types.OidRegtype, types.OidRegproc, types.OidRegnamespace, types.OidRegprocedure, types.OidRegoper, types.OidRegoperator:
 		return 1981
 	case types.OidDate:
 		return 3122

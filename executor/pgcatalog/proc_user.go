@@ -13,7 +13,7 @@ type FunctionInfo struct {
 	Name   string
 	// Kind is prokind: "f" or "p".
 	Kind string
-	// Lang is the pg_language OID (14 sql, 13212 plpgsql).
+	// Lang is the pg_language OID (14 sql, LanguagePlpgsql).
 	Lang uint32
 	// ArgTypes are the input parameters' types (proargtypes); AllTypes
 	// and Modes every parameter's with its mode ("i", "o", "b", "v",

@@ -14,25 +14,31 @@ import (
 
 // Well-known OIDs of built-in objects (PostgreSQL 15's).
 const (
-	NamespacePgCatalog    = 11
-	NamespacePublic       = 2200
-	NamespaceToast        = 99
-	NamespaceInfoSchema   = 13207
-	DatabaseOID           = 5
-	RolePostgres          = 10
-	RoleDatabaseOwner     = 6171
-	AmHeap                = 2
-	AmBtree               = 403
-	AmHash                = 405
-	TablespaceDefault     = 1663
-	TablespaceGlobal      = 1664
-	CollationDefault      = 100
-	CollationC            = 950
-	CollationPOSIX        = 951
-	EncodingUTF8          = 6
+	NamespacePgCatalog  = 11
+	NamespacePublic     = 2200
+	NamespaceToast      = 99
+	NamespaceInfoSchema = 13207
+	DatabaseOID         = 5
+	RolePostgres        = 10
+	RoleDatabaseOwner   = 6171
+	AmHeap              = 2
+	AmBtree             = 403
+	AmHash              = 405
+	TablespaceDefault   = 1663
+	TablespaceGlobal    = 1664
+	CollationDefault    = 100
+	CollationC          = 950
+	CollationPOSIX      = 951
+	EncodingUTF8        = 6
+	// ExtensionPlpgsql and LanguagePlpgsql are what initdb gives plpgsql
+	// in PostgreSQL 15.18 (OIDs above FirstGenbkiObjectId vary between
+	// minor versions).
+	ExtensionPlpgsql      = 13559
+	LanguagePlpgsql       = 13563
 	classOIDPgClass       = 1259
 	classOIDPgNamespace   = 2615
 	classOIDPgConstraint  = 2606
+	classOIDPgExtension   = 3079
 	defaultBtreeOpclass   = 1978 // int4_ops; pg_index.indclass is informational only
 	pkIndexOIDBit         = 1 << 31
 	constraintOIDBits     = 3 << 30
@@ -104,6 +110,13 @@ type ViewInfo struct {
 	Name       string
 	Columns    []planner.Column
 	Definition string
+	// Deparsed, when set, is pg_get_viewdef(oid): the query as
+	// PostgreSQL prints it back (pg_views.definition,
+	// information_schema.views.view_definition); computed only when a
+	// scan asks.
+	Deparsed func() string
+	// CheckOption is "local", "cascaded" or "" (none).
+	CheckOption string
 }
 
 // SequenceInfo describes one sequence (pg_class relkind S, pg_sequence).

@@ -41,6 +41,7 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_stat_all_tables":      buildStatTables,
 	"schemata":                buildSchemata,
 	"tables":                  buildInfoTables,
+	"views":                   buildInfoViews,
 	"columns":                 buildInfoColumns,
 	"table_constraints":       buildTableConstraints,
 	"key_column_usage":        buildKeyColumnUsage,
@@ -223,7 +224,7 @@ func buildSettings(b *builder, src Source) {
 }
 
 func buildExtension(b *builder, src Source) {
-	b.add("oid", 13213, "extname", "plpgsql", "extowner", RolePostgres, "extnamespace", NamespacePgCatalog,
+	b.add("oid", ExtensionPlpgsql, "extname", "plpgsql", "extowner", RolePostgres, "extnamespace", NamespacePgCatalog,
 		"extversion", "1.0")
 }
 
@@ -232,7 +233,7 @@ func buildLanguage(b *builder, src Source) {
 		oid     uint32
 		name    string
 		pl, trs bool
-	}{{12, "internal", false, false}, {13, "c", false, false}, {14, "sql", false, true}, {13212, "plpgsql", true, true}} {
+	}{{12, "internal", false, false}, {13, "c", false, false}, {14, "sql", false, true}, {LanguagePlpgsql, "plpgsql", true, true}} {
 		b.add("oid", l.oid, "lanname", l.name, "lanowner", RolePostgres, "lanispl", l.pl, "lanpltrusted", l.trs)
 	}
 }
@@ -468,11 +469,10 @@ func sortedViews(src Source) []ViewInfo {
 	return vs
 }
 
-// buildViews is pg_views; the definition is the query as written (not
-// PostgreSQL's deparsed form).
+// buildViews is pg_views; the definition is pg_get_viewdef's.
 func buildViews(b *builder, src Source) {
 	for _, v := range sortedViews(src) {
-		b.add("schemaname", orPublic(v.Schema), "viewname", v.Name, "viewowner", "postgres", "definition", v.Definition)
+		b.add("schemaname", orPublic(v.Schema), "viewname", v.Name, "viewowner", "postgres", "definition", viewDefinition(v))
 	}
 }
 
@@ -651,41 +651,48 @@ func buildStats(b *builder, src Source) {
 	}
 }
 
-// procOIDBase numbers pg_proc rows: nqdb's functions have no OIDs of
-// their own, so they are numbered in name order above this.
+// procOIDBase numbers the pg_proc rows of nqdb's functions PostgreSQL
+// lacks (the others carry PostgreSQL's OIDs, builtins.go): they are
+// numbered in name order above this.
 const procOIDBase = 1 << 29
 
 func buildProc(b *builder, src Source) {
-	n := uint32(procOIDBase)
-	for _, name := range planner.FunctionNames() {
-		for _, f := range planner.LookupFunctions(name) {
-			n++
-			args := make([]int64, len(f.Args))
-			for i, a := range f.Args {
-				args[i] = int64(a.OID)
-			}
-			var ret uint32
-			if f.Ret != nil {
-				ret = f.Ret.OID
-			} else if len(f.Args) > 0 {
-				ret = f.Args[0].OID
-			}
-			vol := "i"
-			switch f.Volatility {
-			case planner.Stable:
-				vol = "s"
-			case planner.Volatile:
-				vol = "v"
-			}
-			var variadic uint32
-			if f.Variadic != nil {
-				variadic = f.Variadic.OID
-			}
-			b.add("oid", n, "proname", name, "pronamespace", NamespacePgCatalog, "proowner", RolePostgres,
-				"prolang", 12, "procost", float64(1), "provariadic", variadic, "prokind", "f",
-				"proisstrict", f.Strict, "provolatile", vol, "proparallel", "s", "pronargs", len(f.Args),
-				"prorettype", ret, "proargtypes", args, "prosrc", name)
-		}
-	}
+	b.appendRows(builtinRowsOf(b.d, buildBuiltinProcs), nil)
 	buildUserProcs(b, src)
+}
+
+// buildBuiltinProcs makes the built-in functions' rows (cached).
+func buildBuiltinProcs(b *builder, _ Source) {
+	for _, e := range builtins().procs {
+		if e.pg != nil {
+			addPgProc(b, e.pg)
+			continue
+		}
+		f := e.fn
+		args := make([]int64, len(f.Args))
+		for i, a := range f.Args {
+			args[i] = int64(a.OID)
+		}
+		var ret uint32
+		if f.Ret != nil {
+			ret = f.Ret.OID
+		} else if len(f.Args) > 0 {
+			ret = f.Args[0].OID
+		}
+		vol := "i"
+		switch f.Volatility {
+		case planner.Stable:
+			vol = "s"
+		case planner.Volatile:
+			vol = "v"
+		}
+		var variadic uint32
+		if f.Variadic != nil {
+			variadic = f.Variadic.OID
+		}
+		b.add("oid", e.oid, "proname", f.Name, "pronamespace", NamespacePgCatalog, "proowner", RolePostgres,
+			"prolang", 12, "procost", float64(1), "provariadic", variadic, "prokind", "f",
+			"proisstrict", f.Strict, "provolatile", vol, "proparallel", "s", "pronargs", len(f.Args),
+			"prorettype", ret, "proargtypes", args, "prosrc", f.Name)
+	}
 }

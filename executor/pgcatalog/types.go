@@ -23,6 +23,19 @@ var builtinTypes = func() []*types.T {
 		{OID: types.OidAny, Name: "any", SQLName: `"any"`, Len: 4, Category: types.CatPseudo},
 		{OID: types.OidAnyElement, Name: "anyelement", SQLName: "anyelement", Len: 4, Category: types.CatPseudo},
 		{OID: types.OidAnyArray, Name: "anyarray", SQLName: "anyarray", Len: -1, Category: types.CatPseudo},
+		// The pseudo-types the built-in functions and operators listed
+		// from PostgreSQL's catalogs (builtins.go) are declared with.
+		{OID: 269, Name: "table_am_handler", SQLName: "table_am_handler", Len: 4, Category: types.CatPseudo},
+		{OID: 325, Name: "index_am_handler", SQLName: "index_am_handler", Len: 4, Category: types.CatPseudo},
+		{OID: 2275, Name: "cstring", SQLName: "cstring", Len: -2, Category: types.CatPseudo},
+		{OID: 2279, Name: "trigger", SQLName: "trigger", Len: 4, Category: types.CatPseudo},
+		{OID: 2280, Name: "language_handler", SQLName: "language_handler", Len: 4, Category: types.CatPseudo},
+		{OID: 2281, Name: "internal", SQLName: "internal", Len: 8, Category: types.CatPseudo},
+		{OID: oidAnyNonArray, Name: "anynonarray", SQLName: "anynonarray", Len: 4, Category: types.CatPseudo},
+		{OID: oidAnyEnum, Name: "anyenum", SQLName: "anyenum", Len: 4, Category: types.CatPseudo},
+		{OID: oidAnyCompatible, Name: "anycompatible", SQLName: "anycompatible", Len: 4, Category: types.CatPseudo},
+		{OID: oidAnyCompatibleArray, Name: "anycompatiblearray", SQLName: "anycompatiblearray", Len: -1, Category: types.CatPseudo},
+		{OID: oidAnyCompatibleNonArray, Name: "anycompatiblenonarray", SQLName: "anycompatiblenonarray", Len: 4, Category: types.CatPseudo},
 	} {
 		if !seen[t.OID] {
 			out = append(out, t)
@@ -115,22 +128,19 @@ func buildType(b *builder, src Source) {
 		if t.OID == types.OidUnknown {
 			cat = "X"
 		}
-		// Only the array types' I/O functions carry a real OID: catalog
-		// queries (pgjdbc's) tell arrays by typinput = 'array_in'.
-		var in, out int64
-		switch {
-		case types.IsVector(t):
-			in, _ = types.RegprocOID(t.Name + "in")
-			out, _ = types.RegprocOID(t.Name + "out")
-		case t.Elem != nil:
-			in, _ = types.RegprocOID("array_in")
-			out, _ = types.RegprocOID("array_out")
+		// The support functions are PostgreSQL's (pgdata_type.go):
+		// catalog queries (pgjdbc's) tell arrays by typinput = 'array_in'.
+		var io pgTypeName
+		if p := pgTypeByOID(t.OID); p != nil {
+			io = *p
 		}
 		b.add("oid", t.OID, "typname", t.Name, "typnamespace", NamespacePgCatalog, "typowner", RolePostgres,
 			"typlen", t.Len, "typbyval", typByVal(t), "typtype", typType(t), "typcategory", cat,
 			"typispreferred", t.Preferred, "typisdefined", true, "typdelim", ",", "typelem", elem,
 			"typarray", arr, "typalign", typAlign(t), "typstorage", typStorage(t), "typtypmod", -1,
-			"typcollation", typCollation(t), "typinput", in, "typoutput", out)
+			"typcollation", typCollation(t), "typinput", io.Input, "typoutput", io.Output,
+			"typreceive", io.Receive, "typsend", io.Send, "typmodin", io.ModIn, "typmodout", io.ModOut,
+			"typanalyze", io.Analyze, "typsubscript", io.Subscr)
 	}
 	buildRowTypes(b, src)  // rowtypes.go
 	buildUserTypes(b, src) // usertypes.go

@@ -114,9 +114,20 @@ func buildUserTypes(b *builder, src Source) {
 }
 
 // typOutput and typSend name a domain's output and send functions: its
-// base type's (regproc knows few of them; 0 when it does not).
-func typOutput(base *types.T) int64 { return regproc(base.Name + "out") }
-func typSend(base *types.T) int64   { return regproc(base.Name + "send") }
+// base type's, PostgreSQL's (pgdata_type.go; 0 for a base type it lacks).
+func typOutput(base *types.T) int64 {
+	if p := pgTypeByOID(base.OID); p != nil {
+		return int64(p.Output)
+	}
+	return 0
+}
+
+func typSend(base *types.T) int64 {
+	if p := pgTypeByOID(base.OID); p != nil {
+		return int64(p.Send)
+	}
+	return 0
+}
 
 // buildEnum is pg_enum.
 func buildEnum(b *builder, src Source) {

@@ -17,7 +17,7 @@ func HasBinary(t *T) bool {
 	switch t.OID {
 	case OidBool, OidInt2, OidInt4, OidInt8, OidOid, OidFloat4, OidFloat8, OidNumeric, OidText, OidVarchar,
 		OidBpchar, OidName, OidChar, OidBytea, OidDate, OidTime, OidTimestamp, OidTimestampTZ, OidInterval,
-		OidUUID, OidJSON, OidJSONB, OidUnknown, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace, OidVoid,
+		OidUUID, OidJSON, OidJSONB, OidUnknown, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace, OidVoid,
 		OidInt2Vector, OidOidVector, OidXid, OidCid, OidTid, OidPgNodeTree:
 		return true
 	case OidAclitem, OidAclitemArray:
@@ -46,7 +46,7 @@ func AppendBinary(buf []byte, t *T, d Datum) ([]byte, error) {
 		return append(buf, 0), nil
 	case OidInt2:
 		return binary.BigEndian.AppendUint16(buf, uint16(d.(int64))), nil
-	case OidInt4, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
+	case OidInt4, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace:
 		return binary.BigEndian.AppendUint32(buf, uint32(d.(int64))), nil
 	case OidInt8:
 		return binary.BigEndian.AppendUint64(buf, uint64(d.(int64))), nil
@@ -161,7 +161,7 @@ func ParseBinary(t *T, b []byte) (Datum, error) {
 			return nil, err
 		}
 		return int64(int32(binary.BigEndian.Uint32(b))), nil
-	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
+	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace:
 		if err := fixedLen(b, 4); err != nil {
 			return nil, err
 		}

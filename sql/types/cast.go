@@ -39,7 +39,7 @@ func isNumberType(t *T) bool {
 
 func isOidType(t *T) bool {
 	switch t.OID {
-	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
+	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace:
 		return true
 	}
 	return false
@@ -348,7 +348,7 @@ func castInt(v int64, from, to *T) (Datum, error) {
 			return int64(int32(uint32(v))), nil
 		}
 		return checkIntRange(v, to)
-	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace:
+	case OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace:
 		if from.OID == OidInt8 && (v < 0 || v > math.MaxUint32) {
 			return nil, pgerror.New(pgerror.NumericValueOutOfRange, "OID out of range")
 		}

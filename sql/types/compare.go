@@ -17,7 +17,7 @@ func Compare(t *T, a, b Datum) int {
 	switch t.OID {
 	case OidBool:
 		return cmpBool(a.(bool), b.(bool))
-	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegnamespace, OidXid, OidCid:
+	case OidInt2, OidInt4, OidInt8, OidOid, OidRegclass, OidRegtype, OidRegproc, OidRegprocedure, OidRegoper, OidRegoperator, OidRegnamespace, OidXid, OidCid:
 		return cmpInt(a.(int64), b.(int64))
 	case OidOidVector, OidTid:
 		return compareCatalog(t, a, b) // vector.go

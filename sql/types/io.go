@@ -121,6 +121,8 @@ func AppendText(buf []byte, t *T, d Datum, o *FormatOpts) []byte {
 		return appendInt(buf, d.(int64))
 	case OidRegproc:
 		return appendRegproc(buf, d.(int64))
+	case OidRegprocedure, OidRegoper, OidRegoperator:
+		return appendRegSignature(buf, t.OID, d.(int64)) // regproc.go
 	case OidRegclass:
 		if o != nil && o.RelName != nil {
 			if n, ok := o.RelName(d.(int64)); ok {
@@ -225,16 +227,9 @@ func ParseText(t *T, s string, o *FormatOpts) (Datum, error) {
 		}
 		return parseOid(s)
 	case OidRegproc:
-		if s == "-" {
-			return int64(0), nil
-		}
-		if o, ok := RegprocOID(s); ok {
-			return o, nil
-		}
-		if len(s) > 0 && (s[0] < '0' || s[0] > '9') {
-			return nil, pgerror.New(pgerror.UndefinedFunction, "function \"%s\" does not exist", s)
-		}
-		return parseOid(s)
+		return parseRegproc(s) // regproc.go
+	case OidRegprocedure, OidRegoper, OidRegoperator:
+		return parseRegSignature(t.OID, s) // regproc.go
 	case OidOid, OidRegclass:
 		return parseOid(s)
 	case OidFloat4:
