@@ -11,8 +11,8 @@ import (
 
 // FuzzDML runs a random statement, then a fixed SELECT, on a session whose
 // table was just created: nothing may panic, errors must be PostgreSQL
-// errors, and a failed statement must leave the table unchanged (the
-// stand-in is not transactional, so DML checks every row before writing).
+// errors, and a failed statement must leave the table unchanged (its
+// implicit transaction rolls back, as the server's does).
 func FuzzDML(f *testing.F) {
 	for _, d := range loadDML(f) {
 		f.Add(d.sql, strings.Join(d.params, ","))

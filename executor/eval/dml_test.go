@@ -70,8 +70,17 @@ func runSession(s *executor.Session, sql string, paramText []string) dmlOutcome 
 	return runParsed(s, stmts[0], paramText)
 }
 
-// runParsed is runSession for a statement parsed already.
+// runParsed is runSession for a statement parsed already. Its implicit
+// transaction ends as the server ends one: committed, or rolled back when
+// the statement failed.
 func runParsed(s *executor.Session, st *parser.Statement, paramText []string) dmlOutcome {
+	s.BeginStatement()
+	o := runStatement(s, st, paramText)
+	s.FinishImplicit(o.code != "")
+	return o
+}
+
+func runStatement(s *executor.Session, st *parser.Statement, paramText []string) dmlOutcome {
 	fail := func(err error, st *parser.Statement) dmlOutcome {
 		pe := pgerror.From(err)
 		o := dmlOutcome{code: pe.Code, msg: pe.Message, detail: pe.Detail, hint: pe.Hint}
@@ -79,8 +88,6 @@ func runParsed(s *executor.Session, st *parser.Statement, paramText []string) dm
 		o.pos = pe.Position
 		return o
 	}
-	s.BeginStatement()
-	defer s.FinishImplicit(false)
 	p, err := s.Prepare(st, nil)
 	if err != nil {
 		return fail(err, st)
