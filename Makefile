@@ -78,7 +78,23 @@ FUZZ_TARGETS := \
 	./sql/types:FuzzCatalogText \
 	./sql/types:FuzzCatalogBinary \
 	./sql/parser:FuzzTypeDDL:3000x \
-	./sql/parser:FuzzCreateFunction
+	./sql/parser:FuzzCreateFunction \
+	./executor/eval:FuzzBatchKernels:2000x \
+	./executor:FuzzCreateFunctionExec:2000x \
+	./executor/eval:FuzzDML:2000x \
+	./executor/rowcodec:FuzzDecodeNumeric \
+	./executor/rowcodec:FuzzDecodeSlab \
+	./planner:FuzzDeparse:3000x \
+	./planner:FuzzJoinOrder:2000x \
+	./planner:FuzzLikePrefixSel \
+	./executor:FuzzMemorySetting \
+	./executor/eval:FuzzMergeJoin:3000x \
+	./executor:FuzzPlanCache:1000x \
+	./executor/pgcatalog:FuzzRegSignatureIn \
+	./executor/pgcatalog:FuzzRegprocIn \
+	./executor/eval:FuzzSortRows:3000x \
+	./executor/eval:FuzzSpillFile:3000x \
+	./executor/eval:FuzzSpillRows:3000x
 
 .PHONY: all build run test unit race vet fmt-check lint fuzz fuzz-short bench bench-wire bench-pgbench crash-test clean deps \
 	bench-pg benchmark benchmark-baseline benchmark-compare load-test profile-flamegraph compat slt

@@ -276,6 +276,21 @@ func (r *keyedRows) Next() ([]types.Datum, error) {
 	return r.dec.Decode(r.it.Value(), nil)
 }
 
+// NextRaw implements eval.RawRows: the next row undecoded (a batched
+// scan decodes it itself).
+func (r *keyedRows) NextRaw() ([]byte, error) {
+	if !r.it.Next() {
+		if err := r.it.Err(); err != nil {
+			return nil, storageError(err)
+		}
+		return nil, io.EOF
+	}
+	return r.it.Value(), nil
+}
+
+// ColumnTypes implements eval.RawRows.
+func (r *keyedRows) ColumnTypes() []*types.T { return r.types }
+
 // Key is made only when asked for: plain scans never need it, and the
 // iterator's key stays valid until its next Next.
 func (r *keyedRows) Key() string { return string(r.it.Key()) }

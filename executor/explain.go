@@ -72,6 +72,9 @@ func (s *Session) execExplain(ctx context.Context, n *parser.Explain, p *Prepare
 	if err != nil {
 		return nil, err
 	}
+	if ex, ok := n.Stmt.Utility.(*parser.Execute); ok {
+		return s.explainExecute(ctx, n, ex, p, o) // plancache.go
+	}
 	start := time.Now()
 	inner, err := s.Prepare(n.Stmt, nil)
 	if err != nil {

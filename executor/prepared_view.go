@@ -24,7 +24,8 @@ func (c catalogSource) PreparedStatements() []pgcatalog.PreparedInfo {
 		if name == "" || p.listed == nil {
 			continue
 		}
-		pi := pgcatalog.PreparedInfo{Name: name, Statement: p.listed.text, Time: p.listed.at, FromSQL: p.listed.fromSQL}
+		pi := pgcatalog.PreparedInfo{Name: name, Statement: p.listed.text, Time: p.listed.at, FromSQL: p.listed.fromSQL,
+			GenericPlans: p.plans.generic, CustomPlans: p.plans.custom}
 		for _, t := range p.ParamTypes {
 			pi.ParamTypes = append(pi.ParamTypes, uint32(t.OID))
 		}

@@ -49,6 +49,8 @@ type Engine struct {
 	funcs engineFuncs
 	// backends lists the client sessions (activity.go).
 	backends backends
+	// temp is where queries spill past work_mem (spill.go).
+	temp *eval.TempSpace
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -64,6 +66,10 @@ func OpenEngine(opts storage.Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{store: st, catalog: cat}
+	if err := e.openTempSpace(opts); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := e.stats.load(st); err != nil {
 		st.Close()
 		return nil, err
@@ -769,6 +775,9 @@ type Prepared struct {
 	// listed is what pg_prepared_statements shows of a named statement
 	// (prepared_view.go); nil until StorePrepared keeps it.
 	listed *preparedListing
+	// plans counts generic and custom plans and their costs
+	// (plancache.go).
+	plans planCacheState
 }
 
 // Result is what Execute returns: rows to drain (Rows non-nil) and the
@@ -876,6 +885,7 @@ func (s *Session) Plan(p *Prepared) error {
 			return pgerror.New(pgerror.FeatureNotSupported, "cached plan must not change result type")
 		}
 		p.query, p.folded, p.catVersion = np.query, false, np.catVersion
+		p.plans.genericCosted = false // a new generic plan
 	}
 	if p.folded {
 		return nil
@@ -933,29 +943,39 @@ func (s *Session) Execute(ctx context.Context, p *Prepared, params []types.Datum
 	if err := s.Plan(p); err != nil {
 		return nil, err
 	}
+	// The generic plan or a custom one for these values (plancache.go).
+	q, err := s.planFor(p, params)
+	if err != nil {
+		return nil, err
+	}
+	return s.runPlan(ctx, p, q, params)
+}
+
+// runPlan runs q, the plan Execute chose for p.
+func (s *Session) runPlan(ctx context.Context, p *Prepared, q *planner.Query, params []types.Datum) (*Result, error) {
 	// The transaction's snapshot is taken by its first query, whatever it
 	// reads, as PostgreSQL's is (it matters under REPEATABLE READ).
 	s.storageTxn()
-	if p.query.IsDML() && p.query.Columns != nil {
+	if q.IsDML() && q.Columns != nil {
 		// The tag counts the rows read, which are all the rows written.
-		rows, _, err := eval.ExecReturning(ctx, p.query, params, s)
+		rows, _, err := eval.ExecReturning(ctx, q, params, s)
 		if err != nil {
 			return nil, userPosition(err, p.Stmt)
 		}
-		return &Result{Columns: p.Columns, Rows: rows, verb: p.query.CommandVerb()}, nil
+		return &Result{Columns: p.Columns, Rows: rows, verb: q.CommandVerb()}, nil
 	}
-	if p.query.IsDML() {
-		n, err := eval.Exec(ctx, p.query, params, s)
+	if q.IsDML() {
+		n, err := eval.Exec(ctx, q, params, s)
 		if err != nil {
 			return nil, userPosition(err, p.Stmt)
 		}
-		verb := p.query.CommandVerb()
+		verb := q.CommandVerb()
 		if verb == "INSERT" {
 			verb = "INSERT 0"
 		}
 		return tagOnly(verb + " " + strconv.FormatInt(n, 10)), nil
 	}
-	rows, err := runQuery(ctx, p.query, params, s)
+	rows, err := runQuery(ctx, q, params, s)
 	if err != nil {
 		return nil, userPosition(err, p.Stmt)
 	}

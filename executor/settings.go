@@ -2,6 +2,7 @@ package executor
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +65,9 @@ func init() {
 	def(&settingDef{name: "synchronous_commit", def: "on", check: checkOneOf("synchronous_commit", "on", "off", "local", "remote_write", "remote_apply"), desc: "Sets the current transaction's synchronization level."})
 	def(&settingDef{name: "bytea_output", def: "hex", check: checkOnly("bytea_output", "hex", "escape"), desc: "Sets the output format for bytea."})
 	def(&settingDef{name: "client_min_messages", def: "notice", check: checkOneOf("client_min_messages", "debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"), desc: "Sets the message levels that are sent to the client."})
-	def(&settingDef{name: "work_mem", def: "4MB", desc: "Sets the maximum memory to be used for query workspaces."})
+	def(&settingDef{name: "work_mem", def: "4MB", check: checkMemory("work_mem", 64, math.MaxInt32), desc: "Sets the maximum memory to be used for query workspaces."})
+	def(&settingDef{name: "hash_mem_multiplier", def: "2", check: checkRealRange("hash_mem_multiplier", 1, 1000), desc: "Multiple of work_mem to use for hash tables."})
+	def(&settingDef{name: "temp_file_limit", def: "-1", check: checkMemory("temp_file_limit", -1, math.MaxInt32), desc: "Limits the total size of all temporary files used by each process."})
 	def(&settingDef{name: "max_connections", def: "100", readOnly: true, desc: "Sets the maximum number of concurrent connections."})
 	def(&settingDef{name: "lc_messages", def: "C", desc: "Sets the language in which messages are displayed."})
 	def(&settingDef{name: "lc_monetary", def: "C", desc: "Sets the locale for formatting monetary amounts."})
@@ -82,6 +85,7 @@ func init() {
 	def(&settingDef{name: "enable_indexscan", def: "on", check: checkBool, desc: "Enables the planner's use of index-scan plans."})
 	def(&settingDef{name: "enable_hashjoin", def: "on", check: checkBool, desc: "Enables the planner's use of hash join plans."})
 	def(&settingDef{name: "enable_mergejoin", def: "on", check: checkBool, desc: "Enables the planner's use of merge join plans."})
+	def(&settingDef{name: "plan_cache_mode", def: "auto", check: checkPlanCacheMode, desc: "Controls the planner's selection of custom or generic plan."})
 	def(&settingDef{name: "enable_nestloop", def: "on", check: checkBool, desc: "Enables the planner's use of nested-loop join plans."})
 	def(&settingDef{name: "geqo", def: "on", check: checkBool, desc: "Enables genetic query optimization."})
 	def(&settingDef{name: "escape_string_warning", def: "on", check: checkBool, desc: "Warn about backslash escapes in ordinary string literals."})

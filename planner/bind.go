@@ -34,7 +34,13 @@ func BuildWith(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.
 // BuildWithOptions is BuildWith with what the TiDB AST does not carry
 // (a RETURNING list).
 func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
-	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL, overriding: opts.Overriding}
+	return buildQuery(stmt, paramTypes, nil, cat, fo, opts)
+}
+
+// buildQuery is BuildWithOptions; custom, when set, are the parameter
+// values a custom plan binds as constants (plancache.go).
+func buildQuery(stmt ast.StmtNode, paramTypes []*types.T, custom []types.Datum, cat Catalog, fo *types.FormatOpts, opts BuildOptions) (*Query, error) {
+	b := &binder{cat: cat, sql: stmt.Text(), fo: fo, dmlFrom: opts.From, dmlFromSQL: opts.FromSQL, overriding: opts.Overriding, custom: custom}
 	b.params = append(b.params, paramTypes...)
 	if err := b.bindParserWith(opts.With); err != nil {
 		return nil, err
@@ -58,7 +64,14 @@ func BuildWithOptions(stmt ast.StmtNode, paramTypes []*types.T, cat Catalog, fo 
 			cols[i].Type = outputType(root, i)
 		}
 	}
+	if custom != nil {
+		// A custom plan folds before the key rule (plancache.go).
+		if err := foldCustom(root, b.writes); err != nil {
+			return nil, err
+		}
+	}
 	useKeys(root)
+	root = mergeJoins(root, b.cat)
 	pruneColumns(root)
 	finishWrites(b.writes)
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes}, nil
@@ -90,6 +103,8 @@ func outputType(n Node, i int) *types.T {
 type binder struct {
 	cat Catalog
 	sql string
+	// custom holds a custom plan's parameter values (plancache.go).
+	custom []types.Datum
 	// hasGrouping: the query calls GROUPING(); groupingCol is where the
 	// Agg reports each row's grouping set (-1: no sets), see
 	// groupingsets.go.
@@ -1041,6 +1056,9 @@ func (b *binder) bindParam(x *test_driver.ParamMarkerExpr) (Expr, error) {
 		b.params = append(b.params, nil)
 	}
 	if t := b.params[idx]; t != nil {
+		if v, ok := b.customParam(idx); ok {
+			return &Const{Val: v, T: t}, nil
+		}
 		return &Param{Idx: idx, T: t}, nil
 	}
 	p := &Param{Idx: idx, T: types.Unknown}

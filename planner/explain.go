@@ -27,6 +27,9 @@ type ExplainOptions struct {
 type NodeStats struct {
 	Loops, Rows  int64
 	First, Total time.Duration
+	// Mem is what a Sort, a hash join's hash table or a HashAggregate
+	// used (explain_mem.go); nil for other nodes.
+	Mem *MemStats
 }
 
 // Actuals maps the nodes of a plan to their measurements.
@@ -48,6 +51,7 @@ type exNode struct {
 	detail   string // " on t a", " using t_pkey on t"
 	json     [][2]any
 	props    [][2]string // "Filter", "(a > 1)"
+	jprops   [][2]any    // FORMAT JSON's measured properties (explain_mem.go)
 	kids     []*exNode
 	parent   string // Parent Relationship in JSON: Outer, Inner, SubPlan...
 	subName  string // "SubPlan 1" for subplans
@@ -264,6 +268,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 				keys[i] = ex.deparse(g, names)
 			}
 			e.props = append(e.props, [2]string{"Group Key", strings.Join(keys, ", ")})
+			ex.memProps(e, n, memAgg)
 		}
 		e.json = append(e.json, [2]any{"Strategy", strategy}, [2]any{"Partial Mode", "Simple"})
 		e.startup = in.total + in.rows*cpuOperCost*float64(len(x.Aggs)+len(x.GroupBy))
@@ -293,6 +298,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		e.typ = "HashAggregate"
 		e.json = append(e.json, [2]any{"Strategy", "Hashed"}, [2]any{"Partial Mode", "Simple"})
 		e.props = append(e.props, [2]string{"Group Key", strings.Join(names, ", ")})
+		ex.memProps(e, n, memAgg)
 		e.rows = math.Max(1, math.Min(in.rows, 200))
 		e.startup = in.total + in.rows*cpuOperCost*float64(len(names))
 		e.total = e.startup + e.rows*cpuTupleCost
@@ -315,6 +321,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 			}
 		}
 		e.props = append(e.props, [2]string{"Sort Key", strings.Join(keys, ", ")})
+		ex.memProps(e, n, memSort)
 		e.rows = in.rows
 		n := math.Max(in.rows, 2)
 		e.startup = in.total + 2*cpuOperCost*n*math.Log2(n)
@@ -476,7 +483,7 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 		e.startup = 0.29
 		e.total = e.startup + randomPageCost*math.Max(1, math.Ceil(e.rows*float64(width+24)/pageSize)) + e.rows*cpuTupleCost
 	}
-	if filter != nil && s.Key != nil {
+	if filter != nil && s.Key != nil && len(e.props) > 0 {
 		// Conjuncts the index condition already states are not repeated
 		// (our filter re-checks them, PostgreSQL's index does not).
 		cond := e.props[len(e.props)-1][1]
@@ -594,6 +601,8 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 		suffix = " " + kind
 	}
 	switch {
+	case j.Merge && len(j.RightKeys) > 0:
+		ex.explainMerge(e, j, l, r, ln, rn, suffix) // mergejoin.go
 	case len(j.RightKeys) > 0:
 		e.typ = "Hash" + suffix + " Join"
 		conds := make([]string, len(j.LeftKeys))
@@ -607,6 +616,7 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 		e.props = append(e.props, [2]string{"Hash Cond", cond})
 		h := &exNode{typ: "Hash", parent: "Inner", kids: []*exNode{r}, rows: r.rows, width: r.width,
 			startup: r.total, total: r.total}
+		ex.memProps(h, j, memHash)
 		r.parent = "Outer"
 		e.kids = []*exNode{l, h}
 		e.startup = r.total + r.rows*cpuOperCost
@@ -1099,6 +1109,9 @@ func (ex *explainer) jsonNode(e *exNode) orderedMap {
 			continue
 		}
 		m = append(m, kv{key, p[1]})
+	}
+	for _, p := range e.jprops {
+		m = append(m, kv{p[0].(string), p[1]})
 	}
 	if len(e.kids) > 0 {
 		var kids []any

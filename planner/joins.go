@@ -71,7 +71,22 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 		return input, where
 	}
 	if len(rels) == 1 {
-		root, rest := decorrelate(rels[0].node, conjuncts(where))
+		conds := conjuncts(where)
+		// The FROM rows' estimate, for the subquery rules' costs (none
+		// when no conjunct is for them: the common, cheap case).
+		var est *semiEst
+		var own []Expr
+		for _, c := range conds {
+			if !subqueryCandidate(c) && !hasCorrelated(c) {
+				own = append(own, c)
+			}
+		}
+		if len(own) < len(conds) {
+			r := *rels[0]
+			b.estimate(&r, own)
+			est = &semiEst{b: b, rows: r.rows}
+		}
+		root, rest := decorrelate(rels[0].node, conds, est)
 		return root, andOf(rest)
 	}
 	var preds []*joinPred
@@ -100,6 +115,12 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			r.node = &Filter{Input: r.node, Cond: andOf(local[i])}
 		}
 	}
+	// The FROM rows' estimate, for the subquery rules' costs (only the
+	// residual conjuncts can be theirs).
+	var est *semiEst
+	if len(residual) > 0 {
+		est = &semiEst{b: b, rows: b.joinGraph(rels, preds).SetRows(1<<len(rels) - 1)}
+	}
 	root, layout := b.orderJoins(rels, preds)
 	// Any predicate left over (none should be: every one is applied once
 	// its relations are joined) goes back to the residual.
@@ -108,7 +129,7 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			residual = append(residual, p.e)
 		}
 	}
-	root, residual = decorrelate(restoreLayout(root, layout, input.Output()), residual)
+	root, residual = decorrelate(restoreLayout(root, layout, input.Output()), residual, est)
 	return root, andOf(residual)
 }
 
@@ -165,10 +186,16 @@ func (b *binder) planOuter(n Node) Node {
 	if len(right) > 0 {
 		out.Right = &Filter{Input: out.Right, Cond: andOf(right)}
 	}
-	rest, out.LeftKeys, out.RightKeys = hashKeys(rest, func(e Expr) (int, bool) {
+	side := func(e Expr) (int, bool) {
 		m, pinned := relsOf(e, sides)
 		return int(m), !pinned
-	}, nl)
+	}
+	rest, out.LeftKeys, out.RightKeys = hashKeys(rest, side, nl)
+	if out.Kind == FullJoin && len(out.LeftKeys) == 0 {
+		// Keys only a merge join takes (mergejoin.go).
+		rest, out.LeftKeys, out.RightKeys = fullMergeKeys(rest, side, nl)
+		out.Merge = len(out.LeftKeys) > 0
+	}
 	out.Cond = andOf(rest)
 	return &out
 }
@@ -191,9 +218,16 @@ func (b *binder) planSide(n Node) Node {
 // positions (left columns come first); right keys are shifted to the
 // right input's own columns.
 func hashKeys(conds []Expr, side func(Expr) (int, bool), nl int) (rest, lk, rk []Expr) {
+	return equiKeys(conds, side, nl, func(a, b Expr) bool { return hashable(a.Type(), b.Type()) })
+}
+
+// equiKeys splits conds into the equalities between the two sides whose
+// operands accept allows (as left keys and right keys, the right ones
+// shifted to the right input's columns) and the rest.
+func equiKeys(conds []Expr, side func(Expr) (int, bool), nl int, accept func(a, b Expr) bool) (rest, lk, rk []Expr) {
 	for _, c := range conds {
 		call, ok := c.(*Call)
-		if ok && call.Fn.ID == FnEq && len(call.Args) == 2 && hashable(call.Args[0].Type(), call.Args[1].Type()) {
+		if ok && call.Fn.ID == FnEq && len(call.Args) == 2 && accept(call.Args[0], call.Args[1]) {
 			ms0, ok0 := side(call.Args[0])
 			ms1, ok1 := side(call.Args[1])
 			if ok0 && ok1 {
@@ -546,10 +580,14 @@ func stripFullJoin(e ast.ExprNode) (ast.ExprNode, bool) {
 // left columns, then the right ones) has a conjunct hashKeys can use.
 func hasHashKey(cond Expr, nl int) bool {
 	sides := []*joinRel{{off: 0, width: nl}, {off: nl, width: math.MaxInt32}}
-	_, lk, _ := hashKeys(conjuncts(cond), func(e Expr) (int, bool) {
+	side := func(e Expr) (int, bool) {
 		m, pinned := relsOf(e, sides)
 		return int(m), !pinned
-	}, nl)
+	}
+	rest, lk, _ := hashKeys(conjuncts(cond), side, nl)
+	if len(lk) == 0 {
+		_, lk, _ = fullMergeKeys(rest, side, nl) // mergejoin.go
+	}
 	return len(lk) > 0
 }
 

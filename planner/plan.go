@@ -157,6 +157,9 @@ type Join struct {
 	// Left's columns) and Cond is checked on the pairs found. A NULL key
 	// matches nothing, as `=` would not.
 	LeftKeys, RightKeys []Expr
+	// Merge runs the keyed join as a merge join instead (mergejoin.go):
+	// both inputs then come sorted ascending, NULLs last, on their keys.
+	Merge bool
 }
 
 // Output implements Node.

@@ -37,6 +37,9 @@ type StatsCatalog interface {
 // histogram's fraction of the rest. ok is false when the conjunct is not
 // of those shapes or the column has no statistics.
 func statsSel(cat Catalog, t Table, c Expr) (sel float64, ok bool) {
+	if sel, ok := likePrefixSel(cat, t, c); ok { // likesel.go
+		return sel, true
+	}
 	sc, isStats := cat.(StatsCatalog)
 	call, isCall := c.(*Call)
 	if !isStats || !isCall || len(call.Args) != 2 {

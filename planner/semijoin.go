@@ -22,8 +22,17 @@ const (
 // aggregates in the subquery, references two levels out, nested
 // correlated subqueries) stays a subquery. in is the FROM plan (its
 // columns in FROM order); the conjuncts not turned into joins come back.
-func decorrelate(in Node, conds []Expr) (Node, []Expr) {
+//
+// With est (nil: off) the rules choose by cost: conjuncts no rule takes
+// filter the FROM rows first (filterFirst), an EXISTS whose table can be
+// read by key may become an index nested loop (lookupSemiJoin), and a
+// correlated scalar aggregate cheaper per row stays a subquery
+// (scalarPerRow); see lookupsemi.go.
+func decorrelate(in Node, conds []Expr, est *semiEst) (Node, []Expr) {
 	var rest []Expr
+	if est != nil {
+		in, conds = filterFirst(in, conds)
+	}
 	for _, c := range conds {
 		kind := SemiJoin
 		e := c
@@ -34,10 +43,21 @@ func decorrelate(in Node, conds []Expr) (Node, []Expr) {
 		if ok && kind == SemiJoin {
 			if j := inSemiJoin(in, sp); j != nil { // insemi.go
 				in = j
+				est.afterIn(sp.Plan)
+				continue
+			}
+		}
+		if ok {
+			if j := lookupSemiJoin(in, sp, kind, est); j != nil { // lookupsemi.go
+				in = j
 				continue
 			}
 		}
 		if !ok || sp.Kind != SubExists || !sp.Correlated {
+			if scalarPerRow(c, est) {
+				rest = append(rest, c)
+				continue
+			}
 			if j := scalarAggJoin(in, c); j != nil {
 				in = j
 				continue

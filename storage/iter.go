@@ -39,6 +39,21 @@ type Iter struct {
 	// upper end of what is left to read (nil = unbounded).
 	rev  bool
 	upto []byte
+	// batch is the size of the next batch fill reads: it starts small
+	// and doubles up to scanBatch, so a scan that reads a few keys (a
+	// key lookup per outer row of an index nested loop) does not
+	// allocate a whole batch's buffers (see fillSize).
+	batch int
+}
+
+// fillSize returns how many tree entries the next fill reads.
+func (it *Iter) fillSize() int {
+	if it.batch == 0 {
+		it.batch = 16
+	}
+	n := it.batch
+	it.batch = min(2*n, scanBatch)
+	return n
 }
 
 type kv struct {
@@ -115,7 +130,8 @@ func (it *Iter) fill() {
 		it.err = err
 		return
 	}
-	tree := make([]kv, 0, scanBatch)
+	size := it.fillSize()
+	tree := make([]kv, 0, size)
 	// The batch's keys and values are copied into a few shared chunks
 	// rather than one allocation each (two per row were a tenth of a
 	// TPC-H scan). Each batch gets fresh chunks, so entries stay valid
@@ -128,7 +144,7 @@ func (it *Iter) fill() {
 	} else {
 		ok = c.SeekGE(it.from)
 	}
-	for ok && len(tree) < scanBatch {
+	for ok && len(tree) < size {
 		k := c.Key()
 		if !it.inRange(k) {
 			ok = false
@@ -141,7 +157,7 @@ func (it *Iter) fill() {
 		}
 		n := len(k) + len(v)
 		if cap(arena)-len(arena) < n {
-			arena = make([]byte, 0, max(n, scanArenaChunk))
+			arena = make([]byte, 0, max(n, min(scanArenaChunk, size*128)))
 		}
 		off := len(arena)
 		arena = append(append(arena, k...), v...)
@@ -157,7 +173,7 @@ func (it *Iter) fill() {
 		it.err = err
 		return
 	}
-	exhausted := !ok || len(tree) < scanBatch
+	exhausted := !ok || len(tree) < size
 	if !exhausted {
 		last = tree[len(tree)-1].k
 	}

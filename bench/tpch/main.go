@@ -500,7 +500,9 @@ func startNqdb(ctx context.Context, cfg *config, tmp string) (string, func(), er
 		}
 		logf.Close()
 	}
-	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	// work_mem as PostgreSQL gets it above (a startup parameter: nqdb
+	// has no server-wide setting for it), so both spill at the same size.
+	dsn := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&work_mem=64MB", port)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		conn, err := pgconn.Connect(ctx, dsn)

@@ -49,6 +49,11 @@ type aggIter struct {
 	groups []*group
 	done   bool
 	i      int
+	// spill is the state of a hash aggregation past work_mem, level
+	// its depth of recursion and parent the level above's (spill_agg.go).
+	spill  *aggSpill
+	level  int
+	parent *aggSpill
 }
 
 func (it *aggIter) next() ([]types.Datum, error) {
@@ -60,9 +65,10 @@ func (it *aggIter) next() ([]types.Datum, error) {
 		if err != nil {
 			return nil, err
 		}
+		it.finishStats()
 	}
 	if it.i >= len(it.groups) {
-		return nil, io.EOF
+		return it.nextSpilled()
 	}
 	g := it.groups[it.i]
 	it.i++
@@ -87,20 +93,26 @@ func (it *aggIter) consume() error {
 	var keybuf []byte
 	scratch := make([]types.Datum, len(it.n.GroupBy))
 	args := make([]types.Datum, 4)
-	rows := 0
+	// The input is read a batch at a time (batch.go): aggregation reads
+	// all of it anyway.
+	src := batchesOf(it.in)
+	var b batch
+	bi := 0
 	for {
-		row, err := it.in.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if rows++; rows%4096 == 0 {
+		if bi == len(b.rows) {
+			if err := src.nextBatch(&b); err == io.EOF {
+				break
+			} else if err != nil {
+				return err
+			}
+			bi = 0
 			if err := it.c.ctx.Err(); err != nil {
 				return err
 			}
 		}
+		row := b.rows[bi]
+		bi++
+		var err error
 		saved := it.c.row
 		it.c.row = row
 		for i, e := range it.n.GroupBy {
@@ -111,6 +123,16 @@ func (it *aggIter) consume() error {
 		}
 		keybuf = rowKey(keybuf[:0], gtypes, scratch)
 		g := index[string(keybuf)]
+		if g == nil && len(it.n.GroupBy) > 0 {
+			// Past hash_mem the row of a new group goes to a partition.
+			if spilled, err := it.spillRow(row, keybuf, scratch); spilled || err != nil {
+				it.c.row = saved
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		if g == nil {
 			// Only a new group keeps its key values; the scratch row is
 			// reused for every input row.
@@ -160,6 +182,7 @@ func (it *aggIter) consume() error {
 
 func (it *aggIter) close() {
 	it.in.close()
+	it.closeSpill()
 	it.done, it.groups, it.i = true, nil, 0
 }
 

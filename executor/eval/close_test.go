@@ -204,7 +204,9 @@ func TestScansClosed(t *testing.T) {
 		{sql: "SELECT v FROM big UNION SELECT id FROM small", wantRows: 10},
 		{sql: "SELECT 10 / (id - 3) FROM big", code: "22012", maxRead: 3},
 		{sql: "SELECT id FROM big WHERE 10 / (id - 3) > 0", code: "22012", maxRead: 3},
-		{sql: "SELECT sum(10 / (id - 3)) FROM big", code: "22012", maxRead: 3},
+		// Aggregation reads its input a batch at a time (batch.go): the
+		// error comes from the first batch, not from further reading.
+		{sql: "SELECT sum(10 / (id - 3)) FROM big", code: "22012", maxRead: 1024},
 		{sql: "SELECT id FROM big ORDER BY 10 / (id - 3)", code: "22012"},
 		{sql: "SELECT s.id FROM small s JOIN big b ON 10 / (b.id - 3) = s.id", code: "22012"},
 		{sql: "SELECT id FROM small WHERE id = (SELECT 10 / (id - 3) FROM big LIMIT 1 OFFSET 2)", code: "22012", maxRead: 1 + 3},

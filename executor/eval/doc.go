@@ -13,6 +13,15 @@
 // given to Run. Tables are read through Scannable, which the catalog's
 // planner.Table values implement once storage exists.
 //
+// Operators also pass rows in batches of up to 1024 where both sides
+// can (batch.go): a stored table's scan and its filter are one operator
+// that decodes rows itself (RawRows), the filter's columns first and the
+// rest only for the rows that pass, with comparison kernels over the
+// whole batch (batch_filter.go); projection, aggregation and a hash
+// join's probe side read batches. Batch mode is asked for only by
+// operators that read their whole input, so a LIMIT still stops the rows
+// below it from being evaluated.
+//
 // Every scan Rows a query opens is closed exactly once, as early as the
 // plan allows: at its end, when a LIMIT has its rows, when a Sort, Agg or
 // a join's inner side has read its input, when a subquery has its value,

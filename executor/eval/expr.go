@@ -39,6 +39,9 @@ type evalCtx struct {
 	// frozen: the statement's reads see the state from before its writes
 	// (it has data-modifying WITH items; wcte.go).
 	frozen bool
+	// mem counts the memory the query's batches allocate (batch.go; nil
+	// in contexts that do not account).
+	mem *memAccount
 }
 
 // implFn implements an operator or function. args are the evaluated

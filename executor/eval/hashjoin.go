@@ -44,6 +44,14 @@ type hashJoinIter struct {
 	itable map[int64][]int32
 	single bool
 	steps  int
+	// probe, in batch mode, reads the left side a batch at a time
+	// (batch_hashjoin.go).
+	probe *batchCursor
+	lsrc  batchIterator
+	// spill accounts the right rows' memory; grace runs the join in
+	// partitions on disk once they pass hash_mem (spill_hashjoin.go).
+	spill joinSpill
+	grace *graceJoin
 }
 
 func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
@@ -125,6 +133,7 @@ func (it *hashJoinIter) key(keys []planner.Expr, ts []*types.T, row []types.Datu
 
 func (it *hashJoinIter) load() error {
 	it.loaded = true
+	it.initSpill()
 	if it.single {
 		it.itable = map[int64][]int32{}
 	} else {
@@ -156,6 +165,9 @@ func (it *hashJoinIter) load() error {
 			continue
 		}
 		it.rows = append(it.rows, row)
+		if it.overMemory(row) {
+			return it.startGrace()
+		}
 		switch {
 		case !ok:
 		case it.single:
@@ -168,6 +180,7 @@ func (it *hashJoinIter) load() error {
 	if full {
 		it.rmatched = make([]bool, len(it.rows))
 	}
+	it.loadStats()
 	return nil
 }
 
@@ -184,12 +197,15 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 			return nil, err
 		}
 	}
+	if it.grace != nil {
+		return it.grace.nextRow()
+	}
 	for {
 		if it.cur == nil {
 			if it.leftDone {
 				return it.unmatchedRight()
 			}
-			row, err := it.left.next()
+			row, err := it.leftRow()
 			if err == io.EOF && it.rmatched != nil {
 				it.leftDone = true
 				continue
@@ -300,4 +316,7 @@ func (it *hashJoinIter) close() {
 	it.rmatched, it.leftDone = nil, false
 	it.left.close()
 	it.right.close()
+	if it.grace != nil {
+		it.grace.close()
+	}
 }

@@ -61,6 +61,10 @@ func (it *limitIter) start() error {
 		it.in.close()
 		return nil
 	}
+	if it.count > 0 && !it.n.WithTies {
+		// A Sort below needs to keep only this many rows (extsort.go).
+		setBound(it.in, off+it.count)
+	}
 	for ; off > 0; off-- {
 		if _, err := it.in.next(); err != nil {
 			return err

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -113,7 +112,7 @@ func Run(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (
 	if len(params) < len(q.ParamTypes) {
 		return nil, pgerror.New(pgerror.ProtocolViolation, "bind message supplies %d parameters, but prepared statement \"\" requires %d", len(params), len(q.ParamTypes))
 	}
-	c := &evalCtx{ctx: ctx, env: env, params: params}
+	c := &evalCtx{ctx: ctx, env: env, params: params, mem: &memAccount{}}
 	if env != nil {
 		c.opts = env.FormatOpts()
 	}
@@ -208,6 +207,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if src, ok := x.Table.(Scannable); ok {
 			return &scanIter{c: c, src: src}, nil
 		}
+		if st, ok := c.env.(Store); ok && !x.WithKey {
+			return newScanBatch(c, storedScan{c: c, st: st, t: x.Table, key: x.Key, need: x.Needed}, nil, nil), nil
+		}
 		if st, ok := c.env.(Store); ok {
 			return &scanIter{c: c, src: storedScan{c: c, st: st, t: x.Table, key: x.Key, withKey: x.WithKey, need: x.Needed}}, nil
 		}
@@ -247,6 +249,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 			l.close()
 			return nil, err
 		}
+		if x.Merge && len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
+			return newMergeJoin(c, x, l, r), nil
+		}
 		if len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
 			return newHashJoin(c, x, l, r), nil
 		}
@@ -279,6 +284,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		}
 		return &distinctIter{in: in, types: x.Output(), seen: map[string]struct{}{}}, nil
 	case *planner.Filter:
+		if it := c.scanFilter(x); it != nil {
+			return it, nil
+		}
 		in, err := c.build(x.Input)
 		if err != nil {
 			return nil, err
@@ -317,7 +325,7 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &sortIter{c: c, in: in, n: x}, nil
+		return newSortIter(c, in, x), nil
 	case *planner.LockRows:
 		in, err := c.build(x.Input)
 		if err != nil {
@@ -373,6 +381,10 @@ type filterIter struct {
 	c    *evalCtx
 	in   iterator
 	cond planner.Expr
+	// Batch mode (batch_ops.go).
+	src  batchIterator
+	pred *batchPred
+	sel  []int32
 }
 
 func (it *filterIter) next() ([]types.Datum, error) {
@@ -400,6 +412,9 @@ type projectIter struct {
 	c     *evalCtx
 	in    iterator
 	exprs []planner.Expr
+	// Batch mode (batch_ops.go).
+	src batchIterator
+	inb batch
 }
 
 func (it *projectIter) next() ([]types.Datum, error) {
@@ -411,68 +426,6 @@ func (it *projectIter) next() ([]types.Datum, error) {
 }
 
 func (it *projectIter) close() { it.in.close() }
-
-type sortIter struct {
-	c      *evalCtx
-	in     iterator
-	n      *planner.Sort
-	rows   [][]types.Datum
-	sorted bool
-	i      int
-}
-
-func (it *sortIter) next() ([]types.Datum, error) {
-	if !it.sorted {
-		it.sorted = true
-		rows, err := it.c.drain(it.in)
-		if err != nil {
-			return nil, err
-		}
-		it.rows = rows
-		out := it.n.Input.Output()
-		sort.SliceStable(it.rows, func(i, j int) bool {
-			a, b := it.rows[i], it.rows[j]
-			for _, k := range it.n.Keys {
-				x, y := a[k.Col], b[k.Col]
-				var r int
-				switch {
-				case x == nil && y == nil:
-					continue
-				case x == nil:
-					r = 1
-					if k.NullsFirst {
-						r = -1
-					}
-					return r < 0
-				case y == nil:
-					r = -1
-					if k.NullsFirst {
-						r = 1
-					}
-					return r < 0
-				}
-				r = compare(out[k.Col], x, y)
-				if k.Desc {
-					r = -r
-				}
-				if r != 0 {
-					return r < 0
-				}
-			}
-			return false
-		})
-	}
-	if it.i >= len(it.rows) {
-		return nil, io.EOF
-	}
-	it.i++
-	return it.rows[it.i-1], nil
-}
-
-func (it *sortIter) close() {
-	it.in.close()
-	it.sorted, it.rows, it.i = true, nil, 0
-}
 
 // storedScan reads a stored table through the session's Store: the rows
 // key selects when set, else everything.
@@ -754,10 +707,20 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				continue
 			}
 			it.matched = true
+			if k := it.n.Kind; k == planner.SemiJoin || k == planner.AntiJoin {
+				break // one match decides (a LATERAL semi / anti join)
+			}
 			return row, nil
 		}
 		outerRow, matched := it.cur, it.matched
 		it.cur = nil
+		switch it.n.Kind {
+		case planner.SemiJoin, planner.AntiJoin:
+			if matched == (it.n.Kind == planner.SemiJoin) {
+				return outerRow, nil
+			}
+			continue
+		}
 		if !matched && it.n.Kind != planner.InnerJoin {
 			return it.combine(outerRow, nil), nil
 		}
@@ -797,6 +760,9 @@ func (it *joinIter) loadLateral(left []types.Datum) error {
 	}
 	defer r.close()
 	it.innerRows = it.innerRows[:0]
+	// A semi / anti join without a join condition is decided by the
+	// first inner row: read no more (most rows of a key range unread).
+	first := it.n.Cond == nil && (it.n.Kind == planner.SemiJoin || it.n.Kind == planner.AntiJoin)
 	for {
 		row, err := r.next()
 		if err == io.EOF {
@@ -806,6 +772,9 @@ func (it *joinIter) loadLateral(left []types.Datum) error {
 			return err
 		}
 		it.innerRows = append(it.innerRows, row)
+		if first {
+			return nil
+		}
 	}
 }
 

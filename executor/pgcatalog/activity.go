@@ -90,6 +90,8 @@ type PreparedInfo struct {
 	Time            time.Time
 	ParamTypes      []uint32
 	FromSQL         bool
+	// GenericPlans and CustomPlans count the plans of each kind used.
+	GenericPlans, CustomPlans int64
 }
 
 // PreparedSource is a Source that knows the session's prepared statements.
@@ -109,7 +111,7 @@ func buildPreparedStatements(b *builder, src Source) {
 		}
 		b.add("name", p.Name, "statement", p.Statement, "prepare_time", tsOrNull(p.Time),
 			"parameter_types", &types.Array{Elem: types.Text, Elems: names}, "from_sql", p.FromSQL,
-			"generic_plans", 0, "custom_plans", 0)
+			"generic_plans", p.GenericPlans, "custom_plans", p.CustomPlans)
 	}
 }
 

@@ -88,7 +88,7 @@ func NewDecoder(cols []*types.T, want []bool) *Decoder {
 // want: a fresh row when dst is too small, every value its own (b may be
 // reused afterwards).
 func (d *Decoder) Decode(b []byte, dst []types.Datum) ([]types.Datum, error) {
-	return decodeColumns(d.cols, d.plan, b, dst, d.want)
+	return decodeColumns(d.cols, d.plan, b, dst, d.want, nil)
 }
 
 // decodeWanted decodes the n stored columns of a row whose values start
@@ -96,7 +96,9 @@ func (d *Decoder) Decode(b []byte, dst []types.Datum) ([]types.Datum, error) {
 // what follows the values. Each row gets one slab per kind of value it
 // holds (see box.go), sized by a first pass over the columns, so a row
 // costs a few allocations instead of one per value.
-func decodeWanted(plan []colPlan, bitmap, b []byte, n int, dst []types.Datum) ([]byte, error) {
+//
+// With a Slab, the slabs are carved from s instead (see slab.go).
+func decodeWanted(plan []colPlan, bitmap, b []byte, n int, dst []types.Datum, s *Slab) ([]byte, error) {
 	// First pass: find each wanted value (vals: its column, where its
 	// length prefix starts, where its bytes start and end), count the
 	// values of each kind and the string bytes, so that each slab is made
@@ -149,17 +151,19 @@ func decodeWanted(plan []colPlan, bitmap, b []byte, n int, dst []types.Datum) ([
 		nums    []apd.Decimal
 		sbytes  []byte // string contents
 	)
-	if nScalar > 0 || nBytes > 0 {
+	if s != nil {
+		scalars, sbytes, strs, nums = s.take(nScalar, nBytes, nStr, nNum)
+	} else if nScalar > 0 || nBytes > 0 {
 		blob := make([]byte, (8*nScalar+nBytes+7)&^7)
 		if nScalar > 0 {
 			scalars = unsafe.Slice((*uint64)(unsafe.Pointer(&blob[0])), nScalar)
 		}
 		sbytes = blob[8*nScalar : 8*nScalar : 8*nScalar+nBytes]
 	}
-	if nStr > 0 {
+	if s == nil && nStr > 0 {
 		strs = make([]string, nStr)
 	}
-	if nNum > 0 {
+	if s == nil && nNum > 0 {
 		nums = make([]apd.Decimal, nNum)
 	}
 	nScalar, nStr, nNum = 0, 0, 0

@@ -233,11 +233,11 @@ func DecodeColumns(cols []*types.T, b []byte, dst []types.Datum, want []bool) ([
 		plan = make([]colPlan, len(cols))
 	}
 	makePlan(plan, cols, want)
-	return decodeColumns(cols, plan, b, dst, want)
+	return decodeColumns(cols, plan, b, dst, want, nil)
 }
 
 // decodeColumns is DecodeColumns with its plan made.
-func decodeColumns(cols []*types.T, plan []colPlan, b []byte, dst []types.Datum, want []bool) ([]types.Datum, error) {
+func decodeColumns(cols []*types.T, plan []colPlan, b []byte, dst []types.Datum, want []bool, s *Slab) ([]types.Datum, error) {
 	if want != nil && len(want) != len(cols) {
 		return dst, pgerror.New(pgerror.InternalError, "rowcodec: %d column flags for %d columns", len(want), len(cols))
 	}
@@ -265,7 +265,7 @@ func decodeColumns(cols []*types.T, plan []colPlan, b []byte, dst []types.Datum,
 	bitmap := b[:nb]
 	b = b[nb:]
 	var err error
-	if b, err = decodeWanted(plan, bitmap, b, n, dst); err != nil {
+	if b, err = decodeWanted(plan, bitmap, b, n, dst, s); err != nil {
 		return dst, err
 	}
 	for i := n; i < len(cols); i++ {
