@@ -107,31 +107,10 @@ func TestPostgres(t *testing.T) {
 	ctx := context.Background()
 	var got []Failure
 	for i, file := range files {
-		db := fmt.Sprintf("slt_%d", i)
-		admin, err := pgconn.Connect(ctx, pg.DSN())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, q := range []string{"DROP DATABASE IF EXISTS " + db, "CREATE DATABASE " + db} {
-			if _, err := admin.Exec(ctx, q).ReadAll(); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-		conn, err := Connect(ctx, fmt.Sprintf("postgres://postgres@%s/%s?sslmode=disable", pg.Addr(), db))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Without statistics PostgreSQL estimates thousands of rows per
-		// table, and the cross joins of random/select then cost enough
-		// to be JIT-compiled: about 0.5 s each, minutes per file.
-		if _, err := conn.Exec(ctx, "SET jit = off").ReadAll(); err != nil {
-			t.Fatal(err)
-		}
+		conn, drop := postgresDB(t, pg, fmt.Sprintf("slt_%d", i))
 		res, err := RunFile(ctx, conn, filepath.Join(dir, file), file,
 			Options{Timeout: time.Minute, SlowAfter: 500 * time.Millisecond})
-		conn.Close(ctx)
-		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+db).ReadAll()
-		admin.Close(ctx)
+		drop()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,5 +257,36 @@ func TestNqdb(t *testing.T) {
 		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// postgresDB makes a fresh database db on pg and connects to it with JIT
+// off; drop closes the connection and drops the database.
+func postgresDB(tb testing.TB, pg *pgoracle.Server, db string) (conn *pgconn.PgConn, drop func()) {
+	tb.Helper()
+	ctx := context.Background()
+	admin, err := pgconn.Connect(ctx, pg.DSN())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, q := range []string{"DROP DATABASE IF EXISTS " + db, "CREATE DATABASE " + db} {
+		if _, err := admin.Exec(ctx, q).ReadAll(); err != nil {
+			tb.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn, err = Connect(ctx, fmt.Sprintf("postgres://postgres@%s/%s?sslmode=disable", pg.Addr(), db))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Without statistics PostgreSQL estimates thousands of rows per
+	// table, and the cross joins of random/select then cost enough to be
+	// JIT-compiled: about 0.5 s each, minutes per file.
+	if _, err := conn.Exec(ctx, "SET jit = off").ReadAll(); err != nil {
+		tb.Fatal(err)
+	}
+	return conn, func() {
+		conn.Close(ctx)
+		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+db).ReadAll()
+		admin.Close(ctx)
 	}
 }

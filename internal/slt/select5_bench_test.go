@@ -66,30 +66,7 @@ func BenchmarkSelect5(b *testing.B) {
 	b.Run("postgres", func(b *testing.B) {
 		pg := pgoracle.Shared(b)
 		run(b, func(i int) (*pgconn.PgConn, func()) {
-			db := fmt.Sprintf("slt_bench5_%d", i)
-			admin, err := pgconn.Connect(ctx, pg.DSN())
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, q := range []string{"DROP DATABASE IF EXISTS " + db, "CREATE DATABASE " + db} {
-				if _, err := admin.Exec(ctx, q).ReadAll(); err != nil {
-					b.Fatalf("%s: %v", q, err)
-				}
-			}
-			conn, err := Connect(ctx, fmt.Sprintf("postgres://postgres@%s/%s?sslmode=disable", pg.Addr(), db))
-			if err != nil {
-				b.Fatal(err)
-			}
-			// As TestPostgres: without statistics PostgreSQL JIT-compiles
-			// the large cross joins, which is not what this compares.
-			if _, err := conn.Exec(ctx, "SET jit = off").ReadAll(); err != nil {
-				b.Fatal(err)
-			}
-			return conn, func() {
-				conn.Close(ctx)
-				_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+db).ReadAll()
-				admin.Close(ctx)
-			}
+			return postgresDB(b, pg, fmt.Sprintf("slt_bench5_%d", i))
 		})
 	})
 }
