@@ -373,15 +373,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	b.winAllowed = true
 	if s.OrderBy != nil {
 		for _, item := range s.OrderBy.Items {
-			e, nullsFirst := item.Expr, item.Desc
-			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
-				switch fc.FnName.L {
-				case "nqdb_nulls_first":
-					e, nullsFirst = fc.Args[0], true
-				case "nqdb_nulls_last":
-					e, nullsFirst = fc.Args[0], false
-				}
-			}
+			e, nullsFirst := orderItem(item)
 			idx, err := b.orderKey(e, f2names(cols), &exprs)
 			if err != nil {
 				return nil, nil, err
@@ -1726,4 +1718,20 @@ func (b *binder) regclassLiteral(s string, n ast.Node) (Expr, bool, error) {
 		return nil, true, err
 	}
 	return &Const{Val: int64(t.OID()), T: types.Regclass}, true, nil
+}
+
+// orderItem reads an ORDER BY item: its expression without the NULLS
+// FIRST / LAST marker sql/parser wraps it in, and whether NULLs sort
+// first (by default when descending, as in PostgreSQL).
+func orderItem(item *ast.ByItem) (e ast.ExprNode, nullsFirst bool) {
+	e, nullsFirst = item.Expr, item.Desc
+	if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
+		switch fc.FnName.L {
+		case "nqdb_nulls_first":
+			e, nullsFirst = fc.Args[0], true
+		case "nqdb_nulls_last":
+			e, nullsFirst = fc.Args[0], false
+		}
+	}
+	return e, nullsFirst
 }

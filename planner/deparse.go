@@ -270,15 +270,7 @@ func (d *deparser) bindSelect(s *ast.SelectStmt) (*boundSelect, error) {
 	exprs := append([]Expr(nil), bs.targets...)
 	if s.OrderBy != nil {
 		for _, item := range s.OrderBy.Items {
-			e, nullsFirst := item.Expr, item.Desc
-			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
-				switch fc.FnName.L {
-				case "nqdb_nulls_first":
-					e, nullsFirst = fc.Args[0], true
-				case "nqdb_nulls_last":
-					e, nullsFirst = fc.Args[0], false
-				}
-			}
+			e, nullsFirst := orderItem(item)
 			idx, err := b.orderKey(e, bs.tnames, &exprs)
 			if err != nil {
 				return nil, err

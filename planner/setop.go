@@ -215,15 +215,7 @@ func (b *binder) finishSetOpr(root Node, cols []Column, ob *ast.OrderByClause, l
 	if ob != nil {
 		names := f2names(cols)
 		for _, item := range ob.Items {
-			e, nullsFirst := item.Expr, item.Desc
-			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
-				switch fc.FnName.L {
-				case "nqdb_nulls_first":
-					e, nullsFirst = fc.Args[0], true
-				case "nqdb_nulls_last":
-					e, nullsFirst = fc.Args[0], false
-				}
-			}
+			e, nullsFirst := orderItem(item)
 			idx := -1
 			if n, ok := orderPosition(e); ok && n >= 1 && n <= len(cols) {
 				idx = n - 1

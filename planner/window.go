@@ -173,15 +173,7 @@ func (b *binder) bindWindowFunc(x *ast.WindowFuncExpr, named map[string]*ast.Win
 	}
 	if spec.OrderBy != nil {
 		for _, it := range spec.OrderBy.Items {
-			e, nullsFirst := it.Expr, it.Desc
-			if fc, ok := e.(*ast.FuncCallExpr); ok && len(fc.Args) == 1 {
-				switch fc.FnName.L {
-				case "nqdb_nulls_first":
-					e, nullsFirst = fc.Args[0], true
-				case "nqdb_nulls_last":
-					e, nullsFirst = fc.Args[0], false
-				}
-			}
+			e, nullsFirst := orderItem(it)
 			v, err := b.bindExpr(e)
 			if err != nil {
 				return nil, err
