@@ -119,7 +119,7 @@ func Parse(r io.Reader, name string) ([]Record, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
 	var lines []string
 	for sc.Scan() {
-		lines = append(lines, strings.TrimSuffix(sc.Text(), "\r"))
+		lines = append(lines, strings.TrimRight(sc.Text(), "\r")) // CRLF, and stray CRs at a line end
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
