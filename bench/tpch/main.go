@@ -25,6 +25,7 @@
 //	BENCH_TPCH_RUNS=1        runs per query and server; the median counts
 //	BENCH_TPCH_INDEXES=1     0 loads without indexes.sql
 //	BENCH_TPCH_DATA=         a directory of NAME.tbl files to load instead of generating (the corpus's data/ is SF 0.01)
+//	BENCH_TPCH_SAVE=         generate into this directory and keep the files (for BENCH_TPCH_DATA next time)
 //	BENCH_MEMORY=1GiB        nqdb's --buffer-pool and PostgreSQL's shared_buffers
 //	NQDB_BIN=bin/nqdb        the server binary to measure
 //	NQDB_DSN=, PG_DSN=       measure servers already running instead of starting them
@@ -70,6 +71,7 @@ type config struct {
 	data    string
 	memory  string
 	nqdbBin string
+	save    string // BENCH_TPCH_SAVE: where generated data is kept
 	nqdbDSN string
 	pgDSN   string
 	outDir  string
@@ -86,6 +88,7 @@ func loadConfig(getenv func(string, string) string) (*config, error) {
 	c := &config{
 		indexes: getenv("BENCH_TPCH_INDEXES", "1") != "0",
 		data:    getenv("BENCH_TPCH_DATA", ""),
+		save:    getenv("BENCH_TPCH_SAVE", ""),
 		memory:  getenv("BENCH_MEMORY", "1GiB"),
 		nqdbBin: getenv("NQDB_BIN", "bin/nqdb"),
 		nqdbDSN: getenv("NQDB_DSN", ""),
@@ -165,7 +168,10 @@ func run(ctx context.Context, cfg *config, out, log io.Writer) error {
 	scale := fmt.Sprintf("SF %g (go-tpc dbgen)", cfg.sf)
 	if data == "" {
 		data = filepath.Join(tmp, "data")
-		if err := os.Mkdir(data, 0o755); err != nil {
+		if cfg.save != "" {
+			data = cfg.save
+		}
+		if err := os.MkdirAll(data, 0o755); err != nil {
 			return err
 		}
 		start := time.Now()
