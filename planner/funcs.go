@@ -327,6 +327,11 @@ const (
 	// to_regproc and pg_get_function_sqlbody (funcs_pgcatalog.go).
 	FnToRegproc
 	FnPgGetFunctionSqlbody
+	// time and date arithmetic (funcs_time.go).
+	FnTimePlusInterval
+	FnTimeMinusInterval
+	FnDatePlusTime
+	FnTimeMinusTime
 
 	// NumFuncs is the number of FuncIDs (the size of eval's table).
 	NumFuncs

@@ -56,6 +56,12 @@ func tsMicros(d types.Datum) int64 {
 	case types.TimestampTZVal:
 		return int64(v)
 	case types.DateVal:
+		switch v {
+		case types.DateInfinity:
+			return math.MaxInt64
+		case -types.DateInfinity - 1:
+			return math.MinInt64
+		}
 		return int64(v) * usPerDay
 	}
 	return 0
@@ -69,7 +75,10 @@ func tsAddInterval(c *evalCtx, ts types.Datum, iv types.IntervalVal, sign int64)
 	us := tsMicros(ts)
 	_, tz := ts.(types.TimestampTZVal)
 	if isInfTS(us) {
-		return ts, nil
+		if tz {
+			return types.TimestampTZVal(us), nil
+		}
+		return types.TimestampVal(us), nil // a date's infinity becomes a timestamp's
 	}
 	loc := time.UTC
 	if tz && c.opts != nil && c.opts.Loc != nil {
@@ -135,3 +144,43 @@ func intervalMul(iv types.IntervalVal, f float64) (types.Datum, error) {
 
 // tsround rounds to microsecond precision like PostgreSQL's TSROUND.
 func tsround(x float64) float64 { return math.RoundToEven(x*1e6) / 1e6 }
+
+func init() {
+	// time ± interval keeps only the interval's time part and wraps around
+	// midnight (time_pl_interval, time_mi_interval).
+	impls[planner.FnTimePlusInterval] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		t, iv := a[0], a[1]
+		if v, ok := t.(types.IntervalVal); ok {
+			t, iv = iv, v
+		}
+		return timeAddMicros(t.(types.TimeOfDay), iv.(types.IntervalVal).Micros), nil
+	}
+	impls[planner.FnTimeMinusInterval] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		return timeAddMicros(a[0].(types.TimeOfDay), -a[1].(types.IntervalVal).Micros), nil
+	}
+	impls[planner.FnTimeMinusTime] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		return types.IntervalVal{Micros: int64(a[0].(types.TimeOfDay)) - int64(a[1].(types.TimeOfDay))}, nil
+	}
+	// date + time and time + date give the timestamp at that time of day
+	// (datetime_pl, timedate_pl).
+	impls[planner.FnDatePlusTime] = func(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
+		d, t := a[0], a[1]
+		if v, ok := d.(types.TimeOfDay); ok {
+			d, t = t, v
+		}
+		us := tsMicros(d)
+		if !isInfTS(us) {
+			us += int64(t.(types.TimeOfDay))
+		}
+		return types.TimestampVal(us), nil
+	}
+}
+
+// timeAddMicros adds us to a time of day modulo one day.
+func timeAddMicros(t types.TimeOfDay, us int64) types.TimeOfDay {
+	r := (int64(t) + us%usPerDay) % usPerDay
+	if r < 0 {
+		r += usPerDay
+	}
+	return types.TimeOfDay(r)
+}
