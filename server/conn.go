@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -291,7 +292,14 @@ func (c *conn) loop() error {
 }
 
 // dispatch handles one message. A non-nil error ends the connection.
-func (c *conn) dispatch(msg pgproto3.FrontendMessage) error {
+func (c *conn) dispatch(msg pgproto3.FrontendMessage) (err error) {
+	switch msg.(type) {
+	case *pgproto3.Query, *pgproto3.Parse, *pgproto3.Bind, *pgproto3.Describe, *pgproto3.Execute:
+		defer c.recoverStatement(msg, &err)
+		if hook := statementHook.Load(); hook != nil {
+			(*hook)(msg)
+		}
+	}
 	if c.ignoreTillSync {
 		switch msg.(type) {
 		case *pgproto3.Sync:
@@ -331,6 +339,38 @@ func (c *conn) dispatch(msg pgproto3.FrontendMessage) error {
 		c.sendFatal(pgerror.Fatal(pgerror.ProtocolViolation, "invalid frontend message type %d", msgByte(m)))
 		return io.EOF
 	}
+}
+
+// statementHook, when set (only by tests, through export_test.go), sees
+// each statement message before it is handled; a panic in it stands for a
+// bug in the code that handles the message.
+var statementHook atomic.Pointer[func(pgproto3.FrontendMessage)]
+
+// recoverStatement turns a panic while handling a statement's message into
+// an ERROR (SQLSTATE XX000) that fails the statement and its transaction,
+// as PostgreSQL's elog(ERROR) for an internal error does: the connection,
+// and everything it committed, stays; only the connection-level recover in
+// serve ends the session.
+func (c *conn) recoverStatement(msg pgproto3.FrontendMessage, err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	c.log.Error("panic in statement", zap.Any("panic", r), zap.Stack("stack"))
+	e := pgerror.New(pgerror.InternalError, "internal error: %v", r)
+	if _, simple := msg.(*pgproto3.Query); !simple {
+		if m, ok := msg.(*pgproto3.Execute); ok {
+			c.closePortal(m.Portal)
+		}
+		*err = c.extendedError(e)
+		return
+	}
+	c.sendError(e)
+	c.sess.Fail()
+	if ferr := c.sess.FinishImplicit(true); ferr != nil {
+		c.sendError(pgerror.From(ferr))
+	}
+	*err = c.readyForQuery()
 }
 
 func (c *conn) flush() error {
