@@ -656,10 +656,20 @@ func (s *Session) StorePrepared(name string, p *Prepared) error {
 	if _, dup := s.prepared[name]; dup && name != "" {
 		return pgerror.New(pgerror.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", name)
 	}
-	s.prepared[name] = p
-	if name != "" && p.listed == nil {
-		p.listed = &preparedListing{text: p.Stmt.Text, at: time.Now()}
+	if name != "" {
+		// A named statement is a plan source of its own, as in PostgreSQL:
+		// p may come from the connection's cache of statement texts and be
+		// shared with other names or unnamed statements, which must not
+		// share its plan counters or its pg_prepared_statements row.
+		// (SQL-level PREPARE has set listed already, to its whole text.)
+		own := *p
+		if own.listed == nil {
+			own.listed = &preparedListing{text: p.Stmt.Text, at: time.Now()}
+		}
+		own.plans = planCacheState{}
+		p = &own
 	}
+	s.prepared[name] = p
 	return nil
 }
 
