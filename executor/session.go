@@ -51,6 +51,9 @@ type Engine struct {
 	backends backends
 	// temp is where queries spill past work_mem (spill.go).
 	temp *eval.TempSpace
+	// dataDir is the data directory ("" in memory): where COPY FROM a
+	// relative file name looks, as PostgreSQL's working directory.
+	dataDir string
 }
 
 // OpenEngine opens (creating if needed) the database described by opts,
@@ -65,7 +68,7 @@ func OpenEngine(opts storage.Options) (*Engine, error) {
 		st.Close()
 		return nil, err
 	}
-	e := &Engine{store: st, catalog: cat}
+	e := &Engine{store: st, catalog: cat, dataDir: opts.Dir}
 	if err := e.openTempSpace(opts); err != nil {
 		st.Close()
 		return nil, err

@@ -518,9 +518,14 @@ func positionCopyOptionError(err error, opts []copyfmt.Opt, n *parser.Copy) erro
 
 func (s *Session) execCopy(ctx context.Context, n *parser.Copy, outer *parser.Statement) (*Result, error) {
 	if !n.Stdio {
-		return nil, pgerror.New(pgerror.InsufficientPrivilege,
-			"COPY to or from a file is not supported").WithHint("Use COPY ... TO STDOUT or FROM STDIN, or psql's \\copy.")
+		return s.copyServerSide(ctx, n, outer)
 	}
+	return s.copyStdio(ctx, n, outer)
+}
+
+// copyStdio prepares COPY between a table or query and the client: the
+// Result's CopyIn or CopyOut is what the server (or copyServerSide) runs.
+func (s *Session) copyStdio(ctx context.Context, n *parser.Copy, outer *parser.Statement) (*Result, error) {
 	o, err := copyOptions(n)
 	if err != nil {
 		return nil, err
@@ -672,7 +677,11 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
+		// A short row comes with its fields and "missing data for
+		// column": PostgreSQL converts the fields present first, so a bad
+		// one among them is the error it reports.
+		missing := err
+		if err != nil && fields == nil {
 			return n, withContext(err, dec.ErrorContext(t.name))
 		}
 		row := make([]types.Datum, len(t.cols))
@@ -694,6 +703,9 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 				return n, withContext(err, dec.FieldContext(t.name, i))
 			}
 			row[idx[i]] = d
+		}
+		if missing != nil {
+			return n, withContext(missing, dec.ErrorContext(t.name))
 		}
 		for _, d := range defaults {
 			v, err := eval.EvalExpr(ctx, d.e, nil, s)

@@ -11,7 +11,6 @@ import (
 	"github.com/neuroquantumdb/nqdb/executor"
 	"github.com/neuroquantumdb/nqdb/sql/copyfmt"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
-	"github.com/neuroquantumdb/nqdb/sql/types"
 )
 
 func copyFormatCode(o copyfmt.Options) byte {
@@ -24,68 +23,28 @@ func copyFormatCode(o copyfmt.Options) byte {
 // copyOut streams a COPY ... TO STDOUT: CopyOutResponse, one CopyData per
 // row (as PostgreSQL sends them), CopyDone and "COPY n".
 func (c *conn) copyOut(ctx context.Context, co *executor.CopyOut) error {
-	defer co.Rows.Close()
 	f := copyFormatCode(co.Options)
 	colFormats := make([]uint16, len(co.Columns))
-	names := make([]string, len(co.Columns))
-	for i, col := range co.Columns {
+	for i := range colFormats {
 		colFormats[i] = uint16(f)
-		names[i] = col.Name
 	}
 	c.be.Send(&pgproto3.CopyOutResponse{OverallFormat: f, ColumnFormatCodes: colFormats})
-	enc := copyfmt.NewEncoder(co.Options)
-	enc.SetColumns(names)
-	fo := c.sess.FormatOpts()
-	if h := enc.AppendHeader(nil); len(h) > 0 {
-		c.be.Send(&pgproto3.CopyData{Data: h})
-	}
-	fields := make([][]byte, len(co.Columns))
-	var scratch, line []byte
-	var n int64
-	for {
-		row, err := co.Rows.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return ctxError(ctx, err)
-		}
-		scratch = scratch[:0]
-		offs := make([]int, 0, len(row)+1)
-		for i, d := range row {
-			offs = append(offs, len(scratch))
-			if d == nil {
-				continue
-			}
-			if f == 1 {
-				scratch, err = types.AppendBinary(scratch, co.Columns[i].Type, d)
-				if err != nil {
-					return err
-				}
-			} else {
-				scratch = types.AppendText(scratch, co.Columns[i].Type, d, fo)
-			}
-		}
-		offs = append(offs, len(scratch))
-		for i, d := range row {
-			if d == nil {
-				fields[i] = nil
-			} else {
-				fields[i] = scratch[offs[i]:offs[i+1]:offs[i+1]]
-			}
-		}
-		line = enc.AppendRow(line[:0], fields)
-		c.be.Send(&pgproto3.CopyData{Data: line})
-		n++
-		c.unflushed += len(line) + 5
+	n, err := co.Encode(c.sess.FormatOpts(), func(data []byte) error {
+		// Send copies data into the write buffer, so the encoder may reuse it.
+		c.be.Send(&pgproto3.CopyData{Data: data})
+		c.unflushed += len(data) + 5
 		if c.unflushed >= flushThreshold {
 			if err := c.flush(); err != nil {
 				return connError{err}
 			}
 		}
-	}
-	if t := enc.AppendTrailer(nil); len(t) > 0 {
-		c.be.Send(&pgproto3.CopyData{Data: t})
+		return nil
+	})
+	if err != nil {
+		if _, ok := err.(connError); ok {
+			return err
+		}
+		return ctxError(ctx, err)
 	}
 	c.be.Send(&pgproto3.CopyDone{})
 	if err := c.commitSingle(); err != nil {

@@ -82,10 +82,12 @@ var psqlNoise = regexp.MustCompile(`(?m)^psql:[^:]*:(\d+): `)
 
 // runPsql runs file with psql echoing every statement (-a), stderr merged
 // into stdout in order, and returns the output.
-func runPsql(t *testing.T, psql, dsn, file string) string {
+// Extra arguments (such as -v name=value) go to psql before the file.
+func runPsql(t *testing.T, psql, dsn, file string, extra ...string) string {
 	t.Helper()
-	cmd := exec.Command(psql, "-X", "-a", "-v", "VERBOSITY=default", "-v", "ON_ERROR_STOP=0",
-		"-P", "pager=off", "-d", dsn, "-f", file)
+	args := append([]string{"-X", "-a", "-v", "VERBOSITY=default", "-v", "ON_ERROR_STOP=0",
+		"-P", "pager=off", "-d", dsn}, extra...)
+	cmd := exec.Command(psql, append(args, "-f", file)...)
 	cmd.Env = append(os.Environ(), "PGCONNECT_TIMEOUT=10", "PGTZ=UTC", "PGDATESTYLE=ISO, MDY")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -89,7 +89,13 @@ func (p *uparser) copyStmt() (Utility, error) {
 		p.i++
 		c.File = t.val
 	case t.is("program"):
-		return nil, notSupported("COPY PROGRAM")
+		p.i++
+		if p.done() || p.peek().kind != tkString {
+			return nil, p.errHere()
+		}
+		c.Program = true
+		c.File = p.peek().val
+		p.i++
 	default:
 		return nil, p.errHere()
 	}

@@ -87,7 +87,8 @@ type Copy struct {
 	Query   *Statement
 	From    bool
 	Stdio   bool
-	File    string
+	File    string // the file name, or with Program the shell command
+	Program bool   // COPY ... FROM|TO PROGRAM 'command'
 	Options []CopyOption
 	// Where is the raw text of COPY FROM's WHERE condition, if any.
 	Where string

@@ -120,6 +120,8 @@ const (
 	CrashShutdown                   = "57P02"
 	CannotConnectNow                = "57P03"
 	IOError                         = "58030"
+	UndefinedFile                   = "58P01"
+	ExternalRoutineException        = "38000"
 	ConfigFileError                 = "F0000"
 	InternalError                   = "XX000"
 	DataCorrupted                   = "XX001"
