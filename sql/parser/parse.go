@@ -212,6 +212,13 @@ func parseStatement(src string, toks []token, term *token) (*Statement, error) {
 			st.NumParams = toks[i].n
 		}
 	}
+	if u, ok, err := selectInto(src, toks, term); ok {
+		if err != nil {
+			return nil, err
+		}
+		st.Utility = u
+		return st, nil
+	}
 	if isUtility(toks) {
 		u, err := parseUtility(src, toks, term)
 		if err != nil {
