@@ -31,10 +31,16 @@ func isDDL(n ast.StmtNode) bool {
 func (s *Session) execDDL(ctx context.Context, stmt *parser.Statement) (*Result, error) {
 	switch n := stmt.AST.(type) {
 	case *ast.CreateTableStmt:
-		if n.ReferTable != nil || n.Select != nil {
+		if n.Select != nil {
 			return nil, pgerror.New(pgerror.FeatureNotSupported, "CREATE TABLE ... AS and LIKE are not supported yet")
 		}
 		cols := make([]planner.Column, 0, len(n.Cols))
+		if n.ReferTable != nil {
+			var err error
+			if cols, err = s.likeColumns(stmt, n.ReferTable.Schema.O, n.ReferTable.Name.O); err != nil {
+				return nil, err
+			}
+		}
 		serial := map[string]*types.T{}
 		for _, cd := range n.Cols {
 			name := cd.Name.Name.O

@@ -244,6 +244,9 @@ func (r *rewriter) ddlType(i int) (int, bool) {
 			k -= 2
 		}
 		col = r.toks[k].val
+	case prev.is("like") && (pp.isSelf('(') || pp.isSelf(',')):
+		// CREATE TABLE t (LIKE src): a relation's name, not a column's type.
+		return 0, false
 	case (prev.kind == tkIdent && pgKeywords[prev.val] != 'R' || prev.kind == tkQIdent) &&
 		(pp.isSelf('(') || pp.isSelf(',') || pp.is("column") || pp.is("add") || pp.is("exists")):
 		// A column list opens after the table's name: `check (a in ..)`
