@@ -52,6 +52,9 @@ func (s *Session) Access(ctx context.Context, t planner.Table, write bool) (eval
 		// from before its writes (wcte.go).
 		tx = v
 	}
+	if err := s.checkMatviewAccess(cur, write); err != nil {
+		return nil, true, err
+	}
 	ta := &tableAccess{s: s, t: cur, tx: tx, planned: def}
 	if write {
 		ta.mods = s.modsFor(cur.oid)

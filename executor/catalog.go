@@ -40,6 +40,9 @@ type tableDef struct {
 	// when it is a view (view.go); neither has a tree.
 	seq  *seqInfo
 	view *viewInfo
+	// mat is set when the entry is a materialized view (matview.go): a
+	// table with a tree, filled by its query.
+	mat *matviewInfo
 	// ns is set when the entry is a schema (schema.go): name is the
 	// schema's, schema is empty.
 	ns *nsInfo
@@ -81,6 +84,8 @@ type tableRecord struct {
 	// Seq makes the entry a sequence, View a view.
 	Seq  *seqInfo  `json:"seq,omitempty"`
 	View *viewInfo `json:"view,omitempty"`
+	// Mat makes the entry a materialized view.
+	Mat *matviewInfo `json:"matview,omitempty"`
 	// NS makes the entry a schema.
 	NS *nsInfo `json:"ns,omitempty"`
 	// Type makes the entry an enum or a domain.
@@ -103,7 +108,7 @@ type colRecord struct {
 }
 
 func (t *tableDef) record() tableRecord {
-	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view, NS: t.ns,
+	r := tableRecord{OID: t.oid, Schema: t.schema, Name: t.name, Tree: uint32(t.tree), PK: t.pk, PKName: t.pkName, Seq: t.seq, View: t.view, Mat: t.mat, NS: t.ns,
 		Type: t.typ, Cons: t.cons.record()}
 	for _, c := range t.cols {
 		cr := colRecord{Name: c.Name, Type: uint32(c.Type.OID), Typmod: c.Typmod, NotNull: c.NotNull, Default: c.Default, Identity: c.Identity}
@@ -156,7 +161,7 @@ func defFromRecord(r tableRecord, userType func(types.OID) *types.T) (*tableDef,
 		}
 	}
 	t := newTableDef(r.OID, r.Schema, r.Name, cols, r.PK, r.PKName, storage.TreeID(r.Tree))
-	t.seq, t.view, t.ns, t.typ = r.Seq, r.View, r.NS, r.Type
+	t.seq, t.view, t.mat, t.ns, t.typ = r.Seq, r.View, r.Mat, r.NS, r.Type
 	cons, err := constraintsFromRecord(r.Cons)
 	if err != nil {
 		return nil, err

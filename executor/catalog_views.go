@@ -94,6 +94,10 @@ func (s *Session) catalogTables() []pgcatalog.TableInfo {
 	for i, t := range defs {
 		ti := pgcatalog.TableInfo{OID: t.oid, Schema: t.schema, Name: t.name, Columns: t.cols, PK: t.pk, PKName: t.pkName,
 			Stats: s.statsInfo(t), Activity: s.activityInfo(t)}
+		if t.mat != nil {
+			t := t
+			ti.Matview = &pgcatalog.MatviewInfo{Populated: t.mat.Populated, Definition: func() string { return s.matviewDef(t, false, 0) }}
+		}
 		for _, ix := range t.indexes {
 			ti.Indexes = append(ti.Indexes, pgcatalog.IndexInfo{OID: ix.oid, Name: ix.name, Cols: ix.cols,
 				Desc: ix.desc, Unique: ix.unique, Constraint: ix.constraint})

@@ -169,7 +169,12 @@ func (c *constraints) maxOID() uint32 {
 
 // carryConstraints gives nt (a new version of old with the same columns)
 // old's constraints.
-func carryConstraints(old, nt *tableDef) { nt.cons = old.cons.clone(nil) }
+// carryConstraints moves what a rebuilt def keeps of the old one beyond
+// columns and keys: its constraints, and the materialized view's query.
+func carryConstraints(old, nt *tableDef) {
+	nt.cons = old.cons.clone(nil)
+	nt.mat = old.mat
+}
 
 // ---- CHECK binding ----
 

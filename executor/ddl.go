@@ -188,6 +188,9 @@ func (s *Session) execTruncate(ctx context.Context, n *parser.Truncate) (*Result
 		if err := t.checkTable(); err != nil {
 			return nil, err
 		}
+		if t.mat != nil {
+			return nil, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", t.name)
+		}
 		defs = append(defs, t)
 	}
 	defs, notices, err := s.truncateDependents(defs, n.Cascade)
@@ -301,7 +304,7 @@ func (s *Session) dropTable(ctx context.Context, schema, name string, ifExists b
 		pe := pgerror.From(err)
 		return false, pgerror.New(pe.Code, "%s", strings.Replace(pe.Message, "relation", "table", 1))
 	}
-	if t.seq != nil || t.view != nil {
+	if t.seq != nil || t.view != nil || t.mat != nil && !s.droppingMatview {
 		return false, pgerror.New(pgerror.WrongObjectType, "\"%s\" is not a table", name).
 			WithHint("Use DROP %s to remove a %s.", kindWord(t, true), kindWord(t, false))
 	}

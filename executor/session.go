@@ -117,6 +117,11 @@ type Session struct {
 	// currval; lastSeq is the sequence of the last one (lastval).
 	seqVals map[uint32]int64
 	lastSeq uint32
+	// fillingMatview is the materialized view REFRESH is writing (the
+	// only writer it allows); droppingMatview lets DROP MATERIALIZED VIEW
+	// through dropTable (matview.go).
+	fillingMatview  uint32
+	droppingMatview bool
 
 	vals map[string]string // current values by lower-case name
 	// txnVals is a copy of vals as they were when the transaction began,

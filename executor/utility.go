@@ -284,6 +284,12 @@ func (s *Session) execUtility(ctx context.Context, u parser.Utility, p *Prepared
 		return s.execAlterSchema(ctx, n)
 	case *parser.CreateTableAs:
 		return s.execCreateTableAs(ctx, n, p.Stmt)
+	case *parser.CreateMatview:
+		return s.execCreateMatview(ctx, n, p.Stmt)
+	case *parser.RefreshMatview:
+		return s.execRefreshMatview(ctx, n)
+	case *parser.DropMatview:
+		return s.execDropMatview(ctx, n)
 	case *parser.Fetch:
 		return s.execFetch(n, p)
 	case *parser.CloseCursor:

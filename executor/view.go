@@ -172,6 +172,8 @@ func kindWord(t *tableDef, upper bool) string {
 		w = "sequence"
 	case t.view != nil:
 		w = "view"
+	case t.mat != nil:
+		w = "materialized view"
 	}
 	if upper {
 		return strings.ToUpper(w)
@@ -222,6 +224,9 @@ var _ eval.ViewEnv = (*Session)(nil)
 func (s *Session) ViewDefinition(oid uint32, pretty bool, wrap int) (string, bool) {
 	if t := s.current(oid); t != nil && t.view != nil {
 		return s.viewDef(t, pretty, wrap), true
+	}
+	if t := s.current(oid); t != nil && t.mat != nil {
+		return s.matviewDef(t, pretty, wrap), true
 	}
 	return "", false
 }

@@ -30,7 +30,7 @@ func buildSchemata(b *builder, src Source) {
 
 func buildInfoTables(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		b.add("table_catalog", db, "table_schema", schemaOf(t), "table_name", t.Name, "table_type", "BASE TABLE",
@@ -68,7 +68,7 @@ func dataType(t *types.T) string {
 func buildInfoColumns(b *builder, src Source) {
 	db := src.Database()
 	uts := userTypeSchemas(src)
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		for j, c := range t.Columns {
@@ -175,7 +175,7 @@ func notNullName(t *TableInfo, attnum int) string {
 
 func buildTableConstraints(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		for _, ix := range indexesOf(t) {
@@ -212,7 +212,7 @@ func buildTableConstraints(b *builder, src Source) {
 
 func buildCheckConstraints(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		for _, c := range t.Checks {
@@ -232,7 +232,7 @@ func buildCheckConstraints(b *builder, src Source) {
 
 func buildReferentialConstraints(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	rule := func(a byte) string {
 		switch a {
 		case 'r':
@@ -263,7 +263,7 @@ func buildReferentialConstraints(b *builder, src Source) {
 
 func buildKeyColumnUsage(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		for _, ix := range indexesOf(t) {
@@ -302,7 +302,7 @@ func buildKeyColumnUsage(b *builder, src Source) {
 
 func buildConstraintColumnUsage(b *builder, src Source) {
 	db := src.Database()
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		for _, ix := range indexesOf(t) {

@@ -46,6 +46,7 @@ const (
 	relkindTable          = "r"
 	relkindIndex          = "i"
 	relkindView           = "v"
+	relkindMatview        = "m"
 	relpersistencePermant = "p"
 )
 
@@ -158,6 +159,17 @@ type TableInfo struct {
 	Stats *TableStats
 	// Activity counts the table's committed writes.
 	Activity TableActivity
+	// Matview is set when the table is a materialized view (pg_class
+	// relkind m, pg_matviews); information_schema and pg_tables leave
+	// it out, as PostgreSQL does.
+	Matview *MatviewInfo
+}
+
+// MatviewInfo is what a materialized view has beyond a table's.
+type MatviewInfo struct {
+	// Definition is pg_get_viewdef(oid), computed when a scan asks.
+	Definition func() string
+	Populated  bool
 }
 
 // TableActivity is a table's row of pg_stat_user_tables' counters.

@@ -20,6 +20,7 @@ var builders = map[string]func(b *builder, src Source){
 	"pg_sequence":             buildSequence,
 	"pg_depend":               buildDepend,
 	"pg_views":                buildViews,
+	"pg_matviews":             buildMatviews,
 	"pg_type":                 buildType,
 	"pg_index":                buildIndex,
 	"pg_constraint":           buildConstraint,
@@ -261,6 +262,32 @@ func sortedTables(src Source) []TableInfo {
 	return ts
 }
 
+// plainTables is sortedTables without the materialized views: the
+// relkind r relations of pg_tables and information_schema.
+func plainTables(src Source) []TableInfo {
+	ts := sortedTables(src)
+	out := ts[:0]
+	for _, t := range ts {
+		if t.Matview == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// buildMatviews is pg_matviews.
+func buildMatviews(b *builder, src Source) {
+	ts := sortedTables(src)
+	for i := range ts {
+		t := &ts[i]
+		if t.Matview == nil {
+			continue
+		}
+		b.add("schemaname", schemaOf(t), "matviewname", t.Name, "matviewowner", "postgres",
+			"hasindexes", len(indexesOf(t)) > 0, "ispopulated", t.Matview.Populated, "definition", t.Matview.Definition())
+	}
+}
+
 // indexesOf lists a table's indexes, the primary key first, as the
 // IndexInfo of each (the primary key's with Constraint set and
 // PKIndexOID).
@@ -322,10 +349,14 @@ func buildClass(b *builder, src Source) {
 		if t.Stats != nil {
 			reltuples = t.Stats.Rows
 		}
+		kind, populated, replident := relkindTable, true, "d"
+		if t.Matview != nil {
+			kind, populated, replident = relkindMatview, t.Matview.Populated, "n"
+		}
 		b.add("oid", t.OID, "relname", t.Name, "relnamespace", nss.of(t.Schema), "relowner", RolePostgres,
 			"relam", AmHeap, "relfilenode", t.OID, "reltuples", reltuples, "relhasindex", len(ixs) > 0,
-			"relpersistence", persistence(t.Schema), "relkind", relkindTable, "relnatts", len(t.Columns),
-			"relispopulated", true, "relreplident", "d", "relfrozenxid", 716, "relminmxid", 1,
+			"relpersistence", persistence(t.Schema), "relkind", kind, "relnatts", len(t.Columns),
+			"relispopulated", populated, "relreplident", replident, "relfrozenxid", 716, "relminmxid", 1,
 			"relchecks", len(t.Checks), "relhastriggers", triggers[t.OID], "reltype", types.RowTypeOID(t.OID))
 		for _, ix := range ixs {
 			b.add("oid", ix.OID, "relname", ix.Name, "relnamespace", nss.of(t.Schema), "relowner", RolePostgres,
@@ -568,7 +599,7 @@ func buildTables(b *builder, src Source) {
 				"hasrules", false, "hastriggers", false, "rowsecurity", false)
 		}
 	}
-	ts := sortedTables(src)
+	ts := plainTables(src)
 	for i := range ts {
 		t := &ts[i]
 		b.add("schemaname", schemaOf(t), "tablename", t.Name, "tableowner", "postgres",

@@ -222,7 +222,7 @@ func isUtility(toks []token) bool {
 	if t.kind != tkIdent {
 		return false
 	}
-	if isAlterDDL(toks) || isIndexDDL(toks) || isSequenceDDL(toks) || isViewDDL(toks) || isCTAS(toks) || isSchemaDDL(toks) || isTypeDDL(toks) || isFunctionDDL(toks) {
+	if isAlterDDL(toks) || isIndexDDL(toks) || isSequenceDDL(toks) || isMatviewDDL(toks) || isViewDDL(toks) || isCTAS(toks) || isSchemaDDL(toks) || isTypeDDL(toks) || isFunctionDDL(toks) {
 		return true
 	}
 	if t.val == "create" {
@@ -339,6 +339,9 @@ func parseUtility(src string, toks []token, term *token) (Utility, error) {
 	}
 	if isSequenceDDL(toks) {
 		return p.sequenceDDL()
+	}
+	if isMatviewDDL(toks) {
+		return p.matviewDDL()
 	}
 	if isViewDDL(toks) {
 		return p.viewDDL()
