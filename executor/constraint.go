@@ -1344,8 +1344,8 @@ func (s *Session) parentKeyExists(ctx context.Context, t *tableDef, cols []int, 
 // ---- dependencies: DROP TABLE, TRUNCATE ----
 
 // dropDependents handles the foreign keys of other tables that reference
-// the tables being dropped: 2BP01 without CASCADE, else their constraints
-// are dropped (with a notice each).
+// the tables being dropped, and the views over them: 2BP01 without
+// CASCADE, else the constraints and views are dropped (with a notice).
 func (s *Session) dropDependents(ctx context.Context, dropping []*tableDef, cascade bool) ([]*pgerror.Error, error) {
 	gone := map[uint32]bool{}
 	for _, t := range dropping {
@@ -1359,16 +1359,23 @@ func (s *Session) dropDependents(ctx context.Context, dropping []*tableDef, casc
 			}
 		}
 	}
-	if len(deps) == 0 {
-		return nil, nil
-	}
-	if !cascade {
-		t := s.current(deps[0].fk.RefOID)
+	// Views over the dropped relations (view_deps.go).
+	views := s.viewDependents(dropping)
+	if len(deps)+len(views) > 0 && !cascade {
 		var detail []string
+		var first *tableDef
 		for _, r := range deps {
+			t := s.current(r.fk.RefOID)
+			if first == nil {
+				first = t
+			}
 			detail = append(detail, fmt.Sprintf("constraint %s on table %s depends on table %s", r.fk.Name, r.child.name, t.name))
 		}
-		return nil, pgerror.New(pgerror.DependentObjectsStillExist, "cannot drop table %s because other objects depend on it", t.name).
+		if first == nil {
+			first = droppedRoot(views, dropping)
+		}
+		detail = append(detail, viewDepLines(views)...)
+		return nil, pgerror.New(pgerror.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", kindWord(first, false), first.name).
 			WithDetail("%s", strings.Join(detail, "\n")).
 			WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 	}
@@ -1381,12 +1388,17 @@ func (s *Session) dropDependents(ctx context.Context, dropping []*tableDef, casc
 		if _, _, err := s.dropConstraint(ctx, child, r.fk.Name, false, false); err != nil {
 			return nil, err
 		}
-		lines = append(lines, fmt.Sprintf("drop cascades to constraint %s on table %s", r.fk.Name, r.child.name))
+		lines = append(lines, fmt.Sprintf("constraint %s on table %s", r.fk.Name, r.child.name))
 	}
-	if len(lines) == 1 {
-		return []*pgerror.Error{pgerror.Notice("%s", lines[0])}, nil
+	viewLines, err := s.dropViews(ctx, views)
+	if err != nil {
+		return nil, err
 	}
-	return []*pgerror.Error{pgerror.Notice("drop cascades to %d other objects", len(lines)).WithDetail("%s", strings.Join(lines, "\n"))}, nil
+	lines = append(lines, viewLines...)
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	return []*pgerror.Error{cascadeNotice(lines)}, nil
 }
 
 // truncateDependents is TRUNCATE's check: a table referenced by a table

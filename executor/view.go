@@ -156,6 +156,11 @@ func (s *Session) execDropView(ctx context.Context, n *parser.DropView) (*Result
 		}
 		defs = append(defs, t)
 	}
+	notices, err := s.dropDependents(ctx, defs, n.Cascade)
+	if err != nil {
+		return nil, err
+	}
+	res.Notices = append(res.Notices, notices...)
 	for _, t := range defs {
 		if err := s.dropTreeless(ctx, t); err != nil {
 			return nil, err
