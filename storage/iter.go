@@ -3,6 +3,8 @@ package storage
 import (
 	"bytes"
 	"context"
+
+	"github.com/neuroquantumdb/nqdb/storage/btree"
 )
 
 // scanBatch is how many tree entries a scan reads per visit to the tree:
@@ -44,6 +46,16 @@ type Iter struct {
 	// key lookup per outer row of an index nested loop) does not
 	// allocate a whole batch's buffers (see fillSize).
 	batch int
+	// cur is the tree cursor each fill positions (a value, so a fill
+	// allocates none); fromBuf holds it.from after the first batch.
+	cur     btree.Cursor
+	fromBuf []byte
+	// arena is the chunk the last fill copied entries into. Only Reseek
+	// hands it to the next fill: within one scan each batch gets fresh
+	// chunks (see fill), but a new seek ends the previous range, whose
+	// entries no caller may hold any more.
+	arena []byte
+	spare []byte
 }
 
 // fillSize returns how many tree entries the next fill reads.
@@ -75,6 +87,34 @@ func (t *Txn) Scan(ctx context.Context, id TreeID, lo, hi []byte) (*Iter, error)
 		return nil, err
 	}
 	return &Iter{t: t, ctx: ctx, id: id, lo: lo, hi: hi, from: lo}, nil
+}
+
+// Reseek restarts the iterator over [lo, hi) of the same tree, in the
+// same direction and with the same context, reusing its buffers: a key
+// lookup per outer row of a nested loop reseeks one Iter instead of
+// opening a new scan each time. Entries read before the call are no
+// longer valid. It may be called after Close; it returns ErrTxnDone when
+// the transaction has ended.
+func (it *Iter) Reseek(lo, hi []byte) error {
+	t := it.t
+	if t.done {
+		return ErrTxnDone
+	}
+	if t.iso == Serializable {
+		t.noteRead(it.id)
+	}
+	// The previous range's entries are dead now: the next fill may copy
+	// into the last chunk again.
+	it.spare, it.arena = it.arena[:0], nil
+	it.lo, it.hi, it.from = lo, hi, lo
+	it.buf, it.i = it.buf[:0], 0
+	it.done, it.err = false, nil
+	it.k, it.v = nil, nil
+	it.batch = 0
+	if it.rev {
+		it.upto = hi
+	}
+	return nil
 }
 
 // Next advances to the next visible entry.
@@ -112,7 +152,7 @@ func (it *Iter) Value() []byte { return it.v }
 func (it *Iter) Err() error { return it.err }
 
 // Close ends the scan.
-func (it *Iter) Close() { it.buf, it.done = nil, true }
+func (it *Iter) Close() { it.buf, it.i, it.done = it.buf[:0], 0, true }
 
 func (it *Iter) inRange(k []byte) bool { return it.hi == nil || bytes.Compare(k, it.hi) < 0 }
 
@@ -131,13 +171,22 @@ func (it *Iter) fill() {
 		return
 	}
 	size := it.fillSize()
-	tree := make([]kv, 0, size)
+	// The entry slice of the previous batch is dead (Next moved past
+	// it), and whoever keeps entries copies the kv values out of it
+	// (fillReverse), so it is reused.
+	tree := it.buf[:0]
+	if cap(tree) < size {
+		tree = make([]kv, 0, size)
+	}
 	// The batch's keys and values are copied into a few shared chunks
 	// rather than one allocation each (two per row were a tenth of a
 	// TPC-H scan). Each batch gets fresh chunks, so entries stay valid
-	// for whoever keeps them (fillReverse keeps its sub-scan's).
-	var arena []byte
-	c := ts.bt.Cursor()
+	// for whoever keeps them (fillReverse keeps its sub-scan's); only
+	// the first batch after a Reseek reuses the last chunk (spare).
+	arena := it.spare
+	it.spare = nil
+	c := &it.cur
+	c.Reset(ts.bt)
 	ok := false
 	if it.from == nil {
 		ok = c.First()
@@ -159,6 +208,7 @@ func (it *Iter) fill() {
 		if cap(arena)-len(arena) < n {
 			arena = make([]byte, 0, max(n, min(scanArenaChunk, size*128)))
 		}
+		it.arena = arena[:0]
 		off := len(arena)
 		arena = append(append(arena, k...), v...)
 		tree = append(tree, kv{k: arena[off : off+len(k) : off+len(k)], v: arena[off+len(k) : off+n : off+n]})
@@ -178,7 +228,10 @@ func (it *Iter) fill() {
 		last = tree[len(tree)-1].k
 	}
 	merged := tree
-	if ts.pending == 0 {
+	// With no history (no commit changed the tree since the oldest
+	// snapshot began) every tree entry is what the snapshot sees and no
+	// deleted key is left to add: the common case skips the merge.
+	if ts.pending == 0 && len(ts.vers) > 0 {
 		// Resolve each tree entry against the snapshot, and add keys
 		// deleted after it.
 		merged = make([]kv, 0, len(tree))
@@ -260,7 +313,8 @@ func (it *Iter) fill() {
 		it.done = true
 	} else {
 		// Continue after last: the smallest key greater than it.
-		it.from = append(bytes.Clone(last), 0)
+		it.fromBuf = append(append(it.fromBuf[:0], last...), 0)
+		it.from = it.fromBuf
 	}
 }
 

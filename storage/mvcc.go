@@ -47,9 +47,19 @@ func newTreeState(id TreeID, bt *btree.Tree) *treeState {
 // visible resolves what a snapshot sees of key, given what the B+tree
 // holds now (tv, found).
 func (ts *treeState) visible(key string, tv []byte, found bool, snap uint64) ([]byte, bool) {
+	if v, vfound, ok := ts.older(key, snap); ok {
+		return v, vfound
+	}
+	return tv, found
+}
+
+// older returns the state of key that snap sees when the history holds
+// it, that is when a commit after snap changed key; ok false means the
+// B+tree's state is the one snap sees.
+func (ts *treeState) older(key string, snap uint64) (val []byte, found, ok bool) {
 	v := ts.vers[key]
 	if v == nil || v.ts <= snap {
-		return tv, found
+		return nil, false, false
 	}
 	for v != nil && v.ts > snap {
 		v = v.prev
@@ -57,9 +67,9 @@ func (ts *treeState) visible(key string, tv []byte, found bool, snap uint64) ([]
 	if v == nil {
 		// Trimmed by GC: nothing older than the oldest snapshot is kept,
 		// so this cannot happen for a registered snapshot.
-		return tv, found
+		return nil, false, false
 	}
-	return v.val, !v.del
+	return v.val, !v.del, true
 }
 
 // headTS is the commit timestamp of key's newest state as far as the

@@ -219,12 +219,30 @@ func (t *Txn) own(id TreeID, key []byte) (*wentry, bool) {
 // Get reads key as the transaction sees it. The returned value is the
 // caller's.
 func (t *Txn) Get(id TreeID, key []byte) ([]byte, bool, error) {
+	return t.get(id, key, nil, false)
+}
+
+// GetAppend is Get that appends the value to dst (which may be nil) and
+// returns the extended slice, so that a caller reading many keys (an
+// index scan's row fetches, a key lookup per outer row) reuses one
+// buffer. The value is always a copy in dst's memory, never the
+// engine's.
+func (t *Txn) GetAppend(id TreeID, key, dst []byte) ([]byte, bool, error) {
+	return t.get(id, key, dst, true)
+}
+
+// get is Get (app false: the value may be the write set's or the
+// history's own slice) and GetAppend (app true: appended to dst).
+func (t *Txn) get(id TreeID, key, dst []byte, app bool) ([]byte, bool, error) {
 	if t.done {
 		return nil, false, ErrTxnDone
 	}
 	if w, ok := t.own(id, key); ok {
 		if w.del {
 			return nil, false, nil
+		}
+		if app {
+			return append(dst, w.val...), true, nil
 		}
 		return w.val, true, nil
 	}
@@ -238,15 +256,25 @@ func (t *Txn) Get(id TreeID, key []byte) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	v, found, err := ts.bt.Get(key)
-	if err != nil {
-		return nil, false, err
+	if ts.pending == 0 && len(ts.vers) > 0 {
+		// The history answers when the key changed after the snapshot
+		// (with none, the tree holds what every snapshot sees).
+		if hv, found, ok := ts.older(string(key), t.snap); ok {
+			if !found {
+				return nil, false, nil
+			}
+			if app {
+				return append(dst, hv...), true, nil
+			}
+			return hv, true, nil
+		}
 	}
-	if ts.pending != 0 {
-		return v, found, nil
+	if !app {
+		dst = nil
+	} else if dst == nil {
+		dst = []byte{} // GetAppend's result is never nil when found
 	}
-	v, found = ts.visible(string(key), v, found, t.snap)
-	return v, found, nil
+	return ts.bt.GetAppend(key, dst)
 }
 
 func (t *Txn) noteRead(id TreeID) {

@@ -40,6 +40,19 @@ func (t *Tree) Cursor() *Cursor {
 	return &Cursor{bp: t.bp, t: t, stack: make([]level, 0, 8)}
 }
 
+// Reset closes the cursor and binds it to tree t, unpositioned, keeping
+// its buffers: a caller that seeks often (a scan per outer row of a
+// nested loop) keeps one Cursor value, even a zero one, instead of
+// allocating one per seek.
+func (c *Cursor) Reset(t *Tree) {
+	c.Close()
+	c.err = nil
+	c.bp, c.t = t.bp, t
+	if c.stack == nil {
+		c.stack = make([]level, 0, 8)
+	}
+}
+
 // Valid reports whether the cursor stands on an entry.
 func (c *Cursor) Valid() bool { return c.valid }
 

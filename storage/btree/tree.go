@@ -112,6 +112,15 @@ func corruptf(no pager.PageNo, format string, args ...any) error {
 
 // Get returns a copy of the value stored under key.
 func (t *Tree) Get(key []byte) (val []byte, found bool, err error) {
+	return t.GetAppend(key, nil)
+}
+
+// GetAppend appends the value stored under key to dst and returns the
+// extended slice: a caller that reads many keys (the row fetches of an
+// index scan, a key lookup per outer row) reuses one buffer instead of
+// allocating a copy per read. With dst nil the value gets a slice of its
+// own, exactly its size (Get).
+func (t *Tree) GetAppend(key, dst []byte) (val []byte, found bool, err error) {
 	if err := checkKey(key); err != nil {
 		return nil, false, err
 	}
@@ -141,12 +150,15 @@ func (t *Tree) Get(key []byte) (val []byte, found bool, err error) {
 			}
 			inline, ovf, total, first := n.leafValue(i)
 			if !ovf {
-				val = append(make([]byte, 0, len(inline)), inline...)
+				if dst == nil {
+					dst = make([]byte, 0, len(inline))
+				}
+				val = append(dst, inline...)
 				t.bp.Unpin(f)
 				return val, true, nil
 			}
 			t.bp.Unpin(f)
-			val, err = readChain(t.bp, pager.PageNo(first), total, nil)
+			val, err = readChain(t.bp, pager.PageNo(first), total, dst)
 			if err != nil {
 				return nil, false, err
 			}

@@ -14,6 +14,10 @@ import (
 // and every frame is pinned.
 var ErrPoolExhausted = errors.New("storage: buffer pool exhausted: every frame is pinned")
 
+// recentSlots is the size of Pool.recent, a power of two: enough for
+// the inner levels of the hot trees and many leaves.
+const recentSlots = 4096
+
 // minFrames is the smallest pool: a B+tree operation pins a root-to-leaf
 // path plus a few siblings and overflow pages at once.
 const minFrames = 16
@@ -96,6 +100,14 @@ type Pool struct {
 
 	hits, misses, evictions, writes uint64
 
+	// recent is a direct-mapped cache in front of table: a lookup by
+	// page number hits one slot instead of probing a map of every
+	// cached page (a cache miss or two per B+tree level of a key
+	// lookup). A slot is a hint, checked under mu: its frame holds the
+	// page when f.no matches and the frame is on a list (table holds
+	// exactly the frames on a list).
+	recent [recentSlots]*Frame
+
 	flushMu sync.Mutex // one flush at a time; see FlushUpTo
 	scratch sync.Pool  // *[PageSize]byte for writes, see writeFrame
 }
@@ -147,7 +159,15 @@ func (bp *Pool) Pager() *pager.Pager { return bp.pg }
 func (bp *Pool) Get(no pager.PageNo) (*Frame, error) {
 	bp.mu.Lock()
 	for {
-		if f, ok := bp.table[no]; ok {
+		slot := &bp.recent[uint32(no)%recentSlots]
+		f := *slot
+		if f == nil || f.no != no || f.list == listFree {
+			f = bp.table[no]
+			if f != nil {
+				*slot = f
+			}
+		}
+		if f != nil {
 			if f.loading || f.busy {
 				bp.cond.Wait()
 				continue
