@@ -82,6 +82,12 @@ FUZZ_TARGETS := \
 	./executor/eval:FuzzBatchKernels:2000x \
 	./executor:FuzzCreateFunctionExec:2000x \
 	./executor/eval:FuzzDML:2000x \
+	./executor/eval:FuzzVecKernels:5000x \
+	./executor/eval:FuzzAggKernels:2000x \
+	./executor:FuzzKeyDatum \
+	./executor:FuzzBlockSettings \
+	./storage:FuzzSplitEvenly \
+	./storage:FuzzReseek:30x \
 	./executor/rowcodec:FuzzDecodeNumeric \
 	./executor/rowcodec:FuzzDecodeSlab \
 	./planner:FuzzDeparse:3000x \

@@ -19,7 +19,7 @@ import (
 // (there is nothing to report for them yet).
 func explainOptions(n *parser.Explain) (planner.ExplainOptions, error) {
 	o := planner.ExplainOptions{Costs: true, Timing: true}
-	timingSet := false
+	timingSet, summarySet := false, false
 	for _, opt := range n.Options {
 		if opt.Name == "format" {
 			switch strings.ToLower(opt.Value) {
@@ -52,11 +52,15 @@ func explainOptions(n *parser.Explain) (planner.ExplainOptions, error) {
 		case "timing":
 			o.Timing, timingSet = on, true
 		case "summary":
-			o.Summary = on
+			o.Summary, summarySet = on, true
 		case "buffers", "settings", "wal":
 		default:
 			return o, pgerror.New(pgerror.SyntaxError, "unrecognized EXPLAIN option \"%s\"", opt.Name)
 		}
+	}
+	if !summarySet {
+		// PostgreSQL: SUMMARY defaults to ANALYZE.
+		o.Summary = o.Analyze
 	}
 	if timingSet && o.Timing && !o.Analyze {
 		return o, pgerror.New(pgerror.InvalidParameterValue, "EXPLAIN option TIMING requires ANALYZE")
@@ -91,7 +95,7 @@ func (s *Session) execExplain(ctx context.Context, n *parser.Explain, p *Prepare
 	if o.Analyze {
 		act = planner.Actuals{}
 		t0 := time.Now()
-		res, err := s.Execute(eval.WithActuals(ctx, act), inner, nil)
+		res, err := s.Execute(withActuals(ctx, act, o), inner, nil)
 		if err != nil {
 			return nil, nestedPosition(err, p.Stmt, n.Stmt)
 		}
@@ -125,4 +129,13 @@ func (s *Session) execExplain(ctx context.Context, n *parser.Explain, p *Prepare
 		out = append(out, []types.Datum{l})
 	}
 	return &Result{Columns: p.Columns, Rows: &sliceRows{rows: out}, tag: "EXPLAIN"}, nil
+}
+
+// withActuals runs a statement under EXPLAIN ANALYZE's measurements; with
+// TIMING OFF the operators count rows and loops but never read the clock.
+func withActuals(ctx context.Context, act planner.Actuals, o planner.ExplainOptions) context.Context {
+	if !o.Timing {
+		return eval.WithActualRows(ctx, act)
+	}
+	return eval.WithActuals(ctx, act)
 }

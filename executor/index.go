@@ -253,6 +253,7 @@ type indexRows struct {
 	it    *storage.Iter
 	key   string
 	types []*types.T
+	val   []byte // the fetched row, reused (NextRaw, lookup_reuse.go)
 }
 
 func (r *indexRows) Next() ([]types.Datum, error) {

@@ -38,6 +38,9 @@ type span struct {
 // Lookup implements eval.TableAccess: a point read by primary key, or
 // key ranges of the primary key or of a secondary index.
 func (a *tableAccess) Lookup(ctx context.Context, index int, r *eval.KeyRange) (eval.KeyedRows, error) {
+	if rows, ok, err := a.lookupIndexOnly(ctx, index, r); ok {
+		return rows, err
+	}
 	var (
 		ix       *indexDef
 		keyTypes = a.t.pkTypes

@@ -5,7 +5,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/parser"
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
@@ -161,7 +160,7 @@ func (s *Session) explainExecute(ctx context.Context, n *parser.Explain, ex *par
 	if o.Analyze {
 		act = planner.Actuals{}
 		t0 := time.Now()
-		res, err := s.runPlan(eval.WithActuals(ctx, act), p, q, params)
+		res, err := s.runPlan(withActuals(ctx, act, o), p, q, params)
 		if err != nil {
 			return nil, err
 		}

@@ -83,6 +83,9 @@ func init() {
 	def(&settingDef{name: "jit", def: "off", check: checkBool, desc: "Allow JIT compilation."})
 	def(&settingDef{name: "enable_seqscan", def: "on", check: checkBool, desc: "Enables the planner's use of sequential-scan plans."})
 	def(&settingDef{name: "enable_indexscan", def: "on", check: checkBool, desc: "Enables the planner's use of index-scan plans."})
+	def(&settingDef{name: "enable_indexonlyscan", def: "on", check: checkBool, desc: "Enables the planner's use of index-only-scan plans."})
+	// nqdb has no bitmap scans; scripts written for PostgreSQL set it.
+	def(&settingDef{name: "enable_bitmapscan", def: "on", check: checkBool, desc: "Enables the planner's use of bitmap-scan plans."})
 	def(&settingDef{name: "enable_hashjoin", def: "on", check: checkBool, desc: "Enables the planner's use of hash join plans."})
 	def(&settingDef{name: "enable_mergejoin", def: "on", check: checkBool, desc: "Enables the planner's use of merge join plans."})
 	def(&settingDef{name: "plan_cache_mode", def: "auto", check: checkPlanCacheMode, desc: "Controls the planner's selection of custom or generic plan."})

@@ -49,31 +49,11 @@ var memUnits = []struct {
 // [lo, hi]; SHOW's form uses the largest unit that divides it.
 func checkMemory(name string, lo, hi int64) func(string) (string, error) {
 	return func(v string) (string, error) {
-		s := strings.TrimSpace(v)
-		i := 0
-		for i < len(s) && strings.IndexByte("0123456789+-.eE", s[i]) >= 0 {
-			// An 'e' starts an exponent only before a digit or sign (a
-			// unit never starts with e).
-			i++
+		f, err := parseMemoryKB(name, v, 1)
+		if err != nil {
+			return "", err
 		}
-		f, err := strconv.ParseFloat(s[:i], 64)
-		if err != nil || i == 0 {
-			return "", invalidValue(name, v)
-		}
-		unit := strings.TrimSpace(s[i:])
-		mult := 0.0
-		if unit == "" {
-			mult = 1
-		}
-		for _, u := range memUnits {
-			if unit == u.name {
-				mult = u.kb
-			}
-		}
-		if mult == 0 {
-			return "", invalidValue(name, v).WithHint(`Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".`)
-		}
-		f = math.RoundToEven(f * mult)
+		f = math.RoundToEven(f)
 		if f > math.MaxInt32 || f < math.MinInt32 {
 			return "", invalidValue(name, v).WithHint("Value exceeds integer range.")
 		}
@@ -112,4 +92,33 @@ func checkRealRange(name string, lo, hi float64) func(string) (string, error) {
 		}
 		return strconv.FormatFloat(f, 'g', -1, 64), nil
 	}
+}
+
+// parseMemoryKB reads a memory or size setting's value: a number and an
+// optional unit (B, kB, MB, GB, TB), as kilobytes; a bare number counts
+// bareKB kilobytes (1 for work_mem, 8 for a size in blocks).
+func parseMemoryKB(name, v string, bareKB float64) (float64, error) {
+	s := strings.TrimSpace(v)
+	i := 0
+	for i < len(s) && strings.IndexByte("0123456789+-.eE", s[i]) >= 0 {
+		i++
+	}
+	f, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil || i == 0 {
+		return 0, invalidValue(name, v)
+	}
+	unit := strings.TrimSpace(s[i:])
+	kb := 0.0
+	if unit == "" {
+		kb = bareKB
+	}
+	for _, u := range memUnits {
+		if unit == u.name {
+			kb = u.kb
+		}
+	}
+	if kb == 0 {
+		return 0, invalidValue(name, v).WithHint(`Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".`)
+	}
+	return f * kb, nil
 }

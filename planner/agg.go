@@ -543,6 +543,16 @@ func exprEqual(a, b Expr) bool {
 	case *OuterRef:
 		y, ok := b.(*OuterRef)
 		return ok && x.Level == y.Level && x.Idx == y.Idx
+	case *ScalarArrayOp:
+		// `expr IN (list)` (inlistany.go).
+		y, ok := b.(*ScalarArrayOp)
+		return ok && x.Any == y.Any && exprEqual(x.Op, y.Op) && exprEqual(x.R, y.R)
+	case *ArrayExpr:
+		y, ok := b.(*ArrayExpr)
+		return ok && x.T.OID == y.T.OID && exprsEqual(x.Elems, y.Elems)
+	case *ArrayElem:
+		y, ok := b.(*ArrayElem)
+		return ok && x.T.OID == y.T.OID
 	}
 	return false
 }

@@ -73,8 +73,12 @@ func buildQuery(stmt ast.StmtNode, paramTypes []*types.T, custom []types.Datum, 
 	useKeys(root)
 	root = mergeJoins(root, b.cat)
 	pruneColumns(root)
+	root = useIndexOnly(root, b.cat)
+	if len(b.writes) == 0 {
+		root = parallelize(root, b.cat)
+	}
 	finishWrites(b.writes)
-	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes}, nil
+	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes, CTEs: b.shared}, nil
 }
 
 // Fold folds constant expressions of q in place: the planning step that
@@ -153,6 +157,12 @@ type binder struct {
 	ctes []*cteDef
 	// writes are the statement's data-modifying WITH items (wcte.go).
 	writes []*WriteCTE
+	// shared are the statement's materialized CTEs, kept on its topmost
+	// binder (ctematerialize.go).
+	shared []*WorkTable
+	// initPlan: this is an uncorrelated scalar subquery, whose joins may
+	// use index nested loops (initplanlookup.go).
+	initPlan bool
 	// windows are the window functions of the select list (window.go);
 	// winAllowed is set while binding where they may appear;
 	// namedWindows are the WINDOW clause's definitions.
@@ -222,6 +232,7 @@ func (b *binder) buildSelect(s *ast.SelectStmt) (Node, []Column, error) {
 	if err := b.bindWith(s.With); err != nil {
 		return nil, nil, err
 	}
+	b.countCTERefs(s)
 	var input Node
 	if s.From != nil {
 		n, sc, err := b.buildFrom(s.From.TableRefs)
@@ -1448,6 +1459,9 @@ func (b *binder) bindIn(x *ast.PatternInExpr) (Expr, error) {
 		e, items = all[0], all[1:]
 		if b.deparse {
 			return b.inAsArray(e, items, common, x)
+		}
+		if sa := b.inListAny(e, items, common, func() (Expr, error) { return b.inAsArray(e, items, common, x) }); sa != nil {
+			return sa, nil // inlistany.go
 		}
 	}
 	name, op := "=", Or

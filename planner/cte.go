@@ -37,6 +37,9 @@ type WorkTable struct {
 	// (wcte.go), read by a CTE Scan; Names are their column names.
 	Write bool
 	Names []string
+	// Plan is set for a materialized CTE (ctematerialize.go): the CTE's
+	// query, run at most once per execution, on its first read.
+	Plan Node
 }
 
 // WorkTableScan reads a RecursiveUnion's previous round (the recursive
@@ -73,6 +76,14 @@ type cteDef struct {
 	// RETURNING columns (nil without RETURNING).
 	write     *WriteCTE
 	writeCols []Column
+	// materialized is the item's "materialized" / "not materialized"
+	// (parser.WithItem); refs counts its references once counted is set;
+	// shared is its materialization once planned (ctematerialize.go).
+	materialized string
+	refs         int
+	counted      bool
+	shared       *WorkTable
+	sharedCols   []Column
 }
 
 // bindWith records a query's WITH items.
@@ -133,6 +144,9 @@ func (b *binder) expandCTE(d *cteDef, alias string) (Node, *scope, error) {
 	if d.write != nil {
 		return b.expandWrite(d, alias)
 	}
+	if d.shared != nil {
+		return b.cteScan(d, alias)
+	}
 	ctes := d.earlier
 	if d.recursive {
 		ctes = d.owner.ctes
@@ -177,6 +191,9 @@ func (b *binder) expandCTE(d *cteDef, alias string) (Node, *scope, error) {
 			return nil, nil, atStatement(err.WithPosition(d.namePos))
 		}
 		return nil, nil, err.WithPosition(d.owner.wordPos(d.name))
+	}
+	if b.materializeCTE(d, n, cols, sub.correlated) {
+		return b.cteScan(d, alias)
 	}
 	return n, cteScope(d, cols, alias), nil
 }

@@ -30,6 +30,13 @@ type NodeStats struct {
 	// Mem is what a Sort, a hash join's hash table or a HashAggregate
 	// used (explain_mem.go); nil for other nodes.
 	Mem *MemStats
+	// InnerLoops and InnerRows are a nested loop's rescans of its inner
+	// side and the inner rows it read in all: what PostgreSQL's
+	// Materialize node over the inner side counts.
+	InnerLoops, InnerRows int64
+	// JoinRemoved is the rows a nested loop's join condition rejected
+	// (Rows Removed by Join Filter).
+	JoinRemoved int64
 }
 
 // Actuals maps the nodes of a plan to their measurements.
@@ -64,6 +71,9 @@ type exNode struct {
 	// noActual: the node is drawn for the reader but not run as an
 	// operator (the scan inside UPDATE and DELETE), so it has no times.
 	noActual bool
+	// derived are the measurements of a node drawn for PostgreSQL's
+	// shape that is no operator of ours (Hash, Materialize).
+	derived *NodeStats
 }
 
 // explainer holds the state of one EXPLAIN: column naming and subplan
@@ -78,6 +88,9 @@ type explainer struct {
 	// outer holds the column names of the enclosing queries' rows while a
 	// subquery is drawn (OuterRef levels).
 	outer [][]string
+	// cteNodes are the drawn plans of the materialized CTEs
+	// (ctematerialize.go).
+	cteNodes map[*WorkTable]*exNode
 }
 
 // Explain renders q's plan as EXPLAIN prints it: text lines, or (JSON)
@@ -88,17 +101,23 @@ func Explain(q *Query, o ExplainOptions, act Actuals, cat Catalog) []string {
 	ex := &explainer{o: o, act: act, shown: map[*SubPlan]bool{}}
 	ex.est, _ = cat.(RowEstimator)
 	ex.qualify = o.Verbose || countScans(q.Root) > 1
+	// A materialized CTE's plan is numbered first, as in PostgreSQL.
+	if len(q.CTEs) > 0 {
+		ex.subplans = make([]*SubPlan, len(q.CTEs))
+		ex.explainCTEs(q.CTEs)
+	}
 	root, _ := ex.walk(q.Root)
 	ex.explainWrites(root, q.Writes)
+	ex.attachCTEs(root, q.CTEs)
 	if o.JSON {
 		return []string{ex.jsonDoc(root)}
 	}
 	var lines []string
 	ex.text(root, 0, false, &lines)
-	if o.Summary || o.Analyze {
+	if o.Summary {
 		lines = append(lines, fmt.Sprintf("Planning Time: %.3f ms", ms(o.Planning)))
 	}
-	if o.Analyze {
+	if o.Analyze && o.Summary {
 		lines = append(lines, fmt.Sprintf("Execution Time: %.3f ms", ms(o.Execution)))
 	}
 	return lines
@@ -151,6 +170,8 @@ func childNodes(n Node) []Node {
 		return []Node{x.Input}
 	case *Agg:
 		return []Node{x.Input}
+	case *Gather:
+		return []Node{x.Input}
 	case *Join:
 		return []Node{x.Left, x.Right}
 	case *Append:
@@ -192,6 +213,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		if s, ok := x.Input.(*Scan); ok {
 			in.props = nil
 			ex.scan(in, s, x.Cond, names)
+			ex.rowsRemoved(in, s, x)
 		} else {
 			label := "Filter"
 			if j, ok := x.Input.(*Join); ok && j.Kind == InnerJoin {
@@ -283,7 +305,10 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		for _, a := range x.Aggs {
 			out = append(out, ex.aggName(a, names))
 		}
+		ex.finalizeAgg(e, x)
 		return e, out
+	case *Gather:
+		return ex.gather(e, x)
 	case *Distinct:
 		in, names := ex.walk(x.Input)
 		in.parent = "Outer"
@@ -416,6 +441,14 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		if x.Work.Write {
 			return e, ex.explainCTEScan(e, x)
 		}
+		if x.Work.Plan != nil {
+			names := ex.explainCTEScan(e, x)
+			if k := ex.cteNodes[x.Work]; k != nil {
+				e.rows = k.rows
+				e.total = k.rows * cpuTupleCost
+			}
+			return e, names
+		}
 		e.typ, e.rows, e.total = "WorkTable Scan", 10, 10*cpuTupleCost
 		names := make([]string, len(x.Work.Types))
 		for i := range names {
@@ -461,8 +494,11 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 	e.startup, e.total = 0, pages*seqPageCost+base*cpuTupleCost
 	if s.Key != nil {
 		e.typ = "Index Scan"
+		if s.Key.IndexOnly {
+			e.typ = "Index Only Scan"
+		}
 		if s.Key.Reverse {
-			e.typ = "Index Scan Backward"
+			e.typ += " Backward"
 		}
 		idx := indexName(s.Table, s.Key.Index)
 		e.detail = " using " + quoteIdentIfNeeded(idx) + rel
@@ -482,6 +518,9 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 		}
 		e.startup = 0.29
 		e.total = e.startup + randomPageCost*math.Max(1, math.Ceil(e.rows*float64(width+24)/pageSize)) + e.rows*cpuTupleCost
+		if s.Key.IndexOnly {
+			indexOnlyCost(e, s)
+		}
 	}
 	if filter != nil && s.Key != nil && len(e.props) > 0 {
 		// Conjuncts the index condition already states are not repeated
@@ -502,12 +541,17 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 			e.rows = math.Max(1, base*filterSel(filter))
 		}
 	}
+	if s.Key != nil && s.Key.IndexOnly && ex.o.Analyze {
+		e.props = append(e.props, [2]string{"Heap Fetches", "0"})
+	}
 }
 
 func rangeFactor(k *KeyLookup) float64 {
 	switch {
 	case k.In != nil:
 		return float64(len(k.In)) * eqSel
+	case k.InArray != nil:
+		return anyArrayLen(k.InArray) * eqSel
 	case k.Lower != nil || k.Upper != nil || k.Like != nil:
 		return rangeSel
 	}
@@ -543,6 +587,9 @@ func (ex *explainer) keyCond(s *Scan, names []string) string {
 				vals[i] = ex.deparse(v, names)
 			}
 			parts = append(parts, fmt.Sprintf("(%s = ANY ('{%s}'))", c, strings.Join(vals, ",")))
+		}
+		if s.Key.InArray != nil {
+			parts = append(parts, fmt.Sprintf("(%s = ANY (%s))", c, ex.deparse(s.Key.InArray, names)))
 		}
 		for _, l := range s.Key.Like {
 			parts = append(parts, fmt.Sprintf("(%s ~~ %s)", c, ex.deparse(l.Pattern, names)))
@@ -616,6 +663,10 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 		e.props = append(e.props, [2]string{"Hash Cond", cond})
 		h := &exNode{typ: "Hash", parent: "Inner", kids: []*exNode{r}, rows: r.rows, width: r.width,
 			startup: r.total, total: r.total}
+		if st := ex.act[r.node]; st != nil {
+			// The hash table holds what the inner side returned.
+			h.derived = &NodeStats{Loops: st.Loops, Rows: st.Rows, First: st.Total, Total: st.Total}
+		}
 		ex.memProps(h, j, memHash)
 		r.parent = "Outer"
 		e.kids = []*exNode{l, h}
@@ -630,11 +681,16 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 		if j.Kind == InnerJoin {
 			e.typ = "Nested Loop"
 		}
-		if j.Lateral {
+		if w, ok := j.Right.(*WorkTableScan); j.Lateral || ok && w.Work.Plan != nil {
+			// A CTE Scan reads a tuplestore already: PostgreSQL puts no
+			// Materialize over it.
 			e.kids = []*exNode{l, r}
 		} else {
 			m := &exNode{typ: "Materialize", parent: "Inner", kids: []*exNode{r}, rows: r.rows, width: r.width,
 				startup: r.startup, total: r.total + r.rows*cpuOperCost}
+			if st, rt := ex.act[j], ex.act[r.node]; st != nil && rt != nil && st.InnerLoops > 0 {
+				m.derived = &NodeStats{Loops: st.InnerLoops, Rows: st.InnerRows, First: rt.First, Total: rt.Total}
+			}
 			r.parent = "Outer"
 			e.kids = []*exNode{l, m}
 		}
@@ -646,6 +702,10 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 	}
 	if j.Cond != nil {
 		e.props = append(e.props, [2]string{"Join Filter", ex.deparse(j.Cond, names)})
+		if st := ex.act[j]; st != nil && st.Loops > 0 && st.InnerLoops > 0 {
+			n := math.Round(float64(st.JoinRemoved) / float64(st.Loops))
+			e.props = append(e.props, [2]string{"Rows Removed by Join Filter", fmt.Sprintf("%.0f", n)})
+		}
 		ex.addSubplans(e, names, j.Cond)
 	}
 	if j.Kind == SemiJoin || j.Kind == AntiJoin {
@@ -879,6 +939,8 @@ func (ex *explainer) deparse(e Expr, names []string) string {
 		return sb.String()
 	case *SubPlan:
 		return fmt.Sprintf("(SubPlan %d)", ex.subplanNo(x))
+	case *ScalarArrayOp:
+		return ex.deparseArrayOp(x, names)
 	}
 	return "?"
 }
@@ -937,6 +999,10 @@ func typeName(t *types.T) string {
 		return "timestamp without time zone"
 	case types.OidTimestampTZ:
 		return "timestamp with time zone"
+	}
+	if t.Elem != nil && t.Name != "" && t.Name[0] == '_' {
+		// an array type: its element type's name with []
+		return typeName(t.Elem) + "[]"
 	}
 	return t.Name
 }
@@ -1026,25 +1092,32 @@ func (ex *explainer) text(e *exNode, col int, arrow bool, lines *[]string) {
 // actual renders the measurements of e's node.
 func (ex *explainer) actual(e *exNode) string {
 	st := ex.act[e.node]
+	if e.derived != nil {
+		st = e.derived
+	}
 	if st == nil || st.Loops == 0 {
 		return "(never executed)"
 	}
-	rows := st.Rows / st.Loops
+	// Rows per loop rounded, as PostgreSQL prints them (%.0f).
+	rows := math.Round(float64(st.Rows) / float64(st.Loops))
 	if !ex.o.Timing {
-		return fmt.Sprintf("(actual rows=%d loops=%d)", rows, st.Loops)
+		return fmt.Sprintf("(actual rows=%.0f loops=%d)", rows, st.Loops)
 	}
-	return fmt.Sprintf("(actual time=%.3f..%.3f rows=%d loops=%d)",
+	return fmt.Sprintf("(actual time=%.3f..%.3f rows=%.0f loops=%d)",
 		ms(st.First)/float64(st.Loops), ms(st.Total)/float64(st.Loops), rows, st.Loops)
 }
 
 // jsonDoc renders the plan as FORMAT JSON does.
 func (ex *explainer) jsonDoc(root *exNode) string {
 	top := orderedMap{{"Plan", ex.jsonNode(root)}}
-	if ex.o.Summary || ex.o.Analyze {
+	if ex.o.Summary {
 		top = append(top, kv{"Planning Time", round3(ms(ex.o.Planning))})
 	}
 	if ex.o.Analyze {
-		top = append(top, kv{"Triggers", []any{}}, kv{"Execution Time", round3(ms(ex.o.Execution))})
+		top = append(top, kv{"Triggers", []any{}})
+		if ex.o.Summary {
+			top = append(top, kv{"Execution Time", round3(ms(ex.o.Execution))})
+		}
 	}
 	b, _ := json.MarshalIndent([]any{top}, "", "  ")
 	return string(b)
@@ -1062,6 +1135,8 @@ func jsonType(e *exNode) string {
 		return "Nested Loop"
 	case t == "Index Scan Backward":
 		return "Index Scan"
+	case t == "Index Only Scan Backward":
+		return "Index Only Scan"
 	default:
 		return t
 	}
@@ -1092,6 +1167,9 @@ func (ex *explainer) jsonNode(e *exNode) orderedMap {
 	}
 	if ex.o.Analyze {
 		st := ex.act[e.node]
+		if e.derived != nil {
+			st = e.derived
+		}
 		if st == nil || st.Loops == 0 {
 			m = append(m, kv{"Actual Loops", 0})
 		} else {
@@ -1106,6 +1184,11 @@ func (ex *explainer) jsonNode(e *exNode) orderedMap {
 		key := p[0]
 		if key == "Group Key" || key == "Sort Key" || key == "Hash Key" {
 			m = append(m, kv{key, strings.Split(p[1], ", ")})
+			continue
+		}
+		if key == "Rows Removed by Filter" || key == "Rows Removed by Join Filter" {
+			n, _ := strconv.ParseInt(p[1], 10, 64)
+			m = append(m, kv{key, n})
 			continue
 		}
 		m = append(m, kv{key, p[1]})
@@ -1154,4 +1237,16 @@ func (m orderedMap) MarshalJSON() ([]byte, error) {
 	}
 	sb.WriteByte('}')
 	return []byte(sb.String()), nil
+}
+
+// rowsRemoved adds EXPLAIN ANALYZE's "Rows Removed by Filter" to a scan
+// drawn with its filter f: the rows the scan read less those the filter
+// passed, per loop.
+func (ex *explainer) rowsRemoved(e *exNode, s *Scan, f *Filter) {
+	read, kept := ex.act[s], ex.act[f]
+	if read == nil || kept == nil || kept.Loops == 0 {
+		return
+	}
+	n := math.Round(float64(read.Rows-kept.Rows) / float64(kept.Loops))
+	e.props = addRowsRemoved(e.props, fmt.Sprintf("%.0f", n))
 }

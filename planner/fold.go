@@ -107,6 +107,8 @@ func foldNode(n Node) error {
 		x.Offset, x.Count = fe(x.Offset), fe(x.Count)
 	case *Sort:
 		return foldNode(x.Input)
+	case *Gather:
+		return foldNode(x.Input)
 	case *Window:
 		err = foldNode(x.Input)
 		for _, f := range x.Funcs {
@@ -119,6 +121,12 @@ func foldNode(n Node) error {
 				fl(f.Agg.Args)
 			}
 			f.Start.Offset, f.End.Offset = fe(f.Start.Offset), fe(f.End.Offset)
+		}
+	case *WorkTableScan:
+		if x.Work.Plan != nil {
+			// A materialized CTE's plan (ctematerialize.go); folding it
+			// again from its other readers is harmless.
+			err = foldNode(x.Work.Plan)
 		}
 	case *RecursiveUnion:
 		if err = foldNode(x.Base); err == nil {

@@ -27,7 +27,7 @@ func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
 	// does; a subquery's plan must stay free of them, since the rules
 	// that decorrelate it (semijoin.go, scalarjoin.go) take any outer
 	// reference for one to the enclosing query.
-	if b.outer == nil {
+	if b.outer == nil || b.initPlan { // initplanlookup.go
 		g.Lookups = b.joinLookups(rels, preds)
 	}
 	t := OrderJoins(g)

@@ -70,6 +70,7 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 	if !b.flatten(input, 0, &rels, &conds) || len(rels) > 64 {
 		return input, where
 	}
+	where = b.pullUpIn(&rels, where) // inpullup.go
 	if len(rels) == 1 {
 		conds := conjuncts(where)
 		// The FROM rows' estimate, for the subquery rules' costs (none
@@ -129,7 +130,7 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			residual = append(residual, p.e)
 		}
 	}
-	root, residual = decorrelate(restoreLayout(root, layout, input.Output()), residual, est)
+	root, residual = decorrelate(restoreFrom(root, layout, input.Output()), residual, est)
 	return root, andOf(residual)
 }
 

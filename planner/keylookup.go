@@ -39,6 +39,17 @@ type KeyLookup struct {
 	// Reverse reads the keys in descending order (NULLs first), for an
 	// ORDER BY ... DESC that the key satisfies.
 	Reverse bool
+	// InArray, when set, is an array (a constant or parameter: `col =
+	// ANY ($1)`) whose non-NULL elements are an In list evaluated at run
+	// time; In is then nil (see indexonly_any.go).
+	InArray Expr
+	// IndexOnly reads the secondary index alone, without fetching rows:
+	// every column the query reads from the table is in the index entry
+	// (see indexonly.go).
+	IndexOnly bool
+	// wholeIndex marks a key the index-only rule chose to read a whole
+	// index instead of the table (no condition, no order).
+	wholeIndex bool
 }
 
 // KeyBound is one bound of a key range: Value is a constant or parameter
@@ -173,6 +184,8 @@ func chooseKey(t Table, cond Expr) *KeyLookup {
 				switch {
 				case cs.in != nil:
 					k.In, next = cs.in, nextIn
+				case cs.inArray != nil:
+					k.InArray, next = cs.inArray, nextIn
 				case len(cs.lower)+len(cs.upper)+len(cs.like) > 0:
 					k.Lower, k.Upper, k.Like, next = cs.lower, cs.upper, cs.like, nextRange
 				}
@@ -201,6 +214,8 @@ type colConds struct {
 	lower, upper []KeyBound
 	in           []Expr
 	like         []KeyLike
+	// inArray is `col = ANY (array)` (indexonly_any.go).
+	inArray Expr
 }
 
 // equalities maps each column of t that cond requires to equal a
@@ -245,6 +260,10 @@ func conditions(t Table, cond Expr) map[int]*colConds {
 						cs.in = vals
 					}
 				}
+			}
+		case *ScalarArrayOp:
+			if col, arr, ok := anyArray(cols, x); ok {
+				get(col).inArray = arr
 			}
 		case *Call:
 			if x.Fn.ID == FnLike && len(x.Args) == 3 {

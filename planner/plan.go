@@ -17,6 +17,9 @@ type Query struct {
 	// Writes are the data-modifying WITH items, run once each, in order,
 	// before Root (see wcte.go).
 	Writes []*WriteCTE
+	// CTEs are the materialized WITH queries (ctematerialize.go): each
+	// runs at most once per execution, read through WorkTableScans.
+	CTEs []*WorkTable
 }
 
 // Column describes one result column as RowDescription carries it.

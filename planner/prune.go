@@ -96,9 +96,19 @@ func need(n Node, req []bool) {
 		nl := len(x.Left.Output())
 		joined := make([]bool, nl+len(x.Right.Output()))
 		copy(joined, req)
-		if !refsInto(joined, x.Cond) || x.Lateral {
+		if !refsInto(joined, x.Cond) {
 			all(x.Left)
 			all(x.Right)
+			return
+		}
+		if x.Lateral {
+			// The right side reads the left row through outer references,
+			// which say nothing about positions: the left keeps every
+			// column. The right side's own references are its columns as
+			// usual (an EXISTS's `SELECT *` reads none of them, so an
+			// index lookup there can be index-only).
+			all(x.Left)
+			need(x.Right, joined[nl:])
 			return
 		}
 		left, right := joined[:nl], joined[nl:]

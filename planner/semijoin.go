@@ -230,7 +230,11 @@ func readsOnlyOwn(n Node, plain bool) bool {
 			ok = ok && !plain
 		case *Values, *Result, *Limit, *Sort, *Distinct, *Append, *Window, *ProjectSet:
 			ok = ok && !plain
-		case *LockRows, *RecursiveUnion, *WorkTableScan, *Insert, *Update, *Delete:
+		case *WorkTableScan:
+			// A materialized CTE (ctematerialize.go) reads the same
+			// rows throughout an execution; a recursive round does not.
+			ok = ok && y.Work.Plan != nil && !plain
+		case *LockRows, *RecursiveUnion, *Insert, *Update, *Delete:
 			ok = false
 		}
 	})

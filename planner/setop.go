@@ -14,6 +14,7 @@ func (b *binder) buildSetOpr(s *ast.SetOprStmt) (Node, []Column, error) {
 	if err := b.bindWith(s.With); err != nil {
 		return nil, nil, err
 	}
+	b.countCTERefs(s)
 	root, cols, err := b.buildSetList(s.SelectList)
 	if err != nil {
 		return nil, nil, err

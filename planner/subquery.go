@@ -152,6 +152,7 @@ func (b *binder) nestedBinder(q ast.ResultSetNode, keepUnknown bool, what string
 		// table gets the same twice, harmlessly.)
 		useKeys(n)
 		pruneColumns(n)
+		n = useIndexOnly(n, b.cat)
 	}
 	return sub, n, cols, err
 }
@@ -170,9 +171,13 @@ func subqueryOf(n ast.ExprNode) (*ast.SubqueryExpr, bool) {
 }
 
 func (b *binder) bindScalarSubquery(x *ast.SubqueryExpr) (Expr, error) {
+	mark := b.sharedTop()
 	n, cols, corr, err := b.buildSubquery(x.Query)
 	if err != nil {
 		return nil, err
+	}
+	if !corr {
+		n, cols = b.initPlanLookups(x.Query, n, cols, mark) // initplanlookup.go
 	}
 	if len(cols) != 1 {
 		return nil, pgerror.New(pgerror.SyntaxError, "subquery must return only one column").WithPosition(pos(x))
@@ -198,9 +203,14 @@ func (b *binder) bindExists(x *ast.ExistsSubqueryExpr) (Expr, error) {
 
 // bindQuantified binds `l op ANY|ALL (subquery)` and `l [NOT] IN (subquery)`.
 func (b *binder) bindQuantified(l Expr, ln ast.Node, name string, sq *ast.SubqueryExpr, all bool, at int) (Expr, error) {
+	mark := b.sharedTop()
 	n, cols, corr, err := b.buildSubquery(sq.Query)
 	if err != nil {
 		return nil, err
+	}
+	if !corr && !readsOnlyOwn(n, false) {
+		// It runs once and no rule makes it a join (insemi.go).
+		n, cols = b.initPlanLookups(sq.Query, n, cols, mark) // initplanlookup.go
 	}
 	if len(cols) != 1 {
 		return nil, pgerror.New(pgerror.SyntaxError, "subquery has too many columns").WithPosition(at)

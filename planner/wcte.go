@@ -137,7 +137,7 @@ func (b *binder) bindParserWith(w *parser.With) error {
 		}
 		seen[it.Name] = true
 		d := &cteDef{name: it.Name, cols: it.Cols, owner: b, earlier: append([]*cteDef(nil), b.ctes...),
-			recursive: w.Recursive, stmt: it.Stmt, namePos: it.NamePos}
+			recursive: w.Recursive, stmt: it.Stmt, namePos: it.NamePos, materialized: it.Materialized}
 		if w.Recursive {
 			d.earlier = nil
 		}

@@ -17,6 +17,10 @@ type aggState struct {
 	isum  int64        // sum of int2/int4 (as int8)
 	nsum  *apd.Decimal // sum of int8/numeric
 	fsum  float64
+	// dacc is a numeric sum added to by the batch kernels (batch_agg.go)
+	// as a scaled 128-bit integer; the sum is nsum + dacc until finalAgg
+	// moves it into nsum.
+	dacc  decAcc
 	isum2 types.IntervalVal
 	val   types.Datum // min/max/bool_and/bool_or
 	any   bool        // saw a non-NULL input
@@ -72,10 +76,16 @@ func (it *aggIter) next() ([]types.Datum, error) {
 	}
 	g := it.groups[it.i]
 	it.i++
+	return groupRow(it.n, g)
+}
+
+// groupRow is a group's output row: its key, then each aggregate's final
+// value.
+func groupRow(n *planner.Agg, g *group) ([]types.Datum, error) {
 	row := make([]types.Datum, 0, len(g.key)+len(g.states))
 	row = append(row, g.key...)
-	for k := range it.n.Aggs {
-		v, err := finalAgg(&it.n.Aggs[k], &g.states[k])
+	for k := range n.Aggs {
+		v, err := finalAgg(&n.Aggs[k], &g.states[k])
 		if err != nil {
 			return nil, err
 		}
@@ -85,97 +95,114 @@ func (it *aggIter) next() ([]types.Datum, error) {
 }
 
 func (it *aggIter) consume() error {
-	index := map[string]*group{}
-	gtypes := make([]*types.T, len(it.n.GroupBy))
+	st := &consumeState{index: map[string]*group{}, gtypes: make([]*types.T, len(it.n.GroupBy))}
 	for i, e := range it.n.GroupBy {
-		gtypes[i] = e.Type()
+		st.gtypes[i] = e.Type()
 	}
-	var keybuf []byte
-	scratch := make([]types.Datum, len(it.n.GroupBy))
-	args := make([]types.Datum, 4)
+	st.scratch = make([]types.Datum, len(it.n.GroupBy))
+	st.args = make([]types.Datum, 4)
+	kern := it.compileAggKernels()
 	// The input is read a batch at a time (batch.go): aggregation reads
 	// all of it anyway.
 	src := batchesOf(it.in)
 	var b batch
-	bi := 0
 	for {
-		if bi == len(b.rows) {
-			if err := src.nextBatch(&b); err == io.EOF {
-				break
-			} else if err != nil {
-				return err
-			}
-			bi = 0
-			if err := it.c.ctx.Err(); err != nil {
-				return err
-			}
+		if err := src.nextBatch(&b); err == io.EOF {
+			break
+		} else if err != nil {
+			return err
 		}
-		row := b.rows[bi]
-		bi++
-		var err error
-		saved := it.c.row
-		it.c.row = row
-		for i, e := range it.n.GroupBy {
-			if scratch[i], err = it.c.eval(e); err != nil {
-				it.c.row = saved
+		if err := it.c.ctx.Err(); err != nil {
+			return err
+		}
+		if kern != nil {
+			done, err := kern.run(it, st, b.rows)
+			if err != nil {
 				return err
 			}
-		}
-		keybuf = rowKey(keybuf[:0], gtypes, scratch)
-		g := index[string(keybuf)]
-		if g == nil && len(it.n.GroupBy) > 0 {
-			// Past hash_mem the row of a new group goes to a partition.
-			if spilled, err := it.spillRow(row, keybuf, scratch); spilled || err != nil {
-				it.c.row = saved
-				if err != nil {
-					return err
-				}
+			if done {
 				continue
 			}
 		}
-		if g == nil {
-			// Only a new group keeps its key values; the scratch row is
-			// reused for every input row.
-			key := append([]types.Datum(nil), scratch...)
-			g = &group{key: key, states: make([]aggState, len(it.n.Aggs))}
-			index[string(keybuf)] = g
-			it.groups = append(it.groups, g)
-		}
-		for k := range it.n.Aggs {
-			a := &it.n.Aggs[k]
-			if a.Filter != nil {
-				ok, err := it.c.eval(a.Filter)
-				if err != nil {
-					it.c.row = saved
-					return err
-				}
-				if ok != true {
-					continue
-				}
-			}
-			args = args[:0]
-			for _, e := range a.Args {
-				v, err := it.c.eval(e)
-				if err != nil {
-					it.c.row = saved
-					return err
-				}
-				args = append(args, v)
-			}
-			if len(a.Order) > 0 {
-				err = it.keepSorted(a, &g.states[k], args)
-			} else {
-				err = stepAgg(a, &g.states[k], args, it.c.opts)
-			}
-			if err != nil {
-				it.c.row = saved
+		for _, row := range b.rows {
+			if err := it.consumeRow(st, row); err != nil {
 				return err
 			}
 		}
-		it.c.row = saved
 	}
 	if len(it.n.GroupBy) == 0 && len(it.groups) == 0 {
 		it.groups = append(it.groups, &group{states: make([]aggState, len(it.n.Aggs))})
+	}
+	if kern != nil {
+		// The kernels' running sums go to apd here, so that a state
+		// outside consume is always in its row-evaluator form (parallel
+		// workers' states are merged by mergeAggState).
+		for _, g := range it.groups {
+			for k := range g.states {
+				if err := g.states[k].flushDec(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// consumeRow aggregates one input row with the row evaluator.
+func (it *aggIter) consumeRow(st *consumeState, row []types.Datum) error {
+	var err error
+	saved := it.c.row
+	it.c.row = row
+	defer func() { it.c.row = saved }()
+	for i, e := range it.n.GroupBy {
+		if st.scratch[i], err = it.c.eval(e); err != nil {
+			return err
+		}
+	}
+	st.keybuf = rowKey(st.keybuf[:0], st.gtypes, st.scratch)
+	g := st.index[string(st.keybuf)]
+	if g == nil && len(it.n.GroupBy) > 0 {
+		// Past hash_mem the row of a new group goes to a partition.
+		if spilled, err := it.spillRow(row, st.keybuf, st.scratch); spilled || err != nil {
+			return err
+		}
+	}
+	if g == nil {
+		// Only a new group keeps its key values; the scratch row is
+		// reused for every input row.
+		key := append([]types.Datum(nil), st.scratch...)
+		g = &group{key: key, states: make([]aggState, len(it.n.Aggs))}
+		st.index[string(st.keybuf)] = g
+		it.groups = append(it.groups, g)
+	}
+	for k := range it.n.Aggs {
+		a := &it.n.Aggs[k]
+		if a.Filter != nil {
+			ok, err := it.c.eval(a.Filter)
+			if err != nil {
+				return err
+			}
+			if ok != true {
+				continue
+			}
+		}
+		args := st.args[:0]
+		for _, e := range a.Args {
+			v, err := it.c.eval(e)
+			if err != nil {
+				return err
+			}
+			args = append(args, v)
+		}
+		st.args = args
+		if len(a.Order) > 0 {
+			err = it.keepSorted(a, &g.states[k], args)
+		} else {
+			err = stepAgg(a, &g.states[k], args, it.c.opts)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -405,6 +432,9 @@ func finalVariance(a *planner.AggCall, s *aggState) (types.Datum, error) {
 func finalAgg(a *planner.AggCall, s *aggState) (types.Datum, error) {
 	if len(a.Order) > 0 {
 		return finalSorted(a, s)
+	}
+	if err := s.flushDec(); err != nil {
+		return nil, err
 	}
 	switch a.Kind {
 	case planner.AggCountStar, planner.AggCount:

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"io"
+	"sync/atomic"
 
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -46,6 +47,25 @@ type batch struct {
 	// row from next is; the rows slice itself belongs to the batch and is
 	// refilled by the next nextBatch.
 	rows [][]types.Datum
+}
+
+// eachBatch reads in to its end a batch at a time, calling f with each
+// batch's rows (f may keep the rows, not the slice); cancellation is the
+// operator wrapper's, once per batch.
+func eachBatch(in iterator, f func(rows [][]types.Datum) error) error {
+	src := batchesOf(in)
+	var b batch
+	for {
+		if err := src.nextBatch(&b); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		if err := f(b.rows); err != nil {
+			return err
+		}
+	}
 }
 
 // batchIterator is an iterator that can also produce its rows a batch at
@@ -115,27 +135,54 @@ func (bc *batchCursor) pop() (row []types.Datum, ok bool) {
 // reset empties the cursor.
 func (bc *batchCursor) reset() { bc.b.rows, bc.i = bc.b.rows[:0], 0 }
 
-// memAccount counts the bytes a query's batches allocated (decode slabs):
-// the hook memory accounting and spilling decisions read. Methods are
-// nil-safe, so an evalCtx without one costs nothing.
+// memAccount is a query's memory account: the bytes its operators hold
+// now (batch slabs, sorted rows, hash tables, window partitions) and the
+// most they held at once. Operators still check work_mem each on their
+// own (PostgreSQL's limit is per operator); the account is the query's
+// total, which a global limit or a report can read. It is updated with
+// atomics, so operators in parallel workers charge the same account.
+// Methods are nil-safe, so an evalCtx without one costs nothing.
 type memAccount struct {
-	// bytes is the total charged, peak never decreases (only charges
-	// are made so far: slabs are freed by the garbage collector once no
-	// row points into them).
-	bytes int64
+	used, peak atomic.Int64
 }
 
-// charge adds n bytes.
-func (m *memAccount) charge(n int64) {
-	if m != nil {
-		m.bytes += n
+// charge adds n bytes that are not given back explicitly (decode slabs,
+// freed by the garbage collector once no row points into them).
+func (m *memAccount) charge(n int64) { m.grow(n) }
+
+// grow adds n bytes held.
+func (m *memAccount) grow(n int64) {
+	if m == nil || n == 0 {
+		return
+	}
+	u := m.used.Add(n)
+	for {
+		p := m.peak.Load()
+		if u <= p || m.peak.CompareAndSwap(p, u) {
+			return
+		}
 	}
 }
 
-// Bytes reports the bytes charged.
+// shrink gives n bytes back.
+func (m *memAccount) shrink(n int64) {
+	if m != nil && n != 0 {
+		m.used.Add(-n)
+	}
+}
+
+// Bytes reports the bytes held now.
 func (m *memAccount) Bytes() int64 {
 	if m == nil {
 		return 0
 	}
-	return m.bytes
+	return m.used.Load()
+}
+
+// Peak reports the most bytes held at once.
+func (m *memAccount) Peak() int64 {
+	if m == nil {
+		return 0
+	}
+	return m.peak.Load()
 }

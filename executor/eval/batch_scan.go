@@ -329,13 +329,12 @@ func (c *evalCtx) scanFilter(f *planner.Filter) iterator {
 		return nil
 	}
 	var scanSt *planner.NodeStats
-	if act, ok := c.ctx.Value(actualsKey{}).(planner.Actuals); ok && act != nil {
+	if a := actualsOf(c.ctx); a != nil {
 		// The Scan is not built through build: count it here.
-		if scanSt = act[s]; scanSt == nil {
-			scanSt = &planner.NodeStats{}
-			act[s] = scanSt
-		}
-		scanSt.Loops++
+		scanSt = a.start(s, true)
+	}
+	if it := c.lookupScan(s, f.Cond, scanSt); it != nil {
+		return it // a LATERAL inner side's key lookup (lookup_reuse.go)
 	}
 	return newScanBatch(c, storedScan{c: c, st: st, t: s.Table, key: s.Key, need: s.Needed}, f.Cond, scanSt)
 }

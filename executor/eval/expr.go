@@ -42,6 +42,10 @@ type evalCtx struct {
 	// mem counts the memory the query's batches allocate (batch.go; nil
 	// in contexts that do not account).
 	mem *memAccount
+	// lookups serves the keyed scans of a LATERAL join's inner side
+	// from what the previous outer row's opened (lookup_reuse.go; nil
+	// elsewhere).
+	lookups *lookupCache
 }
 
 // implFn implements an operator or function. args are the evaluated

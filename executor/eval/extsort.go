@@ -32,7 +32,9 @@ type sortIter struct {
 	rows   [][]types.Datum
 	sorted bool
 	pos    int // next row of rows
-	i      int // rows returned, for cancellation checks
+	// memHeld is what the sorted rows in memory were charged to the
+	// query's memory account (released by close).
+	memHeld int64
 	// bound is the number of rows a LIMIT above wants (0: all).
 	bound int64
 	// out is the merge of the runs when the sort spilled.
@@ -76,11 +78,6 @@ func (it *sortIter) next() ([]types.Datum, error) {
 			return nil, err
 		}
 	}
-	if it.i++; it.i%4096 == 0 {
-		if err := it.c.ctx.Err(); err != nil {
-			return nil, err
-		}
-	}
 	if it.merge != nil {
 		return it.merge.next()
 	}
@@ -100,45 +97,52 @@ func (it *sortIter) load() error {
 	canSpill := conf.space != nil && spillable(it.types)
 	var mem, peak int64
 	var top *topN
-	for n := 0; ; n++ {
-		row, err := it.in.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+	// The input is read a batch at a time (the sort reads all of it
+	// anyway); cancellation is the operator wrapper's, per batch.
+	src := batchesOf(it.in)
+	var b batch
+	for {
+		if err := src.nextBatch(&b); err != nil {
+			if err == io.EOF {
+				break
+			}
 			return err
 		}
-		if n%1024 == 1023 {
-			if err := it.c.ctx.Err(); err != nil {
-				return err
-			}
-		}
 		if top != nil {
-			top.add(row)
+			for _, row := range b.rows {
+				top.add(row)
+			}
 			continue
 		}
-		it.rows = append(it.rows, row)
-		mem += rowSize(row)
-		if n := int64(len(it.rows)); it.bound > 0 && len(it.runs) == 0 && (n > 2*it.bound || n > it.bound && mem > conf.limit) {
-			// Past twice the bound (or the bound and work_mem) a
-			// bounded heap is cheaper than sorting everything:
-			// tuplesort's switch to top-N.
-			top = newTopN(it, it.bound)
-			for _, r := range it.rows {
-				top.add(r)
+		for bi, row := range b.rows {
+			it.rows = append(it.rows, row)
+			mem += rowSize(row)
+			if n := int64(len(it.rows)); it.bound > 0 && len(it.runs) == 0 && (n > 2*it.bound || n > it.bound && mem > conf.limit) {
+				// Past twice the bound (or the bound and work_mem) a
+				// bounded heap is cheaper than sorting everything:
+				// tuplesort's switch to top-N.
+				top = newTopN(it, it.bound)
+				for _, r := range it.rows {
+					top.add(r)
+				}
+				for _, r := range b.rows[bi+1:] {
+					top.add(r)
+				}
+				it.rows = nil
+				peak = max(peak, mem)
+				break
 			}
-			it.rows = nil
-			peak = max(peak, mem)
-			continue
-		}
-		if mem > conf.limit && canSpill {
-			peak = max(peak, mem)
-			if err := it.writeRun(&conf); err != nil {
-				return err
+			if mem > conf.limit && canSpill {
+				peak = max(peak, mem)
+				if err := it.writeRun(&conf); err != nil {
+					return err
+				}
+				mem = 0
 			}
-			mem = 0
 		}
 	}
+	it.c.mem.grow(mem)
+	it.memHeld = mem
 	it.in.close()
 	if top != nil {
 		it.rows = top.sorted()
@@ -371,6 +375,8 @@ func (it *sortIter) newMerge(runs []*rowFile, mem [][]types.Datum) (*runMerge, e
 
 func (it *sortIter) close() {
 	it.in.close()
+	it.c.mem.shrink(it.memHeld)
+	it.memHeld = 0
 	it.sorted, it.rows, it.pos, it.merge = true, nil, 0, nil
 	for _, r := range it.runs {
 		r.remove()
@@ -527,9 +533,6 @@ func setBound(it iterator, n int64) {
 		b.setBound(n)
 	}
 }
-
-// setBound passes the bound through EXPLAIN ANALYZE's wrapper.
-func (m *measured) setBound(n int64) { setBound(m.in, n) }
 
 // setBound passes the bound through a projection, which keeps the row
 // count.

@@ -52,6 +52,9 @@ type hashJoinIter struct {
 	// partitions on disk once they pass hash_mem (spill_hashjoin.go).
 	spill joinSpill
 	grace *graceJoin
+	// pending are the rows of the last build batch not read when the
+	// build side went over hash_mem (buildRest).
+	pending [][]types.Datum
 }
 
 func newHashJoin(c *evalCtx, n *planner.Join, l, r iterator) *hashJoinIter {
@@ -140,40 +143,47 @@ func (it *hashJoinIter) load() error {
 		it.table = map[string][]int32{}
 	}
 	full := it.n.Kind == planner.FullJoin
+	// The build side is read in batches: the join reads all of it
+	// before its first row, and cancellation is the wrapper's, per
+	// batch.
+	src := batchesOf(it.right)
+	var b batch
 	for {
-		row, err := it.right.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
+		if err := src.nextBatch(&b); err != nil {
+			if err == io.EOF {
+				break
+			}
 			return err
 		}
-		if err := it.tick(); err != nil {
-			return err
-		}
-		var ok bool
-		var ik int64
-		if it.single {
-			ik, ok, err = it.ikey(it.n.RightKeys[0], row)
-		} else {
-			ok, err = it.key(it.n.RightKeys, it.rtypes, row)
-		}
-		if err != nil {
-			return err
-		}
-		if !ok && !full {
-			continue
-		}
-		it.rows = append(it.rows, row)
-		if it.overMemory(row) {
-			return it.startGrace()
-		}
-		switch {
-		case !ok:
-		case it.single:
-			it.itable[ik] = append(it.itable[ik], int32(len(it.rows)-1))
-		default:
-			it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], int32(len(it.rows)-1))
+		for bi, row := range b.rows {
+			var ok bool
+			var ik int64
+			var err error
+			if it.single {
+				ik, ok, err = it.ikey(it.n.RightKeys[0], row)
+			} else {
+				ok, err = it.key(it.n.RightKeys, it.rtypes, row)
+			}
+			if err != nil {
+				return err
+			}
+			if !ok && !full {
+				continue
+			}
+			it.rows = append(it.rows, row)
+			if it.overMemory(row) {
+				// The rows of the batch not yet read go to the
+				// partitions with the rest of the input.
+				it.pending = append(it.pending[:0], b.rows[bi+1:]...)
+				return it.startGrace()
+			}
+			switch {
+			case !ok:
+			case it.single:
+				it.itable[ik] = append(it.itable[ik], int32(len(it.rows)-1))
+			default:
+				it.table[string(it.keyBuf)] = append(it.table[string(it.keyBuf)], int32(len(it.rows)-1))
+			}
 		}
 	}
 	it.right.close()

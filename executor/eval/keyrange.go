@@ -22,6 +22,10 @@ type KeyRange struct {
 	Lower, Upper []Bound
 	// Reverse reads the keys in descending order.
 	Reverse bool
+	// IndexOnly returns rows decoded from the secondary index's entries
+	// alone (planner.KeyLookup.IndexOnly): only the columns the index
+	// holds are set, the others are NULL.
+	IndexOnly bool
 }
 
 // Bound is one bound of a KeyRange.
@@ -38,7 +42,7 @@ func (c *evalCtx) keyRange(k *planner.KeyLookup) (r *KeyRange, empty bool, err e
 	saved := c.row
 	c.row = nil
 	defer func() { c.row = saved }()
-	r = &KeyRange{Reverse: k.Reverse}
+	r = &KeyRange{Reverse: k.Reverse, IndexOnly: k.IndexOnly}
 	if len(k.Values) > 0 {
 		r.Eq = make([]types.Datum, len(k.Values))
 		for i, e := range k.Values {
@@ -62,6 +66,11 @@ func (c *evalCtx) keyRange(k *planner.KeyLookup) (r *KeyRange, empty bool, err e
 		}
 		if len(r.In) == 0 {
 			return nil, true, nil
+		}
+	}
+	if k.InArray != nil {
+		if empty, err := c.keyArray(k.InArray, r); empty || err != nil {
+			return nil, empty, err
 		}
 	}
 	bounds := func(bs []planner.KeyBound, out *[]Bound) (bool, error) {

@@ -113,5 +113,15 @@ func fastMulDec(l, r *apd.Decimal) (*apd.Decimal, bool) {
 	if neg {
 		p = -p
 	}
+	// PostgreSQL's product has the sum of the display scales: a factor
+	// with a positive exponent (a whole number such as 1E+4, as decoded)
+	// counts as scale 0, so the product is written out to that scale.
+	if ds := -int64(dscale(l) + dscale(r)); e > ds {
+		var ok bool
+		if p, ok = scale10(p, int32(e-ds)); !ok {
+			return nil, false
+		}
+		e = ds
+	}
 	return new(apd.Decimal).SetFinite(p, int32(e)), true
 }

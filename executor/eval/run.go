@@ -121,7 +121,7 @@ func Run(ctx context.Context, q *planner.Query, params []types.Datum, env Env) (
 			return nil, err
 		}
 	}
-	it, err := c.build(q.Root)
+	it, err := c.buildRoot(q) // cte_shared.go
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +207,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if src, ok := x.Table.(Scannable); ok {
 			return &scanIter{c: c, src: src}, nil
 		}
+		if it := c.lookupScan(x, nil, nil); it != nil {
+			return it, nil // a LATERAL inner side's key lookup (lookup_reuse.go)
+		}
 		if st, ok := c.env.(Store); ok && !x.WithKey {
 			return newScanBatch(c, storedScan{c: c, st: st, t: x.Table, key: x.Key, need: x.Needed}, nil, nil), nil
 		}
@@ -232,7 +235,7 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		}
 		var it iterator = &appendIter{its: its}
 		if x.Distinct {
-			it = &distinctIter{in: it, types: x.Types, seen: map[string]struct{}{}}
+			it = &distinctIter{c: c, in: it, types: x.Types, seen: map[string]struct{}{}}
 		}
 		return it, nil
 	case *planner.Join:
@@ -266,6 +269,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		}
 		return it, nil
 	case *planner.Agg:
+		if g, ok := x.Input.(*planner.Gather); ok && g.Partial != nil {
+			return c.buildFinalize(x, g) // parallel_agg.go
+		}
 		in, err := c.build(x.Input)
 		if err != nil {
 			return nil, err
@@ -274,15 +280,17 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 			return &groupingSetsIter{c: c, in: in, n: x}, nil
 		}
 		return &aggIter{c: c, in: in, n: x}, nil
+	case *planner.Gather:
+		return c.buildGather(x) // parallel.go
 	case *planner.Distinct:
 		in, err := c.build(x.Input)
 		if err != nil {
 			return nil, err
 		}
 		if x.On != nil {
-			return &distinctOnIter{distinctIter: distinctIter{in: in, seen: map[string]struct{}{}}, on: x.On, all: x.Output()}, nil
+			return &distinctOnIter{distinctIter: distinctIter{c: c, in: in, seen: map[string]struct{}{}}, on: x.On, all: x.Output()}, nil
 		}
-		return &distinctIter{in: in, types: x.Output(), seen: map[string]struct{}{}}, nil
+		return &distinctIter{c: c, in: in, types: x.Output(), seen: map[string]struct{}{}}, nil
 	case *planner.Filter:
 		if it := c.scanFilter(x); it != nil {
 			return it, nil
@@ -313,6 +321,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 	case *planner.RecursiveUnion:
 		return &recursiveIter{c: c, n: x}, nil
 	case *planner.WorkTableScan:
+		if x.Work.Plan != nil {
+			return c.newCTEScan(x.Work), nil // cte_shared.go
+		}
 		return &workIter{rows: c.work[x.Work]}, nil
 	case *planner.Limit:
 		in, err := c.build(x.Input)
@@ -446,6 +457,11 @@ type ColumnPruner interface {
 }
 
 func (s storedScan) Scan(ctx context.Context) (Rows, error) {
+	if s.c.lookups != nil && s.key != nil {
+		if rows, ok, err := s.c.lookups.open(ctx, s); ok {
+			return s.finish(rows, err) // lookup_reuse.go
+		}
+	}
 	acc, ok, err := s.st.Access(ctx, s.t, false)
 	if err != nil {
 		return nil, err
@@ -525,8 +541,9 @@ func (it *scanIter) close() {
 }
 
 type appendIter struct {
-	its []iterator
-	i   int
+	its  []iterator
+	i    int
+	srcs []batchIterator // batch mode (batch_set.go)
 }
 
 func (it *appendIter) next() ([]types.Datum, error) {
@@ -554,10 +571,15 @@ func (it *appendIter) close() {
 // type nqdb has except floats' -0/0 and numerics' trailing zeros, which
 // it canonicalises first.
 type distinctIter struct {
+	c     *evalCtx
 	in    iterator
 	types []*types.T
 	seen  map[string]struct{}
 	buf   []byte
+	// mem is what the seen keys were charged to the query's memory
+	// account.
+	mem int64
+	src batchIterator // batch mode (batch_set.go)
 }
 
 func (it *distinctIter) next() ([]types.Datum, error) {
@@ -570,9 +592,22 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		if _, dup := it.seen[string(it.buf)]; dup {
 			continue
 		}
-		it.seen[string(it.buf)] = struct{}{}
+		if err := it.remember(row); err != nil {
+			return nil, err
+		}
 		return row, nil
 	}
+}
+
+// remember adds the key in it.buf (of row) to the rows seen.
+func (it *distinctIter) remember(row []types.Datum) error {
+	it.seen[string(it.buf)] = struct{}{}
+	n := int64(len(it.buf) + 48) // the key and its map entry
+	it.mem += n
+	if it.c != nil {
+		it.c.mem.grow(n)
+	}
+	return nil
 }
 
 // distinctOnIter keeps the first row of each group of equal On columns
@@ -612,6 +647,10 @@ func (it *distinctOnIter) next() ([]types.Datum, error) {
 func (it *distinctIter) close() {
 	it.in.close()
 	it.seen = nil
+	if it.c != nil {
+		it.c.mem.shrink(it.mem)
+	}
+	it.mem = 0
 }
 
 // rowKey appends a key for row that is equal for rows that compare equal.
@@ -661,30 +700,36 @@ type joinIter struct {
 	pos          int           // next inner row to try
 	matched      bool
 	steps        int
+	// mem is what the inner rows were charged to the query's memory
+	// account.
+	mem int64
+	// lookups keeps a LATERAL inner side's key lookups open across
+	// outer rows (lookup_reuse.go).
+	lookups *lookupCache
+	// Batch mode (batch_join.go): the outer side a batch at a time.
+	ocur *batchCursor
+	osrc batchIterator
+	// innerLoops and innerRead count the scans of the inner rows and the
+	// rows they read, for EXPLAIN ANALYZE's Materialize (batch_join.go).
+	innerLoops, innerRead int64
+	removed               int64 // rows the join condition rejected
 }
 
 func (it *joinIter) next() ([]types.Datum, error) {
 	if !it.loaded {
 		it.loaded = true
-		for {
-			row, err := it.inner.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			it.innerRows = append(it.innerRows, row)
+		if err := it.loadInner(); err != nil {
+			return nil, err
 		}
-		it.inner.close()
 	}
 	for {
 		if it.cur == nil {
-			row, err := it.outer.next()
+			row, err := it.outerRow()
 			if err != nil {
 				return nil, err
 			}
 			it.cur, it.pos, it.matched = row, 0, false
+			it.innerLoops++
 			if it.n.Lateral {
 				if err := it.loadLateral(row); err != nil {
 					return nil, err
@@ -694,6 +739,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 		for it.pos < len(it.innerRows) {
 			in := it.innerRows[it.pos]
 			it.pos++
+			it.innerRead++
 			if it.steps++; it.steps%4096 == 0 {
 				if err := it.c.ctx.Err(); err != nil {
 					return nil, err
@@ -704,6 +750,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				if err != nil {
 					return nil, err
 				}
+				it.removed++
 				continue
 			}
 			it.matched = true
@@ -728,7 +775,10 @@ func (it *joinIter) next() ([]types.Datum, error) {
 }
 
 func (it *joinIter) close() {
+	it.reportInner()
 	it.loaded, it.innerRows, it.cur = true, nil, nil
+	it.c.mem.shrink(it.mem)
+	it.mem = 0
 	it.outer.close()
 	if it.inner != nil {
 		it.inner.close()
@@ -753,7 +803,7 @@ func (it *joinIter) combine(outer, inner []types.Datum) []types.Datum {
 func (it *joinIter) loadLateral(left []types.Datum) error {
 	c := it.c
 	sub := &evalCtx{ctx: c.ctx, env: c.env, opts: c.opts, params: c.params,
-		outer: append([][]types.Datum{left}, c.outer...), work: c.work}
+		outer: append([][]types.Datum{left}, c.outer...), work: c.work, lookups: it.lookupCache()}
 	r, err := sub.build(it.n.Right)
 	if err != nil {
 		return err

@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"io"
-
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -19,55 +17,73 @@ type setOpIter struct {
 	types       []*types.T
 	counts      map[string]int
 	buf         []byte
+	lsrc        batchIterator // batch mode (batch_set.go)
 }
 
 func (it *setOpIter) next() ([]types.Datum, error) {
 	if it.counts == nil {
-		it.counts = map[string]int{}
-		for {
-			row, err := it.right.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			it.buf = rowKey(it.buf[:0], it.types, row)
-			it.counts[string(it.buf)]++
+		if err := it.loadRight(); err != nil {
+			return nil, err
 		}
-		it.right.close()
 	}
 	for {
 		row, err := it.left.next()
 		if err != nil {
 			return nil, err
 		}
-		it.buf = rowKey(it.buf[:0], it.types, row)
-		n, seen := it.counts[string(it.buf)]
-		switch {
-		case it.op == planner.SetIntersect && it.all:
-			if n > 0 {
-				it.counts[string(it.buf)] = n - 1
-				return row, nil
-			}
-		case it.op == planner.SetIntersect:
-			if n > 0 {
-				it.counts[string(it.buf)] = -1
-				return row, nil
-			}
-		case it.all: // EXCEPT ALL: each right copy cancels one left copy
-			if n > 0 {
-				it.counts[string(it.buf)] = n - 1
-				continue
-			}
+		if it.keep(row) {
 			return row, nil
-		default: // EXCEPT
-			if !seen {
-				it.counts[string(it.buf)] = -1
-				return row, nil
-			}
 		}
 	}
+}
+
+// loadRight counts the right input's rows by key, reading it in batches
+// (all of it is needed first).
+func (it *setOpIter) loadRight() error {
+	it.counts = map[string]int{}
+	err := eachBatch(it.right, func(rows [][]types.Datum) error {
+		for _, row := range rows {
+			it.buf = rowKey(it.buf[:0], it.types, row)
+			it.counts[string(it.buf)]++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	it.right.close()
+	return nil
+}
+
+// keep reports whether the set operation returns left row row, updating
+// the counts.
+func (it *setOpIter) keep(row []types.Datum) bool {
+	it.buf = rowKey(it.buf[:0], it.types, row)
+	n, seen := it.counts[string(it.buf)]
+	switch {
+	case it.op == planner.SetIntersect && it.all:
+		if n > 0 {
+			it.counts[string(it.buf)] = n - 1
+			return true
+		}
+	case it.op == planner.SetIntersect:
+		if n > 0 {
+			it.counts[string(it.buf)] = -1
+			return true
+		}
+	case it.all: // EXCEPT ALL: each right copy cancels one left copy
+		if n > 0 {
+			it.counts[string(it.buf)] = n - 1
+			return false
+		}
+		return true
+	default: // EXCEPT
+		if !seen {
+			it.counts[string(it.buf)] = -1
+			return true
+		}
+	}
+	return false
 }
 
 func (it *setOpIter) close() {

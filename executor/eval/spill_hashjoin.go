@@ -124,7 +124,7 @@ func (it *hashJoinIter) startGrace() error {
 	// Rows with a NULL key never match: unless the join outputs them (a
 	// FULL join's right rows, an outer join's left rows), they are dropped
 	// here.
-	if err := g.partitionAll(it.right, g.rfile, rtypes, it.n.RightKeys, it.rtypes, !full); err != nil {
+	if err := g.partitionAll(it.buildRest(), g.rfile, rtypes, it.n.RightKeys, it.rtypes, !full); err != nil {
 		return err
 	}
 	it.right.close()

@@ -437,11 +437,13 @@ func parseMemoryKB(v string) (int64, bool) {
 // when the statement is not being measured. build registers every node
 // before its iterator runs.
 func (c *evalCtx) memStats(n planner.Node) *planner.MemStats {
-	act, ok := c.ctx.Value(actualsKey{}).(planner.Actuals)
-	if !ok || act == nil {
+	a := actualsOf(c.ctx)
+	if a == nil {
 		return nil
 	}
-	st := act[n]
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	st := a.act[n]
 	if st == nil {
 		return nil // not a node of the plan (grouping sets' per-set aggregations)
 	}

@@ -58,11 +58,11 @@ func (c *evalCtx) runWrites(ws []*planner.WriteCTE) error {
 			rows = append(rows, v)
 		}
 		c.work[w.Work] = rows
-		if act, ok := c.ctx.Value(actualsKey{}).(planner.Actuals); ok && act != nil {
+		if a := actualsOf(c.ctx); a != nil {
 			// EXPLAIN ANALYZE: the item ran once; like PostgreSQL's
 			// ModifyTable it counts the RETURNING rows it produced.
 			d := time.Since(t0)
-			act[w.Node] = &planner.NodeStats{Loops: 1, Rows: int64(len(rows)), First: d, Total: d}
+			a.set(w.Node, &planner.NodeStats{Loops: 1, Rows: int64(len(rows)), First: d, Total: d})
 		}
 	}
 	return nil

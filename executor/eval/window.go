@@ -20,6 +20,8 @@ type windowIter struct {
 	rows [][]types.Datum
 	i    int
 	done bool
+	// mem is what the rows were charged to the query's memory account.
+	mem int64
 }
 
 func (it *windowIter) next() ([]types.Datum, error) {
@@ -38,25 +40,30 @@ func (it *windowIter) next() ([]types.Datum, error) {
 
 func (it *windowIter) close() {
 	it.in.close()
+	it.c.mem.shrink(it.mem)
+	it.mem = 0
 	it.rows, it.done = nil, true
 }
 
 func (it *windowIter) compute() error {
-	for {
-		row, err := it.in.next()
-		if err == io.EOF {
-			break
+	// The input is read in batches (all of it is needed before the first
+	// row); each row gets room for the functions' values, the rows of a
+	// batch carved from one allocation.
+	w := len(it.n.Input.Output()) + len(it.n.Funcs)
+	err := eachBatch(it.in, func(rows [][]types.Datum) error {
+		slab := make([]types.Datum, w*len(rows))
+		for i, row := range rows {
+			out := slab[i*w : (i+1)*w : (i+1)*w]
+			copy(out, row)
+			it.rows = append(it.rows, out)
+			it.mem += rowSize(out)
 		}
-		if err != nil {
-			return err
-		}
-		it.rows = append(it.rows, append(row[:len(row):len(row)], make([]types.Datum, len(it.n.Funcs))...))
-		if len(it.rows)%4096 == 0 {
-			if err := it.c.ctx.Err(); err != nil {
-				return err
-			}
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	it.c.mem.grow(it.mem)
 	it.in.close()
 	base := len(it.n.Input.Output())
 	for k, f := range it.n.Funcs {
