@@ -227,6 +227,13 @@ func opMul(c *evalCtx, x *planner.Call, a []types.Datum) (types.Datum, error) {
 		if _, err := numCtx.Mul(d, l, r); err != nil {
 			return nil, numErr(err)
 		}
+		// The product has the sum of the display scales, as in
+		// fastMulDec: a whole number decoded as 1E+4 counts as scale 0.
+		if ds := -int32(dscale(l) + dscale(r)); d.Exponent > ds {
+			if _, err := numCtx.Quantize(d, d, ds); err != nil {
+				return nil, numErr(err)
+			}
+		}
 		return d, nil
 	}
 	return nil, badArgs(x)
