@@ -69,6 +69,9 @@ type JoinGraph struct {
 	// Lookups are the ways to read a relation by key for each row of
 	// the other side of a join (index nested loops).
 	Lookups []JoinLookup
+	// Classes is the number of equivalence classes the edges' Class
+	// numbers (1..Classes).
+	Classes int
 }
 
 // JoinLookup is an index nested loop into a relation: its key columns
@@ -94,6 +97,10 @@ type JoinEdge struct {
 	// Hash marks an equality between two relations that a hash join can
 	// use as its key (ignored on edges over more relations).
 	Hash bool
+	// Class, when not 0, is the equivalence class (planner/eqclass.go)
+	// whose columns the edge equates: SetRows counts a class's edges
+	// within a set as one per relation joined beyond the first.
+	Class int
 }
 
 // JoinTree is a plan for joining a set of relations: a leaf (Rel >= 0)
@@ -222,11 +229,46 @@ func (g *JoinGraph) SetRows(set uint64) float64 {
 		r *= g.Rows[bits.TrailingZeros64(s)]
 	}
 	for _, e := range g.Edges {
-		if e.Rels&^set == 0 {
+		if e.Rels&^set == 0 && e.Class == 0 {
 			r *= math.Max(e.Sel, minSel)
 		}
 	}
+	for c := 1; c <= g.Classes; c++ {
+		r *= g.classSel(c, set)
+	}
 	return math.Max(r, 1)
+}
+
+// classSel is the selectivity equivalence class c contributes to set: with
+// m of its relations in the set, the m-1 least selective of its edges
+// there (joining m relations takes m-1 of its equalities; the others then
+// hold anyway).
+func (g *JoinGraph) classSel(c int, set uint64) float64 {
+	var sels [16]float64
+	n := 0
+	var rels uint64
+	for _, e := range g.Edges {
+		if e.Class == c && e.Rels&^set == 0 && n < len(sels) {
+			sels[n] = e.Sel
+			n++
+			rels |= e.Rels
+		}
+	}
+	m := bits.OnesCount64(rels)
+	if m < 2 {
+		return 1
+	}
+	s := sels[:n]
+	for i := 1; i < len(s); i++ { // descending; a class has few edges
+		for j := i; j > 0 && s[j] > s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	sel := 1.0
+	for _, v := range s[:min(m-1, n)] {
+		sel *= math.Max(v, minSel)
+	}
+	return sel
 }
 
 // connection reports whether an edge joins sets a and b (disjoint), and

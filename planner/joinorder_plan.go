@@ -84,10 +84,15 @@ func (b *binder) joinGraph(rels []*joinRel, preds []*joinPred) *JoinGraph {
 		}
 		g.Edges = append(g.Edges, JoinEdge{Rels: p.mask, Sel: sel, Hash: hash})
 	}
+	classes := eqClasses(preds, rels)
 	for _, k := range order {
 		cp := eqs[k]
-		g.Edges = append(g.Edges, JoinEdge{Rels: 1<<k.a | 1<<k.b,
-			Sel: b.eqJoinSel(rels[k.a], rels[k.b], cp.cols), Hash: cp.hash})
+		e := JoinEdge{Rels: 1<<k.a | 1<<k.b, Sel: b.eqJoinSel(rels[k.a], rels[k.b], cp.cols), Hash: cp.hash}
+		if len(cp.cols) == 1 {
+			e.Class = classes[cp.cols[0][0]+rels[k.a].off] // eqclass.go
+			g.Classes = max(g.Classes, e.Class)
+		}
+		g.Edges = append(g.Edges, e)
 	}
 	return g
 }

@@ -547,3 +547,26 @@ func BenchmarkJoinOrder(b *testing.B) {
 		}
 	})
 }
+
+// TestSetRowsEquivalenceClass: the edges of one equivalence class count
+// once per relation joined beyond the first, however many of them (written
+// or implied) lie within the set.
+func TestSetRowsEquivalenceClass(t *testing.T) {
+	g := &planner.JoinGraph{Rows: []float64{1000, 100, 25}, Classes: 1, Edges: []planner.JoinEdge{
+		{Rels: 0b011, Sel: 0.04, Hash: true, Class: 1},
+		{Rels: 0b110, Sel: 0.04, Hash: true, Class: 1},
+		{Rels: 0b101, Sel: 0.01, Hash: true, Class: 1}, // implied
+	}}
+	for _, tc := range []struct {
+		set  uint64
+		want float64
+	}{
+		{0b011, 1000 * 100 * 0.04},
+		{0b101, 1000 * 25 * 0.01},
+		{0b111, 1000 * 100 * 25 * 0.04 * 0.04}, // two of three edges: the least selective
+	} {
+		if got := g.SetRows(tc.set); math.Abs(got-tc.want) > 1e-6*tc.want {
+			t.Errorf("SetRows(%b) = %g, want %g", tc.set, got, tc.want)
+		}
+	}
+}

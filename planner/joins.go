@@ -116,6 +116,7 @@ func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 			r.node = &Filter{Input: r.node, Cond: andOf(local[i])}
 		}
 	}
+	preds = impliedEqualities(preds, rels) // eqclass.go
 	// The FROM rows' estimate, for the subquery rules' costs (only the
 	// residual conjuncts can be theirs).
 	var est *semiEst
