@@ -59,20 +59,30 @@ func (p *uparser) createTableAs() (Utility, error) {
 	u := &CreateTableAs{}
 	p.i, u.Temp = persistence(p.toks, 1)
 	p.i++ // TABLE
-	var err error
-	if u.IfNotExists, err = p.ifNotExists(); err != nil {
+	if _, err := p.ctasTail(u); err != nil {
 		return nil, err
 	}
+	return u, nil
+}
+
+// ctasTail parses what CREATE TABLE AS and CREATE MATERIALIZED VIEW share
+// after their leading words: [IF NOT EXISTS] name [(column, ...)] AS
+// query [WITH [NO] DATA]. It returns the query's text as written.
+func (p *uparser) ctasTail(u *CreateTableAs) (string, error) {
+	var err error
+	if u.IfNotExists, err = p.ifNotExists(); err != nil {
+		return "", err
+	}
 	if u.Name, err = p.qualifiedName(); err != nil {
-		return nil, err
+		return "", err
 	}
 	if p.acceptSelf('(') {
 		if u.Columns, err = p.nameList(); err != nil {
-			return nil, err
+			return "", err
 		}
 	}
 	if err := p.expect("as"); err != nil {
-		return nil, err
+		return "", err
 	}
 	end := len(p.toks)
 	if end-p.i >= 3 && p.toks[end-1].is("data") && p.toks[end-2].is("no") && p.toks[end-3].is("with") {
@@ -81,8 +91,12 @@ func (p *uparser) createTableAs() (Utility, error) {
 		end -= 2
 	}
 	p.toks = p.toks[:end]
-	if u.Query, err = p.subStatement(); err != nil {
-		return nil, err
+	if p.done() {
+		return "", p.errHere()
 	}
-	return u, nil
+	text := p.src[p.toks[p.i].pos:p.toks[end-1].end]
+	if u.Query, err = p.subStatement(); err != nil {
+		return "", err
+	}
+	return text, nil
 }

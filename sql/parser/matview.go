@@ -60,32 +60,7 @@ func (p *uparser) matviewDDL() (Utility, error) {
 	}
 	u := &CreateMatview{}
 	var err error
-	if u.IfNotExists, err = p.ifNotExists(); err != nil {
-		return nil, err
-	}
-	if u.Name, err = p.qualifiedName(); err != nil {
-		return nil, err
-	}
-	if p.acceptSelf('(') {
-		if u.Columns, err = p.nameList(); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.expect("as"); err != nil {
-		return nil, err
-	}
-	end := len(p.toks)
-	if end-p.i >= 3 && p.toks[end-1].is("data") && p.toks[end-2].is("no") && p.toks[end-3].is("with") {
-		u.NoData, end = true, end-3
-	} else if end-p.i >= 2 && p.toks[end-1].is("data") && p.toks[end-2].is("with") {
-		end -= 2
-	}
-	if end <= p.i {
-		return nil, p.errHere()
-	}
-	u.QueryText = p.src[p.toks[p.i].pos:p.toks[end-1].end]
-	p.toks = p.toks[:end]
-	if u.Query, err = p.subStatement(); err != nil {
+	if u.QueryText, err = p.ctasTail(&u.CreateTableAs); err != nil {
 		return nil, err
 	}
 	return u, nil
