@@ -26,6 +26,8 @@
 //	BENCH_TPCH_INDEXES=1     0 loads without indexes.sql
 //	BENCH_TPCH_DATA=         a directory of NAME.tbl files to load instead of generating (the corpus's data/ is SF 0.01)
 //	BENCH_TPCH_SAVE=         generate into this directory and keep the files (for BENCH_TPCH_DATA next time)
+//	BENCH_TPCH_LOAD=1        0 skips the load: NQDB_DSN and PG_DSN name servers already loaded (re-measuring
+//	                         the queries at SF 1 without a load of half an hour)
 //	BENCH_MEMORY=1GiB        nqdb's --buffer-pool and PostgreSQL's shared_buffers
 //	NQDB_BIN=bin/nqdb        the server binary to measure
 //	NQDB_DSN=, PG_DSN=       measure servers already running instead of starting them
@@ -68,6 +70,7 @@ type config struct {
 	queries []int
 	runs    int
 	indexes bool
+	load    bool // BENCH_TPCH_LOAD: 0 measures servers loaded earlier
 	data    string
 	memory  string
 	nqdbBin string
@@ -87,6 +90,7 @@ func env(name, def string) string {
 func loadConfig(getenv func(string, string) string) (*config, error) {
 	c := &config{
 		indexes: getenv("BENCH_TPCH_INDEXES", "1") != "0",
+		load:    getenv("BENCH_TPCH_LOAD", "1") != "0",
 		data:    getenv("BENCH_TPCH_DATA", ""),
 		save:    getenv("BENCH_TPCH_SAVE", ""),
 		memory:  getenv("BENCH_MEMORY", "1GiB"),
@@ -107,6 +111,9 @@ func loadConfig(getenv func(string, string) string) (*config, error) {
 	}
 	if c.queries, err = parseQueries(getenv("BENCH_TPCH_QUERIES", "")); err != nil {
 		return nil, err
+	}
+	if !c.load && (c.nqdbDSN == "" || c.pgDSN == "") {
+		return nil, fmt.Errorf("BENCH_TPCH_LOAD=0 needs NQDB_DSN and PG_DSN: servers where the data is already loaded")
 	}
 	return c, nil
 }
@@ -166,7 +173,10 @@ func run(ctx context.Context, cfg *config, out, log io.Writer) error {
 
 	data := cfg.data
 	scale := fmt.Sprintf("SF %g (go-tpc dbgen)", cfg.sf)
-	if data == "" {
+	switch {
+	case !cfg.load:
+		scale = "data loaded earlier"
+	case data == "":
 		data = filepath.Join(tmp, "data")
 		if cfg.save != "" {
 			data = cfg.save
@@ -185,7 +195,7 @@ func run(ctx context.Context, cfg *config, out, log io.Writer) error {
 			return fmt.Errorf("generating data: %w", err)
 		}
 		fmt.Fprintf(log, "generated in %.1f s\n", time.Since(start).Seconds())
-	} else {
+	default:
 		scale = "data from " + data
 	}
 
@@ -226,6 +236,10 @@ func run(ctx context.Context, cfg *config, out, log io.Writer) error {
 
 	var loads []string
 	for _, t := range targets {
+		if !cfg.load {
+			loads = append(loads, t.name+" skipped")
+			continue
+		}
 		d, err := load(ctx, corpus, data, t, cfg.indexes, log)
 		if err != nil {
 			return fmt.Errorf("loading %s: %w", t.name, err)
