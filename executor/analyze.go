@@ -1,16 +1,20 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/executor/pgcatalog"
+	"github.com/neuroquantumdb/nqdb/executor/rowcodec"
 	"github.com/neuroquantumdb/nqdb/planner"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 )
@@ -112,8 +116,23 @@ func (s *Session) analyzeTable(ctx context.Context, t *tableDef) error {
 	var sample [][]types.Datum
 	rng := rand.New(rand.NewPCG(1, uint64(t.oid)))
 	var total float64
+	// Rows are decoded only when they enter the sample: past the first
+	// sampleMax rows most are skipped (a table of N rows decodes about
+	// sampleMax x (1 + ln(N/sampleMax)) of them), and the sample is the
+	// same as decoding every row would give.
+	raw, _ := it.(eval.RawRows)
+	var dec *rowcodec.Decoder
+	if raw != nil {
+		dec = rowcodec.NewDecoder(raw.ColumnTypes(), nil)
+	}
 	for {
-		row, err := it.Next()
+		var row []types.Datum
+		var b []byte
+		if raw != nil {
+			b, err = raw.NextRaw()
+		} else {
+			row, err = it.Next()
+		}
 		if err == io.EOF {
 			break
 		}
@@ -122,11 +141,28 @@ func (s *Session) analyzeTable(ctx context.Context, t *tableDef) error {
 			return err
 		}
 		total++
-		cp := append([]types.Datum(nil), row[:len(t.cols)]...)
-		if len(sample) < sampleMax {
-			sample = append(sample, cp)
-		} else if k := rng.Int64N(int64(total)); k < sampleMax {
-			sample[k] = cp // Vitter's algorithm R
+		slot := len(sample)
+		if slot >= sampleMax {
+			// Vitter's algorithm R
+			if k := rng.Int64N(int64(total)); k < sampleMax {
+				slot = int(k)
+			} else {
+				slot = -1
+			}
+		}
+		if slot >= 0 {
+			if raw != nil {
+				if row, err = dec.Decode(b, nil); err != nil {
+					it.Close()
+					return err
+				}
+			}
+			cp := append([]types.Datum(nil), row[:len(t.cols)]...)
+			if slot == len(sample) {
+				sample = append(sample, cp)
+			} else {
+				sample[slot] = cp
+			}
 		}
 		if int64(total)%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -177,7 +213,15 @@ func columnStats(typ *types.T, sample [][]types.Datum, col int, total float64) c
 		return cs
 	}
 	cs.Sorted = true
-	sort.SliceStable(vals, func(i, j int) bool { return types.Compare(typ, vals[i].v, vals[j].v) < 0 })
+	// A stable sort by value: ties keep sample order (pos increases).
+	// slices.SortFunc with pos as the tie-break gives the same order
+	// without sort.SliceStable's reflection and rotations.
+	slices.SortFunc(vals, func(a, b valPos) int {
+		if c := types.Compare(typ, a.v, b.v); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pos, b.pos)
+	})
 
 	// Runs of equal values; the values seen more than once are the
 	// candidates for the common-values list, by count, ties in value
@@ -202,7 +246,14 @@ func columnStats(typ *types.T, sample [][]types.Datum, col int, total float64) c
 		}
 	}
 	nmultiple := len(track)
-	sort.SliceStable(track, func(i, j int) bool { return track[i].count > track[j].count })
+	// By count, descending; ties in value order (runs are in value order,
+	// so first breaks them as a stable sort would).
+	slices.SortFunc(track, func(a, b run) int {
+		if a.count != b.count {
+			return cmp.Compare(b.count, a.count)
+		}
+		return cmp.Compare(a.first, b.first)
+	})
 	if len(track) > statsTarget {
 		track = track[:statsTarget]
 	}

@@ -101,7 +101,12 @@ func (t *tableDef) withIndexes(indexes []*indexDef) *tableDef {
 // entry encodes row's entry in ix for the row stored under rowKey; unique
 // reports whether the key has the unique form.
 func (ix *indexDef) entry(row []types.Datum, rowKey []byte) (key []byte, unique bool, err error) {
-	vals := make([]types.Datum, len(ix.cols))
+	return ix.appendEntry(make([]byte, 0, 32+len(rowKey)), make([]types.Datum, len(ix.cols)), row, rowKey)
+}
+
+// appendEntry is entry appending the key to buf, with vals (len(ix.cols))
+// as scratch: CREATE INDEX makes one entry per row without allocating.
+func (ix *indexDef) appendEntry(buf []byte, vals, row []types.Datum, rowKey []byte) (key []byte, unique bool, err error) {
 	unique = ix.unique
 	for i, c := range ix.cols {
 		vals[i] = row[c]
@@ -109,7 +114,7 @@ func (ix *indexDef) entry(row []types.Datum, rowKey []byte) (key []byte, unique 
 			unique = false
 		}
 	}
-	key, err = rowcodec.EncodeKey(make([]byte, 0, 32+len(rowKey)), ix.types, vals)
+	key, err = rowcodec.EncodeKey(buf, ix.types, vals)
 	if err != nil {
 		return nil, false, err
 	}
@@ -342,8 +347,7 @@ func (s *Session) bulkBuild(ctx context.Context, src entrySource, dup duplicateF
 	if err != nil {
 		return 0, err
 	}
-	type kv struct{ k, v []byte }
-	var all []kv
+	var all sortedEntries
 	for {
 		k, v, ok, err := next()
 		if err != nil {
@@ -353,8 +357,8 @@ func (s *Session) bulkBuild(ctx context.Context, src entrySource, dup duplicateF
 		if !ok {
 			break
 		}
-		all = append(all, kv{append([]byte(nil), k...), append([]byte(nil), v...)})
-		if len(all)%4096 == 0 {
+		all.add(k, v)
+		if len(all.ents)%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				closeFn()
 				return 0, err
@@ -362,20 +366,19 @@ func (s *Session) bulkBuild(ctx context.Context, src entrySource, dup duplicateF
 		}
 	}
 	closeFn()
-	sort.Slice(all, func(i, j int) bool { return bytes.Compare(all[i].k, all[j].k) < 0 })
-	for i := 1; i < len(all); i++ {
-		if bytes.Equal(all[i].k, all[i-1].k) {
-			return 0, dup(all[i].k, all[i].v)
+	all.sort()
+	for i := 1; i < len(all.ents); i++ {
+		if bytes.Equal(all.key(i), all.key(i-1)) {
+			return 0, dup(all.key(i), all.val(i))
 		}
 	}
 	i := 0
 	tree, err = tx.BuildTree(func() ([]byte, []byte, bool, error) {
-		if i == len(all) {
+		if i == len(all.ents) {
 			return nil, nil, false, nil
 		}
-		e := all[i]
 		i++
-		return e.k, e.v, true, nil
+		return all.key(i - 1), all.val(i - 1), true, nil
 	})
 	return tree, storageError(err)
 }
@@ -390,6 +393,16 @@ func (s *Session) indexSource(ctx context.Context, t *tableDef, ix *indexDef) en
 			return nil, nil, err
 		}
 		kr := rows.(*keyedRows)
+		// Only the indexed columns are decoded.
+		want := make([]bool, len(t.types))
+		for _, c := range ix.cols {
+			want[c] = true
+		}
+		kr.Want(want)
+		// The entry and row key are reused from row to row: bulkBuild
+		// and the tree builder copy what they keep.
+		vals := make([]types.Datum, len(ix.cols))
+		var k, rowKey []byte
 		next := func() ([]byte, []byte, bool, error) {
 			row, err := kr.Next()
 			if err == io.EOF {
@@ -398,8 +411,8 @@ func (s *Session) indexSource(ctx context.Context, t *tableDef, ix *indexDef) en
 			if err != nil {
 				return nil, nil, false, err
 			}
-			rowKey := []byte(kr.Key())
-			k, _, err := ix.entry(row, rowKey)
+			rowKey = append(rowKey[:0], kr.it.Key()...)
+			k, _, err = ix.appendEntry(k[:0], vals, row, rowKey)
 			if err != nil {
 				return nil, nil, false, err
 			}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/planner"
@@ -669,6 +670,11 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 			domainChecks = append(domainChecks, colDefault{j, e})
 		}
 	}
+	var slab []types.Datum
+	borrow := make([]bool, len(cols))
+	for i, c := range cols {
+		borrow[i] = parsesWithoutRetaining(c.Type)
+	}
 	batch := make([][]types.Datum, 0, copyBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -690,16 +696,31 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 		if err != nil && fields == nil {
 			return n, withContext(err, dec.ErrorContext(t.name))
 		}
-		row := make([]types.Datum, len(t.cols))
+		// Rows come from one slab per batch: an allocation per batch
+		// rather than per row (storage keeps only the encoded bytes).
+		if len(slab) < len(t.cols) {
+			slab = make([]types.Datum, len(t.cols)*copyBatch)
+		}
+		row := slab[:len(t.cols):len(t.cols)]
+		slab = slab[len(t.cols):]
 		for i, f := range fields {
 			if f == nil {
 				continue
 			}
 			col := cols[i]
 			var d types.Datum
-			if binary {
+			switch {
+			case binary:
 				d, err = types.ParseBinary(col.Type, f)
-			} else {
+			case borrow[i]:
+				// The parser of this type keeps nothing of its input, so
+				// it may read the decoder's buffer in place; an error is
+				// made again from a copy, as its message may quote it.
+				d, err = types.ParseText(col.Type, unsafe.String(unsafe.SliceData(f), len(f)), &s.fo)
+				if err != nil {
+					d, err = types.ParseText(col.Type, string(f), &s.fo)
+				}
+			default:
 				d, err = types.ParseText(col.Type, string(f), &s.fo)
 			}
 			if err == nil && col.Typmod >= 0 {
@@ -743,6 +764,18 @@ func (s *Session) copyFrom(ctx context.Context, t *tableDef, acc eval.TableAcces
 		}
 	}
 	return n, flush()
+}
+
+// parsesWithoutRetaining reports whether types.ParseText of t builds its
+// datum without keeping any part of the input string (numbers, dates,
+// booleans), so COPY can hand it the raw field without a copy.
+func parsesWithoutRetaining(t *types.T) bool {
+	switch t.OID {
+	case types.OidBool, types.OidInt2, types.OidInt4, types.OidInt8, types.OidFloat4, types.OidFloat8,
+		types.OidNumeric, types.OidDate:
+		return true
+	}
+	return false
 }
 
 // withContext adds a CONTEXT line (PostgreSQL's "COPY t, line 3") to err.

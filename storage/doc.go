@@ -46,7 +46,10 @@
 // while some active snapshot is older than the change, and are dropped as
 // the oldest snapshot advances (that is our VACUUM: old versions never
 // reach the disk, because only running transactions can need them and they
-// do not survive a crash). Readers resolve each key against that history,
+// do not survive a crash). The keys a commit creates are not given a
+// version each: the commit's write set itself is their history (a bulk
+// load's million rows cost it nothing per row), consulted only by
+// snapshots older than the commit. Readers resolve each key against that history,
 // so they never wait for writers, and writers never wait for readers.
 //
 // Writers take row locks (storage/lock) that are held to the end of the

@@ -72,6 +72,8 @@ type Engine struct {
 	nextTree TreeID
 	replayed int // log records applied by recovery
 	gcq      []gcItem
+	// batched are the trees with insert batches (history GC visits them).
+	batched map[TreeID]*treeState
 
 	// commitMu orders commits: timestamp assignment, log append and apply.
 	commitMu sync.Mutex
@@ -421,6 +423,9 @@ func (e *Engine) Stats() Stats {
 	e.mu.RLock()
 	for _, ts := range e.trees {
 		s.Versions += len(ts.vers)
+		for _, b := range ts.batches {
+			s.Versions += b.n
+		}
 	}
 	e.mu.RUnlock()
 	return s

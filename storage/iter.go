@@ -231,7 +231,7 @@ func (it *Iter) fill() {
 	// With no history (no commit changed the tree since the oldest
 	// snapshot began) every tree entry is what the snapshot sees and no
 	// deleted key is left to add: the common case skips the merge.
-	if ts.pending == 0 && len(ts.vers) > 0 {
+	if ts.pending == 0 && ts.hasHistory() {
 		// Resolve each tree entry against the snapshot, and add keys
 		// deleted after it.
 		merged = make([]kv, 0, len(tree))

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 
 	gbtree "github.com/google/btree"
 
@@ -94,6 +95,8 @@ type Txn struct {
 	// directMark is the undo position when direct writes last happened.
 	directMark int
 	done       bool
+	// scratch receives values read only to test whether a key exists.
+	scratch []byte
 }
 
 // Begin starts a transaction.
@@ -213,7 +216,11 @@ func (t *Txn) own(id TreeID, key []byte) (*wentry, bool) {
 	if w == nil {
 		return nil, false
 	}
-	return w.Get(&wentry{key: string(key)})
+	// The probe borrows key's bytes (no copy per lookup: COPY probes once
+	// per row); the write set keeps its own entries, never the probe. A
+	// local probe, not one in Txn: parallel workers read through one Txn.
+	probe := wentry{key: unsafe.String(unsafe.SliceData(key), len(key))}
+	return w.Get(&probe)
 }
 
 // Get reads key as the transaction sees it. The returned value is the
@@ -256,7 +263,7 @@ func (t *Txn) get(id TreeID, key, dst []byte, app bool) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if ts.pending == 0 && len(ts.vers) > 0 {
+	if ts.pending == 0 && ts.hasHistory() {
 		// The history answers when the key changed after the snapshot
 		// (with none, the tree holds what every snapshot sees).
 		if hv, found, ok := ts.older(string(key), t.snap); ok {
@@ -380,7 +387,7 @@ func (t *Txn) Insert(ctx context.Context, id TreeID, key, val []byte) error {
 	if err := t.e.locks.Lock(ctx, lock.TxnID(t.id), rowLockKey(id, key), lock.Exclusive, lock.Block); err != nil {
 		return err
 	}
-	_, exists, _, err := t.latest(id, key)
+	exists, err := t.exists(id, key)
 	if err != nil {
 		return err
 	}
@@ -389,6 +396,24 @@ func (t *Txn) Insert(ctx context.Context, id TreeID, key, val []byte) error {
 	}
 	t.setWrite(id, key, val, false)
 	return nil
+}
+
+// exists reports whether key is in the newest committed state of tree id
+// (Insert's uniqueness check), reading the value into the reused scratch
+// buffer rather than a fresh copy.
+func (t *Txn) exists(id TreeID, key []byte) (bool, error) {
+	e := t.e
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ts, err := t.tree(id)
+	if err != nil {
+		return false, err
+	}
+	v, found, err := ts.bt.GetAppend(key, t.scratch[:0])
+	if cap(v) <= 4096 {
+		t.scratch = v[:0] // an overflow value is not worth keeping
+	}
+	return found, err
 }
 
 // checkReads is SERIALIZABLE's early validation: a transaction about to
@@ -426,9 +451,12 @@ func (t *Txn) latest(id TreeID, key []byte) ([]byte, bool, uint64, error) {
 }
 
 func rowLockKey(id TreeID, key []byte) string {
+	// One allocation: the lock table keeps the string, and b is never
+	// touched again after the conversion.
 	b := make([]byte, 4, 4+len(key))
 	binary.BigEndian.PutUint32(b, uint32(id))
-	return string(append(b, key...))
+	b = append(b, key...)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // LockRow takes key's row lock in mode (waiting as wait says) and reports
@@ -701,8 +729,10 @@ func (t *Txn) apply(cts uint64) error {
 		}
 		ts.lastWrite = cts
 		var err error
+		created := 0
 		w.Ascend(func(x *wentry) bool {
-			key := []byte(x.key)
+			// The trees copy keys into pages; no copy of the string needed.
+			key := unsafe.Slice(unsafe.StringData(x.key), len(x.key))
 			var old []byte
 			var found bool
 			if old, found, err = ts.bt.Get(key); err != nil {
@@ -719,10 +749,23 @@ func (t *Txn) apply(cts uint64) error {
 			if err != nil {
 				return false
 			}
+			if !x.del && !found && (len(ts.vers) == 0 || ts.vers[x.key] == nil) {
+				// A created key: its history is the batch below.
+				created++
+				return true
+			}
 			ts.record(x.key, cts, x.val, x.del, old, found)
 			e.gcq = append(e.gcq, gcItem{tree: id, key: x.key, ts: cts})
 			return true
 		})
+		if created > 0 {
+			// Even after an error: the keys put so far need their history.
+			ts.batches = append(ts.batches, insBatch{cts: cts, keys: w, n: created})
+			if e.batched == nil {
+				e.batched = map[TreeID]*treeState{}
+			}
+			e.batched[id] = ts
+		}
 		if err != nil {
 			return err
 		}
@@ -733,6 +776,7 @@ func (t *Txn) apply(cts uint64) error {
 				return err
 			}
 			delete(e.trees, id)
+			delete(e.batched, id)
 		}
 	}
 	return nil
