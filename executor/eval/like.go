@@ -38,9 +38,56 @@ func likeFn(fold, not bool) implFn {
 }
 
 // likeMatch matches s against a LIKE pattern: % any run, _ any one
-// character, esc quotes the next character. Backtracking is bounded by
-// remembering only the last %, as in the classic wildcard algorithm.
+// character, esc quotes the next character.
 func likeMatch(s, p string, esc rune) (bool, error) {
+	if m, ok := likeSegments(s, p, esc); ok {
+		return m, nil
+	}
+	return likeRunes(s, p, esc)
+}
+
+// likeSegments matches the common patterns made of literal runs and %
+// only (TPC-H's '%special%requests%', 'forest%', '%BRASS') by searching
+// each run with strings.Index, whose search is vectorised, instead of
+// stepping rune by rune: q13's NOT LIKE over 1.5M comments. Taking the
+// leftmost occurrence of each run is enough when the only wildcard is %.
+// Byte search is exact on valid UTF-8 (a valid needle can only match at
+// a rune boundary). ok is false for patterns with _ or the escape
+// character; likeRunes matches those.
+func likeSegments(s, p string, esc rune) (match, ok bool) {
+	if strings.IndexByte(p, '_') >= 0 || (esc >= 0 && strings.ContainsRune(p, esc)) {
+		return false, false
+	}
+	i := strings.IndexByte(p, '%')
+	if i < 0 {
+		return s == p, true
+	}
+	if !strings.HasPrefix(s, p[:i]) {
+		return false, true
+	}
+	s, p = s[i:], p[i:]
+	for {
+		for len(p) > 0 && p[0] == '%' {
+			p = p[1:]
+		}
+		if p == "" {
+			return true, true
+		}
+		j := strings.IndexByte(p, '%')
+		if j < 0 {
+			return strings.HasSuffix(s, p), true // the last run ends s
+		}
+		k := strings.Index(s, p[:j])
+		if k < 0 {
+			return false, true
+		}
+		s, p = s[k+j:], p[j:]
+	}
+}
+
+// likeRunes is the general matcher. Backtracking is bounded by
+// remembering only the last %, as in the classic wildcard algorithm.
+func likeRunes(s, p string, esc rune) (bool, error) {
 	si, pi := 0, 0
 	starP, starS := -1, -1
 	for si < len(s) {
