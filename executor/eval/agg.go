@@ -107,6 +107,9 @@ func (it *aggIter) consume() error {
 	src := batchesOf(it.in)
 	var b batch
 	for {
+		if kern != nil {
+			b.askCols(true, kern.datumColumns())
+		}
 		if err := src.nextBatch(&b); err == io.EOF {
 			break
 		} else if err != nil {
@@ -116,13 +119,16 @@ func (it *aggIter) consume() error {
 			return err
 		}
 		if kern != nil {
-			done, err := kern.run(it, st, b.rows)
+			done, err := kern.run(it, st, &b)
 			if err != nil {
 				return err
 			}
 			if done {
 				continue
 			}
+		}
+		if err := b.materialize(); err != nil {
+			return err
 		}
 		for _, row := range b.rows {
 			if err := it.consumeRow(st, row); err != nil {

@@ -47,6 +47,15 @@ type batch struct {
 	// row from next is; the rows slice itself belongs to the batch and is
 	// refilled by the next nextBatch.
 	rows [][]types.Datum
+	// cols, when not nil, holds the batch's values as typed column
+	// vectors (colvec.go), and rows are nil until materialize fills them.
+	// A producer sets it only when the consumer asked with wantCols; it
+	// is valid until the next nextBatch.
+	cols *colBatch
+	// wantCols is set by a consumer that reads cols (the aggregation
+	// kernels), datumCols the columns it wants as datums there.
+	wantCols  bool
+	datumCols []int
 }
 
 // eachBatch reads in to its end a batch at a time, calling f with each

@@ -63,6 +63,8 @@ type aggKernels struct {
 	gcols []int
 	keys  []types.Datum // the batch's grouping values, row-major
 	gs    []*group      // each row's group, nil when spilled
+	// datumCols caches datumColumns (colvec.go).
+	datumCols []int
 }
 
 // aggKernelsOn switches the kernels on; tests and benchmarks compare
@@ -145,15 +147,26 @@ func aggModeOf(a *planner.AggCall) aggMode {
 
 // run aggregates one batch; done is false when it must be aggregated row
 // by row instead (nothing has been changed then).
-func (k *aggKernels) run(it *aggIter, st *consumeState, rows [][]types.Datum) (done bool, err error) {
+func (k *aggKernels) run(it *aggIter, st *consumeState, b *batch) (done bool, err error) {
 	c := it.c
+	if b.cols != nil && k.gcols == nil && len(it.n.GroupBy) > 0 {
+		// Grouping expressions are evaluated on rows.
+		if err := b.materialize(); err != nil {
+			return false, nil
+		}
+	}
+	rows := b.rows
 	n, ng := len(rows), len(it.n.GroupBy)
 	// 1. Grouping values.
 	k.keys = grownTo(k.keys, n*ng)
 	if k.gcols != nil {
-		for i, row := range rows {
-			for j, col := range k.gcols {
-				k.keys[i*ng+j] = row[col]
+		for j, col := range k.gcols {
+			for i := range rows {
+				v, err := b.datum(col, i)
+				if err != nil {
+					return false, nil
+				}
+				k.keys[i*ng+j] = v
 			}
 		}
 	} else if ng > 0 {
@@ -176,7 +189,7 @@ func (k *aggKernels) run(it *aggIter, st *consumeState, rows [][]types.Datum) (d
 		ak := &k.aggs[a]
 		var act []bool
 		if ak.filter != nil {
-			if !ak.filter.eval(c, rows, nil, &ak.fv) {
+			if !ak.filter.eval(c, b, nil, &ak.fv) {
 				return false, nil
 			}
 			ak.act = grownTo(ak.act, n)
@@ -186,7 +199,7 @@ func (k *aggKernels) run(it *aggIter, st *consumeState, rows [][]types.Datum) (d
 			act = ak.act
 		}
 		for j, e := range ak.args {
-			if !e.eval(c, rows, act, &ak.vecs[j]) {
+			if !e.eval(c, b, act, &ak.vecs[j]) {
 				return false, nil
 			}
 		}
@@ -195,7 +208,7 @@ func (k *aggKernels) run(it *aggIter, st *consumeState, rows [][]types.Datum) (d
 	k.gs = grownTo(k.gs, n)
 	var prev *group
 	var prevKey []byte
-	for i, row := range rows {
+	for i := range rows {
 		key := k.keys[i*ng : (i+1)*ng]
 		st.keybuf = rowKey(st.keybuf[:0], st.gtypes, key)
 		if prev != nil && bytes.Equal(st.keybuf, prevKey) {
@@ -204,7 +217,10 @@ func (k *aggKernels) run(it *aggIter, st *consumeState, rows [][]types.Datum) (d
 		}
 		g := st.index[string(st.keybuf)]
 		if g == nil && ng > 0 {
-			spilled, err := it.spillRow(row, st.keybuf, key)
+			if err := b.materialize(); err != nil {
+				return true, err
+			}
+			spilled, err := it.spillRow(b.rows[i], st.keybuf, key)
 			if err != nil {
 				return true, err
 			}

@@ -141,7 +141,7 @@ func checkVec(t *testing.T, c *evalCtx, e planner.Expr, rows [][]types.Datum, ac
 		t.Fatalf("no kernel for a pure expression")
 	}
 	var out vector
-	if !k.eval(c, rows, act, &out) {
+	if !k.eval(c, &batch{rows: rows}, act, &out) {
 		return false
 	}
 	for i, row := range rows {

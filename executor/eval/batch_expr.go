@@ -35,7 +35,7 @@ import (
 type vexpr interface {
 	// eval sets out to the value for each active row, false when the
 	// batch must be evaluated row by row instead.
-	eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool
+	eval(c *evalCtx, in *batch, act []bool, out *vector) bool
 }
 
 // compileVec compiles e, nil when it has no kernel (not pure).
@@ -163,7 +163,16 @@ type vColumn struct {
 	k   vecKind
 }
 
-func (x *vColumn) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
+func (x *vColumn) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	if in.cols != nil {
+		if v := in.cols.vec(x.idx); v != nil {
+			return out.loadColumn(x.k, v, act)
+		}
+		if in.materialize() != nil {
+			return false
+		}
+	}
+	rows := in.rows
 	out.d = grownTo(out.d, len(rows))
 	for i, row := range rows {
 		out.d[i] = row[x.idx]
@@ -208,7 +217,8 @@ func newVConst(v types.Datum, k vecKind) *vConst {
 	return x
 }
 
-func (x *vConst) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
+func (x *vConst) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
 	n := len(rows)
 	out.reset(x.k, n)
 	if x.null {
@@ -240,7 +250,11 @@ type vRow struct {
 	k vecKind
 }
 
-func (x *vRow) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
+func (x *vRow) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	if in.materialize() != nil {
+		return false
+	}
+	rows := in.rows
 	out.d = grownTo(out.d, len(rows))
 	saved := c.row
 	defer func() { c.row = saved }()
@@ -270,8 +284,9 @@ type vArith struct {
 	lv, rv vector
 }
 
-func (x *vArith) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
-	if !x.l.eval(c, rows, act, &x.lv) || !x.r.eval(c, rows, act, &x.rv) {
+func (x *vArith) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
+	if !x.l.eval(c, in, act, &x.lv) || !x.r.eval(c, in, act, &x.rv) {
 		return false
 	}
 	n := len(rows)
@@ -471,8 +486,9 @@ type vCmp struct {
 	lv, rv vector
 }
 
-func (x *vCmp) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
-	if !x.l.eval(c, rows, act, &x.lv) || !x.r.eval(c, rows, act, &x.rv) {
+func (x *vCmp) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
+	if !x.l.eval(c, in, act, &x.lv) || !x.r.eval(c, in, act, &x.rv) {
 		return false
 	}
 	n := len(rows)
@@ -542,8 +558,9 @@ type vCast struct {
 	xv vector
 }
 
-func (x *vCast) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
-	if !x.x.eval(c, rows, act, &x.xv) {
+func (x *vCast) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
+	if !x.x.eval(c, in, act, &x.xv) {
 		return false
 	}
 	n := len(rows)
@@ -571,10 +588,11 @@ type vBoolOp struct {
 	sawNull []bool
 }
 
-func (x *vBoolOp) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
+func (x *vBoolOp) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
 	n := len(rows)
 	if x.op == planner.Not {
-		if !x.args[0].eval(c, rows, act, &x.vals[0]) {
+		if !x.args[0].eval(c, in, act, &x.vals[0]) {
 			return false
 		}
 		out.reset(vBool, n)
@@ -598,7 +616,7 @@ func (x *vBoolOp) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector
 	}
 	for k, a := range x.args {
 		v := &x.vals[k]
-		if !a.eval(c, rows, x.open, v) {
+		if !a.eval(c, in, x.open, v) {
 			return false
 		}
 		for i := 0; i < n; i++ {
@@ -635,7 +653,8 @@ type vCase struct {
 	which []int32  // the arm of each row (-1: inactive)
 }
 
-func (x *vCase) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) bool {
+func (x *vCase) eval(c *evalCtx, in *batch, act []bool, out *vector) bool {
+	rows := in.rows
 	n := len(rows)
 	x.open, x.take, x.which = grownTo(x.open, n), grownTo(x.take, n), grownTo(x.which, n)
 	for i := 0; i < n; i++ {
@@ -644,7 +663,7 @@ func (x *vCase) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) 
 	}
 	for k, cond := range x.conds {
 		cv := &x.condv[k]
-		if !cond.eval(c, rows, x.open, cv) {
+		if !cond.eval(c, in, x.open, cv) {
 			return false
 		}
 		for i := 0; i < n; i++ {
@@ -653,7 +672,7 @@ func (x *vCase) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) 
 				x.open[i], x.which[i] = false, int32(k)
 			}
 		}
-		if !x.arms[k].eval(c, rows, x.take, &x.armv[k]) {
+		if !x.arms[k].eval(c, in, x.take, &x.armv[k]) {
 			return false
 		}
 	}
@@ -662,7 +681,7 @@ func (x *vCase) eval(c *evalCtx, rows [][]types.Datum, act []bool, out *vector) 
 			x.which[i] = int32(len(x.arms))
 		}
 	}
-	if !x.els.eval(c, rows, x.open, &x.armv[len(x.arms)]) {
+	if !x.els.eval(c, in, x.open, &x.armv[len(x.arms)]) {
 		return false
 	}
 	out.reset(x.k, n)

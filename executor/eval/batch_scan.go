@@ -54,8 +54,19 @@ type scanBatchIter struct {
 	sel     []int32
 	cur     batchCursor
 	ramp    int // rows to read for the next batch in row mode
-	opened  bool
-	closed  bool
+	// Column mode (colvec.go): colMode is set while a fill answers a
+	// consumer that reads column vectors; ocd decodes the needed columns
+	// of the rows that pass (outSel) into cb.
+	colMode   bool
+	datumCols []int
+	ocd       *rowcodec.ColumnDecoder
+	ocdSpecs  []rowcodec.ColumnSpec
+	cb        colBatch
+	outSel    []int32
+	// vf is the filter's part that runs on column vectors (colvec_filter.go).
+	vf     *vecFilter
+	opened bool
+	closed bool
 }
 
 func newScanBatch(c *evalCtx, src storedScan, cond planner.Expr, scanSt *planner.NodeStats) *scanBatchIter {
@@ -133,6 +144,10 @@ func (it *scanBatchIter) open() error {
 		it.fdec = rowcodec.NewDecoder(ts, fcols)
 	}
 	it.keep = &rowcodec.Slab{}
+	it.cb.mat = it.materializeRows
+	if it.pred != nil {
+		it.vf = newVecFilter(it.pred, ts)
+	}
 	return nil
 }
 
@@ -148,6 +163,7 @@ func (it *scanBatchIter) fill(n int) error {
 		}
 	}
 	it.cur.reset()
+	it.cur.b.cols = nil
 	for len(it.cur.b.rows) == 0 {
 		if err := it.c.ctx.Err(); err != nil {
 			it.close()
@@ -181,7 +197,7 @@ func (it *scanBatchIter) fillRaw(n int) error {
 			end = err
 			break
 		}
-		if it.pred == nil {
+		if it.pred == nil && !it.colMode {
 			// No filter: every row is kept, decode it now.
 			row, err := it.dec.DecodeSlab(b, it.keep)
 			if err != nil {
@@ -197,25 +213,26 @@ func (it *scanBatchIter) fillRaw(n int) error {
 	if it.scanSt != nil {
 		it.scanSt.Rows += int64(len(it.rawEnd))
 	}
-	if it.pred != nil && len(it.rawEnd) > 0 {
-		it.scratch.Reset()
-		it.cand, it.sel = it.cand[:0], it.sel[:0]
-		start := int32(0)
-		for i, e := range it.rawEnd {
-			row, err := it.fdec.DecodeSlab(it.rawBuf[start:e], &it.scratch)
+	if (it.pred != nil || it.colMode) && len(it.rawEnd) > 0 {
+		it.sel = it.sel[:0]
+		for i := range it.rawEnd {
+			it.sel = append(it.sel, int32(i))
+		}
+		if it.pred != nil {
+			k, err := it.filterRaw()
 			if err != nil {
 				return err
 			}
-			it.cand = append(it.cand, row)
-			it.sel = append(it.sel, int32(i))
-			start = e
+			it.sel = it.sel[:k]
 		}
-		k, err := it.c.selectRows(it.pred, it.cand, it.sel)
-		if err != nil {
-			return err
+		if it.colMode {
+			if err := it.emitCols(); err != nil {
+				return err
+			}
+			it.charge()
+			return end
 		}
-		clear(it.cand) // scratch rows must not outlive the batch
-		for _, i := range it.sel[:k] {
+		for _, i := range it.sel {
 			start := int32(0)
 			if i > 0 {
 				start = it.rawEnd[i-1]
@@ -289,18 +306,35 @@ func (it *scanBatchIter) next() ([]types.Datum, error) {
 }
 
 func (it *scanBatchIter) nextBatch(b *batch) error {
+	b.cols = nil
 	if it.cur.i < len(it.cur.b.rows) {
 		// Rows left from row mode first.
 		b.rows = append(b.rows[:0], it.cur.b.rows[it.cur.i:]...)
 		it.cur.reset()
 		return nil
 	}
-	if err := it.fill(batchSize); err != nil {
+	// Column mode only under a filter: without one, rows are decoded as
+	// they are read, which saves copying their bytes (measured: q18's
+	// unfiltered lineitem aggregation was slower in column mode).
+	want := b.wantCols && it.pred != nil
+	it.colMode, it.datumCols = want && it.opened && it.raw != nil, b.datumCols
+	if !it.opened && want {
+		if err := it.open(); err != nil {
+			it.closed = true
+			b.rows = b.rows[:0]
+			return err
+		}
+		it.colMode = it.raw != nil
+	}
+	err := it.fill(batchSize)
+	it.colMode = false
+	if err != nil {
 		b.rows = b.rows[:0]
 		return err
 	}
 	// Hand the batch over by swapping slices: no copy.
 	b.rows, it.cur.b.rows = it.cur.b.rows, b.rows[:0]
+	b.cols, it.cur.b.cols = it.cur.b.cols, nil
 	it.cur.i = 0
 	return nil
 }

@@ -235,8 +235,20 @@ const (
 // decimal string. It reports false, leaving d zero, for everything else,
 // invalid input included: the general path decides those.
 func decodeNumeric(d *apd.Decimal, v []byte) bool {
-	if len(v) < 8 {
+	c, e, neg, ok := numericParts(v)
+	if !ok {
 		return false
+	}
+	d.SetFinite(int64(c), e)
+	d.Negative = neg
+	return true
+}
+
+// numericParts is decodeNumeric's reading of v: the value is
+// (-1 if neg) * c * 10^e, with c <= MaxInt64 and neg false for zero.
+func numericParts(v []byte) (c uint64, exp int32, neg, ok bool) {
+	if len(v) < 8 {
+		return 0, 0, false, false
 	}
 	be := binary.BigEndian
 	nd := int(be.Uint16(v))
@@ -245,13 +257,12 @@ func decodeNumeric(d *apd.Decimal, v []byte) bool {
 	dscale := int(be.Uint16(v[6:]))
 	// A small scale keeps the padding below in range.
 	if (sign != numericPos && sign != numericNeg) || len(v) != 8+2*nd || dscale > 18 {
-		return false
+		return 0, 0, false, false
 	}
-	var c uint64
 	for k := 0; k < nd; k++ {
 		g := be.Uint16(v[8+2*k:])
 		if g >= 10000 || c > (math.MaxUint64-9999)/10000 {
-			return false
+			return 0, 0, false, false
 		}
 		c = c*10000 + uint64(g)
 	}
@@ -266,7 +277,7 @@ func decodeNumeric(d *apd.Decimal, v []byte) bool {
 		case drop >= ndig:
 			c, ndig = 0, 0
 		case drop >= len(pow10):
-			return false
+			return 0, 0, false, false
 		default:
 			c /= uint64(pow10[drop])
 			ndig -= drop
@@ -276,7 +287,7 @@ func decodeNumeric(d *apd.Decimal, v []byte) bool {
 	if dscale > 0 && e > -dscale {
 		pad := e + dscale
 		if pad >= len(pow10) || c > math.MaxInt64/uint64(pow10[pad]) {
-			return false
+			return 0, 0, false, false
 		}
 		c *= uint64(pow10[pad])
 		ndig += pad
@@ -287,14 +298,12 @@ func decodeNumeric(d *apd.Decimal, v []byte) bool {
 	} else if e < -1000 || ndig+e > 1000 {
 		// Far outside what the checks in parseNumericBinary allow
 		// near: let it decide.
-		return false
+		return 0, 0, false, false
 	}
 	if c > math.MaxInt64 {
-		return false
+		return 0, 0, false, false
 	}
-	d.SetFinite(int64(c), int32(e))
-	d.Negative = sign == numericNeg && c != 0
-	return true
+	return c, int32(e), sign == numericNeg && c != 0, true
 }
 
 // pow10 holds 10^0 .. 10^18.
