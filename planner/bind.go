@@ -70,10 +70,20 @@ func buildQuery(stmt ast.StmtNode, paramTypes []*types.T, custom []types.Datum, 
 			return nil, err
 		}
 	}
+	perRowPlans(root) // perrow.go
 	useKeys(root)
+	root = dropKeyConds(root)     // keyfilter.go
+	root = hashRight(root, b.cat) // hashright.go
+	// The merge rule prices hash tables by the columns that will travel
+	// (planWidth): mark them first; the Sorts it adds are marked after.
+	pruneColumns(root)
 	root = mergeJoins(root, b.cat)
 	pruneColumns(root)
 	root = useIndexOnly(root, b.cat)
+	root = narrowRows(root) // narrow.go
+	for _, w := range b.shared {
+		w.Plan = narrowPlan(w.Plan)
+	}
 	if len(b.writes) == 0 {
 		root = parallelize(root, b.cat)
 	}
@@ -163,6 +173,10 @@ type binder struct {
 	// initPlan: this is an uncorrelated scalar subquery, whose joins may
 	// use index nested loops (initplanlookup.go).
 	initPlan bool
+	// perRow: this is the second binding of a correlated subquery, the
+	// plan run per outer row when no rule decorrelates it; its joins may
+	// use index nested loops (perrow.go).
+	perRow bool
 	// windows are the window functions of the select list (window.go);
 	// winAllowed is set while binding where they may appear;
 	// namedWindows are the WINDOW clause's definitions.

@@ -85,6 +85,7 @@ type explainer struct {
 	subplans []*SubPlan
 	shown    map[*SubPlan]bool
 	est      RowEstimator
+	card     *cardEst // row estimates (cardinality.go)
 	// outer holds the column names of the enclosing queries' rows while a
 	// subquery is drawn (OuterRef levels).
 	outer [][]string
@@ -100,6 +101,7 @@ type explainer struct {
 func Explain(q *Query, o ExplainOptions, act Actuals, cat Catalog) []string {
 	ex := &explainer{o: o, act: act, shown: map[*SubPlan]bool{}}
 	ex.est, _ = cat.(RowEstimator)
+	ex.card = newCardEst(cat)
 	ex.qualify = o.Verbose || countScans(q.Root) > 1
 	// A materialized CTE's plan is numbered first, as in PostgreSQL.
 	if len(q.CTEs) > 0 {
@@ -125,12 +127,23 @@ func Explain(q *Query, o ExplainOptions, act Actuals, cat Catalog) []string {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// countScans counts the relations n reads, those of the subqueries in
+// its expressions included: PostgreSQL qualifies column names when the
+// statement's range table, which holds its subqueries' relations too,
+// has more than one.
 func countScans(n Node) int {
 	c := 0
 	walkNodes(n, func(x Node) {
 		switch x.(type) {
 		case *Scan, *Values, *WorkTableScan:
 			c++
+		}
+		for _, e := range nodeExprs(x) {
+			walkExprs(e, func(y Expr) {
+				if sp, ok := y.(*SubPlan); ok && sp.Plan != nil {
+					c += countScans(sp.Plan)
+				}
+			})
 		}
 	})
 	return c
@@ -220,7 +233,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 				label = "Join Filter"
 			}
 			in.props = append(in.props, [2]string{label, ex.deparse(x.Cond, names)})
-			in.rows = math.Max(1, in.rows*filterSel(x.Cond))
+			in.rows = ex.card.rows(x)
 			in.total += in.rows * cpuOperCost
 		}
 		in.node = n
@@ -234,6 +247,11 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 			out[i] = ex.deparse(p, names)
 		}
 		ex.addSubplans(in, names, x.Exprs...)
+		// PostgreSQL has no projection node: the node below computes the
+		// target list, and its width is the list's (narrow.go).
+		if in.typ != "Result" || in.rows != 0 { // not a dummy relation
+			in.width = widthOf(x.Output())
+		}
 		return in, out
 	case *Result:
 		e.typ, e.rows = "Result", 1
@@ -284,7 +302,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 			e.rows = math.Max(1, math.Min(in.rows, 200)) * float64(len(x.Sets))
 		} else if len(x.GroupBy) > 0 {
 			e.typ, strategy = "HashAggregate", "Hashed"
-			e.rows = math.Max(1, math.Min(in.rows, 200))
+			e.rows = ex.card.rows(x)
 			keys := make([]string, len(x.GroupBy))
 			for i, g := range x.GroupBy {
 				keys[i] = ex.deparse(g, names)
@@ -324,7 +342,7 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 		e.json = append(e.json, [2]any{"Strategy", "Hashed"}, [2]any{"Partial Mode", "Simple"})
 		e.props = append(e.props, [2]string{"Group Key", strings.Join(names, ", ")})
 		ex.memProps(e, n, memAgg)
-		e.rows = math.Max(1, math.Min(in.rows, 200))
+		e.rows = ex.card.rows(x)
 		e.startup = in.total + in.rows*cpuOperCost*float64(len(names))
 		e.total = e.startup + e.rows*cpuTupleCost
 		return e, names
@@ -489,6 +507,7 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 	width := widthOf(s.Types)
 	pages := math.Max(1, math.Ceil(base*float64(width+24)/pageSize))
 	e.typ, e.detail = "Seq Scan", rel
+	e.width = scanWidth(s) // narrow.go
 	e.json = [][2]any{{"Relation Name", name}, {"Alias", alias}}
 	e.rows = base
 	e.startup, e.total = 0, pages*seqPageCost+base*cpuTupleCost
@@ -511,11 +530,7 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 			// (none for a key read only for its order, below a LIMIT)
 			e.props = append(e.props, [2]string{"Index Cond", cond})
 		}
-		if uniqueKeyLen(s.Table, s.Key.Index) == len(s.Key.Values) && s.Key.In == nil && s.Key.Lower == nil && s.Key.Upper == nil && s.Key.Like == nil {
-			e.rows = 1
-		} else {
-			e.rows = math.Max(1, base*math.Pow(eqSel, float64(len(s.Key.Values)))*rangeFactor(s.Key))
-		}
+		e.rows = ex.card.scanRows(s, filter)
 		e.startup = 0.29
 		e.total = e.startup + randomPageCost*math.Max(1, math.Ceil(e.rows*float64(width+24)/pageSize)) + e.rows*cpuTupleCost
 		if s.Key.IndexOnly {
@@ -538,7 +553,7 @@ func (ex *explainer) scan(e *exNode, s *Scan, filter Expr, names []string) {
 		e.props = append(e.props, [2]string{"Filter", ex.deparse(filter, names)})
 		if s.Key == nil {
 			e.total += base * cpuOperCost * float64(len(conjuncts(filter)))
-			e.rows = math.Max(1, base*filterSel(filter))
+			e.rows = ex.card.scanRows(s, filter)
 		}
 	}
 	if s.Key != nil && s.Key.IndexOnly && ex.o.Analyze {
@@ -671,10 +686,7 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 		r.parent = "Outer"
 		e.kids = []*exNode{l, h}
 		e.startup = r.total + r.rows*cpuOperCost
-		e.rows = math.Max(l.rows, r.rows)
-		if j.Kind == FullJoin {
-			e.rows = l.rows + r.rows
-		}
+		e.rows = ex.card.rows(j)
 		e.total = e.startup + l.total + l.rows*cpuOperCost*float64(len(conds)) + e.rows*cpuTupleCost
 	default:
 		e.typ = "Nested Loop" + suffix + " Join"
@@ -694,10 +706,7 @@ func (ex *explainer) join(e *exNode, j *Join) (*exNode, []string) {
 			r.parent = "Outer"
 			e.kids = []*exNode{l, m}
 		}
-		e.rows = l.rows * r.rows
-		if j.Cond != nil {
-			e.rows = math.Max(1, e.rows*filterSel(j.Cond))
-		}
+		e.rows = ex.card.rows(j)
 		e.total = l.total + r.total + l.rows*r.rows*cpuOperCost + e.rows*cpuTupleCost
 	}
 	if j.Cond != nil {
@@ -889,6 +898,10 @@ func (ex *explainer) deparse(e Expr, names []string) string {
 			args[i] = ex.deparse(a, names)
 		}
 		if isOperator(x.Fn.Name) {
+			if len(args) == 3 && isDefaultEscape(x.Args[2]) {
+				// LIKE without ESCAPE: PostgreSQL's two-operand operator.
+				args = args[:2]
+			}
 			if len(args) == 2 {
 				return "(" + args[0] + " " + x.Fn.Name + " " + args[1] + ")"
 			}
@@ -943,6 +956,13 @@ func (ex *explainer) deparse(e Expr, names []string) string {
 		return ex.deparseArrayOp(x, names)
 	}
 	return "?"
+}
+
+// isDefaultEscape reports whether a LIKE's escape operand is the
+// default backslash.
+func isDefaultEscape(e Expr) bool {
+	c, ok := e.(*Const)
+	return ok && c.Val == `\`
 }
 
 func isOperator(name string) bool {

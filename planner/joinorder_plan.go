@@ -27,7 +27,7 @@ func (b *binder) orderJoins(rels []*joinRel, preds []*joinPred) (Node, []int) {
 	// does; a subquery's plan must stay free of them, since the rules
 	// that decorrelate it (semijoin.go, scalarjoin.go) take any outer
 	// reference for one to the enclosing query.
-	if b.outer == nil || b.initPlan { // initplanlookup.go
+	if b.outer == nil || b.initPlan || b.perRow { // initplanlookup.go, perrow.go
 		g.Lookups = b.joinLookups(rels, preds)
 	}
 	t := OrderJoins(g)
@@ -203,7 +203,7 @@ func buildJoinTree(t *JoinTree, g *JoinGraph, rels []*joinRel, preds []*joinPred
 			on[i] = remapCols(on[i], pos)
 		}
 	}
-	join := &Join{Left: left, Right: right, Kind: InnerJoin,
+	join := &Join{Left: left, Right: right, Kind: InnerJoin, Rows: t.Rows,
 		Types: append(append(make([]*types.T, 0, len(layout)), left.Output()...), right.Output()...)}
 	nl := len(leftLayout)
 	side := func(e Expr) (int, bool) {
@@ -370,7 +370,7 @@ func lookupJoin(t *JoinTree, left Node, leftLayout []int, rels []*joinRel, preds
 		rest = append(rest, remapCols(p.e, pos))
 	}
 	right := &Filter{Input: s, Cond: cond}
-	join := &Join{Left: left, Right: right, Kind: InnerJoin, Lateral: true, Cond: andOf(rest),
+	join := &Join{Left: left, Right: right, Kind: InnerJoin, Lateral: true, Cond: andOf(rest), Rows: t.Rows,
 		Types: append(append(make([]*types.T, 0, len(layout)), left.Output()...), s.Output()...)}
 	return join, layout
 }

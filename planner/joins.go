@@ -67,6 +67,7 @@ type joinPred struct {
 func (b *binder) planJoins(input Node, where Expr) (Node, Expr) {
 	var rels []*joinRel
 	var conds []Expr
+	input, where = reduceOuter(input, where) // outerjoin.go
 	if !b.flatten(input, 0, &rels, &conds) || len(rels) > 64 {
 		return input, where
 	}
@@ -164,6 +165,9 @@ func (b *binder) flatten(n Node, off int, rels *[]*joinRel, conds *[]Expr) bool 
 // sides become hash keys (a FULL JOIN has at least one: buildFrom checks).
 // Other nodes come back unchanged.
 func (b *binder) planOuter(n Node) Node {
+	if j, ok := n.(*Join); ok && j.Kind == RightJoin && !j.Lateral && j.LeftKeys == nil {
+		return b.planRight(j) // hashright.go
+	}
 	j, ok := n.(*Join)
 	if !ok || (j.Kind != LeftJoin && j.Kind != FullJoin) || j.Lateral || j.LeftKeys != nil {
 		return n
@@ -355,15 +359,12 @@ func (b *binder) estimate(r *joinRel, local []Expr) {
 			return
 		}
 	}
-	for _, c := range local {
-		if scan != nil {
-			if sel, ok := statsSel(b.cat, scan.Table, c); ok {
-				r.rows *= sel
-				continue
-			}
-		}
-		r.rows *= conjunctSel(c)
+	// The selectivities EXPLAIN and the merge rule use (cardinality.go).
+	var t Table
+	if scan != nil {
+		t = scan.Table
 	}
+	r.rows *= newCardEst(b.cat).clauseSel(t, local)
 	r.rows = math.Max(r.rows, 1)
 }
 

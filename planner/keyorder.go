@@ -68,6 +68,7 @@ func keyOrdered(s *Sort) bool {
 			pinned[c] = true
 		}
 	}
+	keyPinned(sc, pinned)
 	// Backwards, NULLs come first: only DESC NULLS FIRST and ASC NULLS
 	// LAST are key orders, all keys the same way (but a pinned column's
 	// direction does not matter).
@@ -153,4 +154,18 @@ func orderedBy(kc []int, unique bool, pinned map[int]bool, sort []int) bool {
 		i++
 	}
 	return true
+}
+
+// keyPinned adds to pinned the columns s's key lookup pins by value
+// (their equalities may have left the Filter: keyfilter.go).
+func keyPinned(s *Scan, pinned map[int]bool) {
+	if s.Key == nil {
+		return
+	}
+	kc := keyColumns(s.Table, s.Key.Index)
+	for i := range s.Key.Values {
+		if i < len(kc) {
+			pinned[kc[i]] = true
+		}
+	}
 }

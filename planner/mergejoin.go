@@ -94,8 +94,8 @@ func parseMemory(v string) (float64, bool) {
 
 // mergeRule carries the state of one pass.
 type mergeRule struct {
-	set mergeSettings
-	est RowEstimator
+	set  mergeSettings
+	card *cardEst
 }
 
 // mergeJoins applies the merge join rule to the plan under root and
@@ -106,7 +106,7 @@ func mergeJoins(root Node, cat Catalog) Node {
 		return root
 	}
 	m.set = readMergeSettings(cat)
-	m.est, _ = cat.(RowEstimator)
+	m.card = newCardEst(cat)
 	return m.rewrite(root)
 }
 
@@ -219,10 +219,10 @@ func (m *mergeRule) join(j *Join, sortedOut bool) bool {
 			merge += rOrder.extra(r)
 		}
 		hash := r*(cpuOperCost+cpuTupleCost) + l*cpuOperCost
-		if bytes := r * float64(widthOf(j.Right.Output())+24); bytes > m.set.workMem {
+		if bytes := r * float64(planWidth(j.Right)+24); bytes > m.set.workMem {
 			// The hash table would outgrow work_mem: PostgreSQL batches,
 			// writing and reading both sides once more.
-			pages := (l*float64(widthOf(j.Left.Output())+24) + bytes) / pageSize
+			pages := (l*float64(planWidth(j.Left)+24) + bytes) / pageSize
 			hash += 2 * pages * seqPageCost
 		}
 		if sortedOut {
@@ -479,54 +479,12 @@ func (ex *explainer) explainMerge(e *exNode, j *Join, l, r *exNode, ln, rn []str
 	e.props = append(e.props, [2]string{"Merge Cond", cond})
 	e.kids = []*exNode{l, r}
 	e.startup = l.startup + r.startup
-	e.rows = math.Max(l.rows, r.rows)
-	if j.Kind == FullJoin {
-		e.rows = l.rows + r.rows
-	}
+	e.rows = ex.card.rows(j)
 	e.total = l.total + r.total + (l.rows+r.rows)*cpuOperCost*float64(len(conds)) + e.rows*cpuTupleCost
 }
 
-// rows estimates the rows n produces, roughly as EXPLAIN does.
-func (m *mergeRule) rows(n Node) float64 {
-	switch x := n.(type) {
-	case *Scan:
-		base := float64(unknownRows)
-		if m.est != nil {
-			if r := m.est.EstimateRows(x.Table); r >= 0 {
-				base = r
-			}
-		}
-		if x.Key != nil {
-			base = math.Max(1, base*math.Pow(eqSel, float64(len(x.Key.Values)))*rangeFactor(x.Key))
-		}
-		return base
-	case *Filter:
-		return math.Max(1, m.rows(x.Input)*filterSel(x.Cond))
-	case *Project:
-		return m.rows(x.Input)
-	case *Sort:
-		return m.rows(x.Input)
-	case *Join:
-		l, r := m.rows(x.Left), m.rows(x.Right)
-		if x.Kind == SemiJoin || x.Kind == AntiJoin {
-			return math.Max(1, l/2)
-		}
-		if len(x.RightKeys) > 0 {
-			return math.Max(l, r)
-		}
-		return l * r
-	case *Agg:
-		if len(x.GroupBy) == 0 {
-			return 1
-		}
-		return math.Max(1, math.Min(m.rows(x.Input), 200))
-	case *Distinct:
-		return math.Max(1, math.Min(m.rows(x.Input), 200))
-	case *Values:
-		return float64(len(x.Rows))
-	}
-	return unknownRows
-}
+// rows estimates the rows n produces, as EXPLAIN does (cardinality.go).
+func (m *mergeRule) rows(n Node) float64 { return m.card.rows(n) }
 
 // uncastInt drops a widening integer cast from a key: PostgreSQL merges
 // int4 with int8 through a cross-type operator and prints no cast.

@@ -163,6 +163,10 @@ type Join struct {
 	// Merge runs the keyed join as a merge join instead (mergejoin.go):
 	// both inputs then come sorted ascending, NULLs last, on their keys.
 	Merge bool
+	// Rows, when not 0, is the join-order search's estimate of the rows
+	// (cardinality.go reads it, so EXPLAIN and the merge rule agree with
+	// the search).
+	Rows float64
 }
 
 // Output implements Node.

@@ -56,6 +56,7 @@ func PlanCost(q *Query, cat Catalog) (cost float64, relations int) {
 	}
 	ex := &explainer{o: ExplainOptions{Costs: true}, shown: map[*SubPlan]bool{}}
 	ex.est, _ = cat.(RowEstimator)
+	ex.card = newCardEst(cat)
 	root, _ := ex.walk(q.Root)
 	return root.total, countScans(q.Root)
 }

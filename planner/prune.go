@@ -67,7 +67,15 @@ func need(n Node, req []bool) {
 	case *Filter:
 		need(x.Input, from(x.Input, true, x.Cond))
 	case *Project:
-		need(x.Input, from(x.Input, false, x.Exprs...))
+		// A column or constant nobody above reads cannot fail: leave it
+		// out (a join's column-reordering Project lists every column).
+		es := make([]Expr, 0, len(x.Exprs))
+		for i, e := range x.Exprs {
+			if i >= len(req) || req[i] || !droppable(e) {
+				es = append(es, e)
+			}
+		}
+		need(x.Input, from(x.Input, false, es...))
 	case *Sort:
 		r := from(x.Input, true)
 		for _, k := range x.Keys {
@@ -102,12 +110,24 @@ func need(n Node, req []bool) {
 			return
 		}
 		if x.Lateral {
-			// The right side reads the left row through outer references,
-			// which say nothing about positions: the left keeps every
-			// column. The right side's own references are its columns as
-			// usual (an EXISTS's `SELECT *` reads none of them, so an
-			// index lookup there can be index-only).
-			all(x.Left)
+			// The right side reads the left row through outer references
+			// (level 1). When it is a simple chain over a scan (an index
+			// nested loop's lookup) they are all known (lateralRefs), and
+			// the left needs them plus what is read above; otherwise the
+			// left keeps every column. The right side's own references
+			// are its columns as usual (an EXISTS's `SELECT *` reads none
+			// of them, so an index lookup there can be index-only).
+			if refs, ok := lateralRefs(x.Right, nil); ok {
+				left := joined[:nl]
+				for _, c := range refs {
+					if c >= 0 && c < nl {
+						left[c] = true
+					}
+				}
+				need(x.Left, left)
+			} else {
+				all(x.Left)
+			}
 			need(x.Right, joined[nl:])
 			return
 		}

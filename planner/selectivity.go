@@ -40,6 +40,9 @@ func statsSel(cat Catalog, t Table, c Expr) (sel float64, ok bool) {
 	if sel, ok := likePrefixSel(cat, t, c); ok { // likesel.go
 		return sel, true
 	}
+	if sel, ok := likeSel(cat, t, c); ok { // likesel.go
+		return sel, true
+	}
 	sc, isStats := cat.(StatsCatalog)
 	call, isCall := c.(*Call)
 	if !isStats || !isCall || len(call.Args) != 2 {

@@ -31,6 +31,10 @@ type SubPlan struct {
 	Op         *Call
 	T          *types.T
 	Correlated bool
+	// perRow is the correlated subquery's plan with index nested loops,
+	// put in Plan's place when the statement is planned if the SubPlan
+	// is still there (perrow.go).
+	perRow Node
 }
 
 // OuterRef is a column of an enclosing query's row: Level 1 is the query
@@ -176,13 +180,16 @@ func (b *binder) bindScalarSubquery(x *ast.SubqueryExpr) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	var perRow Node
 	if !corr {
 		n, cols = b.initPlanLookups(x.Query, n, cols, mark) // initplanlookup.go
+	} else {
+		perRow = b.perRowLookups(x.Query, n, cols, mark) // perrow.go
 	}
 	if len(cols) != 1 {
 		return nil, pgerror.New(pgerror.SyntaxError, "subquery must return only one column").WithPosition(pos(x))
 	}
-	return &SubPlan{Kind: SubScalar, Plan: n, T: cols[0].Type, Correlated: corr}, nil
+	return &SubPlan{Kind: SubScalar, Plan: n, T: cols[0].Type, Correlated: corr, perRow: perRow}, nil
 }
 
 func (b *binder) bindExists(x *ast.ExistsSubqueryExpr) (Expr, error) {
@@ -190,11 +197,16 @@ func (b *binder) bindExists(x *ast.ExistsSubqueryExpr) (Expr, error) {
 	if !ok {
 		return nil, pgerror.New(pgerror.SyntaxError, "EXISTS requires a subquery").WithPosition(pos(x))
 	}
-	n, _, corr, err := b.buildSubquery(sq.Query)
+	mark := b.sharedTop()
+	n, cols, corr, err := b.buildSubquery(sq.Query)
 	if err != nil {
 		return nil, err
 	}
-	var e Expr = &SubPlan{Kind: SubExists, Plan: n, T: types.Bool, Correlated: corr}
+	var perRow Node
+	if corr {
+		perRow = b.perRowLookups(sq.Query, n, cols, mark) // perrow.go
+	}
+	var e Expr = &SubPlan{Kind: SubExists, Plan: n, T: types.Bool, Correlated: corr, perRow: perRow}
 	if x.Not {
 		e = &BoolExpr{Op: Not, Args: []Expr{e}}
 	}
@@ -212,6 +224,10 @@ func (b *binder) bindQuantified(l Expr, ln ast.Node, name string, sq *ast.Subque
 		// It runs once and no rule makes it a join (insemi.go).
 		n, cols = b.initPlanLookups(sq.Query, n, cols, mark) // initplanlookup.go
 	}
+	var perRow Node
+	if corr {
+		perRow = b.perRowLookups(sq.Query, n, cols, mark) // perrow.go
+	}
 	if len(cols) != 1 {
 		return nil, pgerror.New(pgerror.SyntaxError, "subquery has too many columns").WithPosition(at)
 	}
@@ -228,7 +244,7 @@ func (b *binder) bindQuantified(l Expr, ln ast.Node, name string, sq *ast.Subque
 	if all {
 		kind = SubAll
 	}
-	return &SubPlan{Kind: kind, Plan: n, Op: call, T: types.Bool, Correlated: corr}, nil
+	return &SubPlan{Kind: kind, Plan: n, Op: call, T: types.Bool, Correlated: corr, perRow: perRow}, nil
 }
 
 var compareOpNames = map[opcode.Op]string{

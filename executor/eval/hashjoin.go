@@ -15,7 +15,9 @@ import (
 // which Cond then checks. Keys are hashed by their canonical text form
 // (rowKey), which the planner only allows for types where equal values
 // have one such form. A LEFT or FULL JOIN emits an unmatched left row
-// with NULLs; a FULL JOIN then emits the right rows no left row matched.
+// with NULLs; a FULL or RIGHT JOIN then emits the right rows no left row
+// matched (PostgreSQL's Hash Right Join: the planner builds on the
+// preserved side when it is the smaller one, planner/hashright.go).
 type hashJoinIter struct {
 	c           *evalCtx
 	n           *planner.Join
@@ -142,7 +144,7 @@ func (it *hashJoinIter) load() error {
 	} else {
 		it.table = map[string][]int32{}
 	}
-	full := it.n.Kind == planner.FullJoin
+	full := it.keepsRight()
 	// The build side is read in batches: the join reads all of it
 	// before its first row, and cancellation is the wrapper's, per
 	// batch.
@@ -278,12 +280,18 @@ func (it *hashJoinIter) next() ([]types.Datum, error) {
 		}
 		cur, matched := it.cur, it.matched
 		it.cur = nil
-		if !matched && it.n.Kind != planner.InnerJoin {
+		if !matched && it.n.Kind != planner.InnerJoin && it.n.Kind != planner.RightJoin {
 			row := make([]types.Datum, it.nl+it.nr)
 			copy(row, cur)
 			return row, nil
 		}
 	}
+}
+
+// keepsRight reports whether the join outputs the right rows no left
+// row matched (FULL and RIGHT joins).
+func (it *hashJoinIter) keepsRight() bool {
+	return it.n.Kind == planner.FullJoin || it.n.Kind == planner.RightJoin
 }
 
 // anyMatch reports whether a right row among the left row's matches
@@ -307,7 +315,7 @@ func (it *hashJoinIter) anyMatch(left []types.Datum) (bool, error) {
 }
 
 // unmatchedRight returns the next right row no left row matched, with
-// NULLs for the left columns (the end of a FULL JOIN).
+// NULLs for the left columns (the end of a FULL or RIGHT JOIN).
 func (it *hashJoinIter) unmatchedRight() ([]types.Datum, error) {
 	for it.tail < len(it.rows) {
 		i := it.tail

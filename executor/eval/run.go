@@ -255,8 +255,8 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if x.Merge && len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
 			return newMergeJoin(c, x, l, r), nil
 		}
-		if len(x.RightKeys) > 0 && x.Kind != planner.RightJoin {
-			return newHashJoin(c, x, l, r), nil
+		if len(x.RightKeys) > 0 {
+			return newHashJoin(c, x, l, r), nil // RIGHT too: hashright.go
 		}
 		if x.Kind == planner.FullJoin {
 			l.close()

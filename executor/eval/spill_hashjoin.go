@@ -19,7 +19,7 @@ import (
 // join (a hashJoinIter one level deeper, which splits again on another
 // hash when its own right side is still too big). A left row with a NULL
 // key matches nothing but is still an output row for LEFT, FULL and anti
-// joins, and a right row with a NULL key is one for FULL joins, so those
+// joins, and a right row with a NULL key is one for FULL and RIGHT joins, so those
 // are spread over the partitions like the rest; every join kind is
 // therefore correct partition by partition.
 
@@ -112,7 +112,7 @@ func (g *graceJoin) partitionAll(src iterator, files []*rowFile, rowTypes []*typ
 func (it *hashJoinIter) startGrace() error {
 	g := &graceJoin{it: it, lfiles: make([]*rowFile, joinPartitions), rfile: make([]*rowFile, joinPartitions)}
 	it.grace = g
-	full := it.n.Kind == planner.FullJoin
+	full := it.keepsRight()
 	rtypes, ltypes := it.n.Right.Output(), it.n.Left.Output()
 	for i, row := range it.rows {
 		if err := g.write(g.rfile, rtypes, it.n.RightKeys, it.rtypes, row); err != nil {
@@ -128,7 +128,7 @@ func (it *hashJoinIter) startGrace() error {
 		return err
 	}
 	it.right.close()
-	keepNullLeft := it.n.Kind != planner.InnerJoin && it.n.Kind != planner.SemiJoin
+	keepNullLeft := it.n.Kind != planner.InnerJoin && it.n.Kind != planner.SemiJoin && it.n.Kind != planner.RightJoin
 	if err := g.partitionAll(it.left, g.lfiles, ltypes, it.n.LeftKeys, it.ltypes, !keepNullLeft); err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (g *graceJoin) empty(p int) bool {
 	if g.rfile[p] == nil {
 		return g.lfiles[p] == nil || k == planner.InnerJoin || k == planner.SemiJoin
 	}
-	return g.lfiles[p] == nil && k != planner.FullJoin
+	return g.lfiles[p] == nil && k != planner.FullJoin && k != planner.RightJoin
 }
 
 // close removes every partition file.
