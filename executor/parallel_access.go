@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/neuroquantumdb/nqdb/executor/eval"
+	"github.com/neuroquantumdb/nqdb/storage"
 )
 
 var _ eval.RangeScanner = (*tableAccess)(nil)
@@ -31,4 +32,15 @@ func (a *tableAccess) ScanRanges(ctx context.Context, n int) ([]eval.KeyedRows, 
 		out = append(out, &keyedRows{it: it, types: a.t.types})
 	}
 	return out, nil
+}
+
+var _ eval.ConcurrentReader = (*tableAccess)(nil)
+
+// ConcurrentReads implements eval.ConcurrentReader: a read-only
+// statement's lookups and scans may run on several goroutines at once
+// (each iterator is its own, the engine latches its trees), except under
+// SERIALIZABLE, where every read notes its tree in the transaction's
+// read set (a map, not safe for concurrent writes).
+func (a *tableAccess) ConcurrentReads() bool {
+	return a.tx.Isolation() != storage.Serializable
 }

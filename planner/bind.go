@@ -86,6 +86,7 @@ func buildQuery(stmt ast.StmtNode, paramTypes []*types.T, custom []types.Datum, 
 	}
 	if len(b.writes) == 0 {
 		root = parallelize(root, b.cat)
+		parallelizeCTEs(root, b.shared, b.cat)
 	}
 	finishWrites(b.writes)
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes, CTEs: b.shared}, nil

@@ -28,18 +28,22 @@ import (
 //	Finalize Aggregate -> Gather (Workers Planned: 2) -> Partial Aggregate -> Parallel Seq Scan on t
 //
 // A hash join whose probe side (Left) is such a chain is also run in the
-// workers, each building its own copy of the hash table from the build
-// side (PostgreSQL's Hash Join over a non-parallel Hash under a Gather):
-// the build side must then be parallel-safe too; an index nested loop
-// (a LATERAL key lookup per left row) is not, yet. Uncorrelated subqueries (InitPlans) are
-// planned as queries of their own and may have their own Gather (Q18's
-// HAVING subquery). Below a LIMIT only a Sort or an aggregate, which
-// read everything anyway, may have a Gather under them.
+// workers (the build side must then be parallel-safe too); the first
+// worker to need the hash table builds it and the others probe the same
+// one (executor/eval/parallel_hash.go). An index nested loop (a LATERAL
+// key lookup per left row, lookupSide) runs in the workers too, each
+// looking up the keys of its own left rows (PostgreSQL's Nested Loop ->
+// Index Scan under a Gather, TPC-H Q04's, Q10's, Q12's), also into the
+// divided table itself. With parallel_leader_participation the leader
+// runs the plan as one more participant. Uncorrelated subqueries
+// (InitPlans) and materialized CTEs (Q15's revenue) are planned as
+// queries of their own and may have their own Gather (Q18's HAVING
+// subquery). Below a LIMIT only a Sort or an aggregate, which read
+// everything anyway, may have a Gather under them.
 //
-// Not done yet: Gather Merge (workers sorting their share), a shared
-// (Parallel) hash table, the leader running the plan too (it only
-// collects: parallel_leader_participation only shapes the costs), and
-// parallel index scans.
+// Not done yet: Gather Merge (workers sorting their share), a hash
+// table built by the workers together (Parallel Hash: here one builds
+// while the others wait), and parallel index scans.
 //
 // What keeps a plan serial, as in PostgreSQL: max_parallel_workers_per_gather
 // = 0, a table smaller than min_parallel_table_scan_size, a parallel plan
@@ -59,6 +63,9 @@ type Gather struct {
 	Workers int
 	Scan    *Scan
 	Partial *Agg
+	// Leader: the leader runs Input too, as one more participant,
+	// while it waits for the workers (parallel_leader_participation).
+	Leader bool
 	// Launched is the key under which EXPLAIN ANALYZE's Actuals count
 	// the workers a run started (in its Loops): "Workers Launched".
 	Launched *GatherLaunched
@@ -155,6 +162,27 @@ func parallelize(root Node, cat Catalog) Node {
 	}
 	r := &parallelRule{set: set, est: est, subs: map[*SubPlan]bool{}}
 	return r.rewrite(root)
+}
+
+// parallelizeCTEs applies the rule to the plans of the statement's
+// materialized CTEs (Query.CTEs), each run once per execution as a query
+// of its own (TPC-H Q15's revenue: Finalize Aggregate -> Gather ->
+// Partial Aggregate over lineitem, as PostgreSQL plans it), unless the
+// statement itself (root, already parallelized) may not be parallel: a
+// write or a row lock.
+func parallelizeCTEs(root Node, ws []*WorkTable, cat Catalog) {
+	if len(ws) == 0 || root == nil {
+		return
+	}
+	switch root.(type) {
+	case *Insert, *Update, *Delete:
+		return
+	}
+	for _, w := range ws {
+		if w.Plan != nil && !w.Write {
+			w.Plan = parallelize(w.Plan, cat)
+		}
+	}
 }
 
 // rewrite walks the plan top-down and makes the first parallel-capable
@@ -288,10 +316,17 @@ func (r *parallelRule) chain(n Node) (s *Scan, rows, cost float64) {
 			return nil, 0, 0
 		}
 		if x.Lateral {
-			// An index nested loop (a key lookup per left row) would run
-			// in the workers too, but the lookups are opened one at a time
-			// (eval's lockedAccess): measured slower on TPC-H Q12.
-			return nil, 0, 0
+			// An index nested loop: each worker looks up the keys of its
+			// own share of the left rows (eval's parallel_lookup.go), as
+			// PostgreSQL's Nested Loop -> Index Scan under a Gather.
+			if x.Merge || len(x.RightKeys) > 0 || !parallelSafeExpr(x.Cond) || !r.lookupSide(x.Right) {
+				return nil, 0, 0
+			}
+			s, rows, cost = r.chain(x.Left)
+			if s == nil {
+				return nil, 0, 0
+			}
+			return s, rows, cost + rows*lookupCost
 		}
 		if x.Merge || len(x.RightKeys) == 0 {
 			return nil, 0, 0
@@ -306,6 +341,49 @@ func (r *parallelRule) chain(n Node) (s *Scan, rows, cost float64) {
 		return s, rows, cost
 	}
 	return nil, 0, 0
+}
+
+// lookupCost is what the parallel rule counts for one key lookup of an
+// index nested loop (about PostgreSQL's estimate of an Index Scan that
+// finds one key: a random page and a few index tuples).
+const lookupCost = 4.0
+
+// lookupSide reports whether n, a LATERAL join's right side, is a key
+// lookup (with filters and projections over the lookup's rows and the
+// left row) that each worker can run for its own left rows.
+func (r *parallelRule) lookupSide(n Node) bool {
+	switch x := n.(type) {
+	case *Scan:
+		k := x.Key
+		if k == nil || x.WithKey || r.est.EstimateRows(x.Table) < 0 {
+			return false
+		}
+		ok := safeExpr(k.InArray, true)
+		for _, l := range [][]Expr{k.Values, k.In} {
+			for _, e := range l {
+				ok = ok && safeExpr(e, true)
+			}
+		}
+		for _, l := range [][]KeyBound{k.Lower, k.Upper} {
+			for _, b := range l {
+				ok = ok && safeExpr(b.Value, true)
+			}
+		}
+		for _, l := range k.Like {
+			ok = ok && safeExpr(l.Pattern, true) && safeExpr(l.Escape, true)
+		}
+		return ok
+	case *Filter:
+		return safeExpr(x.Cond, true) && r.lookupSide(x.Input)
+	case *Project:
+		for _, e := range x.Exprs {
+			if !safeExpr(e, true) {
+				return false
+			}
+		}
+		return r.lookupSide(x.Input)
+	}
+	return false
 }
 
 // workers is PostgreSQL's compute_parallel_worker for a table of pages:
@@ -324,8 +402,7 @@ func (r *parallelRule) workers(s *Scan) int {
 
 // divisor is PostgreSQL's get_parallel_divisor: the share of the rows
 // each participant reads, the leader counting less the more workers
-// there are. (nqdb's leader only collects, but the costs follow
-// PostgreSQL's so that plans are chosen alike.)
+// there are.
 func (r *parallelRule) divisor(w int) float64 {
 	d := float64(w)
 	if r.set.leader {
@@ -348,7 +425,7 @@ func (r *parallelRule) gather(n Node) Node {
 	if par >= cost {
 		return nil
 	}
-	g := &Gather{Input: n, Workers: w, Scan: s}
+	g := &Gather{Input: n, Workers: w, Scan: s, Leader: r.set.leader}
 	g.Launched = &GatherLaunched{g: g}
 	return g
 }
@@ -380,7 +457,7 @@ func (r *parallelRule) partialAgg(a *Agg) *Gather {
 		return nil
 	}
 	partial := &Agg{Input: a.Input, GroupBy: a.GroupBy, Aggs: a.Aggs}
-	g := &Gather{Input: partial, Workers: w, Scan: s, Partial: partial}
+	g := &Gather{Input: partial, Workers: w, Scan: s, Partial: partial, Leader: r.set.leader}
 	g.Launched = &GatherLaunched{g: g}
 	return g
 }
@@ -487,12 +564,14 @@ func (r *parallelRule) safeNode(n Node) bool {
 	return false
 }
 
-// soleScan reports whether s is the only scan of its table under n: the
-// executor tells the divided scan from others by its table.
+// soleScan reports whether s is the only full scan of its table under n:
+// the executor tells the divided scan from others by its table (key
+// lookups into the same table, as TPC-H Q21's into lineitem, read
+// through the leader's access).
 func soleScan(n Node, s *Scan) bool {
 	ok := true
 	walkNodes(n, func(x Node) {
-		if o, is := x.(*Scan); is && o != s && o.Table == s.Table {
+		if o, is := x.(*Scan); is && o != s && o.Table == s.Table && o.Key == nil {
 			ok = false
 		}
 	})

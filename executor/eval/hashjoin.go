@@ -137,6 +137,9 @@ func (it *hashJoinIter) key(keys []planner.Expr, ts []*types.T, row []types.Datu
 }
 
 func (it *hashJoinIter) load() error {
+	if done, err := it.loadShared(); done { // parallel workers: parallel_hash.go
+		return err
+	}
 	it.loaded = true
 	it.initSpill()
 	if it.single {

@@ -25,8 +25,10 @@ import (
 // evalCtx of its own whose Store hands out, for the divided table, a scan
 // that takes ranges from the shared queue until it is empty (so a worker
 // that finishes early takes over work instead of idling), and for other
-// tables (a hash join's build side, which every worker runs whole) the
-// accesses the leader opened, opened one at a time under a lock.
+// tables (a hash join's build side, built once for all, parallel_hash.go;
+// an index nested loop's lookups, parallel_lookup.go) the accesses the
+// leader opened. With parallel_leader_participation one more goroutine
+// runs the plan as the leader's share (participants).
 //
 // Rows reach the leader in batches over a channel (Gather); a partial
 // aggregate instead returns its groups, which the Agg above (Finalize)
@@ -63,11 +65,15 @@ type parallelRun struct {
 	failed  atomic.Bool
 	// ranges is the queue of the divided table's scans.
 	ranges chan KeyedRows
-	// access holds the leader's accesses of the other tables, mu
-	// serialises opening their scans (the session is not safe for
-	// concurrent use).
-	access   map[planner.Table]TableAccess
-	mu       sync.Mutex
+	// access holds the leader's accesses of the tables under the
+	// Gather (the divided one's too, for key lookups in it), mu
+	// serialises what the transaction does not allow concurrently
+	// (parallel_lookup.go).
+	access map[planner.Table]TableAccess
+	mu     sync.Mutex
+	// hashes are the hash tables the workers share (parallel_hash.go).
+	hmu      sync.Mutex
+	hashes   map[*planner.Join]*sharedHash
 	launched int
 	started  time.Time
 }
@@ -100,7 +106,7 @@ func (p *parallelRun) start(work func(w int, wc *evalCtx) error) error {
 	}
 	// The other tables under the Gather, opened here (locks, the
 	// statement's snapshot) so that workers only open scans.
-	p.access = map[planner.Table]TableAccess{}
+	p.access = map[planner.Table]TableAccess{g.Scan.Table: acc}
 	var accErr error
 	walkPlan(g.Input, func(n planner.Node) {
 		s, ok := n.(*planner.Scan)
@@ -123,7 +129,7 @@ func (p *parallelRun) start(work func(w int, wc *evalCtx) error) error {
 	if accErr != nil {
 		return accErr
 	}
-	scans, err := rs.ScanRanges(c.ctx, g.Workers*rangesPerWorker)
+	scans, err := rs.ScanRanges(c.ctx, participants(g)*rangesPerWorker)
 	if err != nil {
 		return err
 	}
@@ -135,13 +141,16 @@ func (p *parallelRun) start(work func(w int, wc *evalCtx) error) error {
 
 	p.ctx, p.cancel = context.WithCancel(c.ctx)
 	p.started = time.Now()
-	for w := 0; w < g.Workers; w++ {
+	for w := 0; w < participants(g); w++ {
 		// Workers measure into the leader's EXPLAIN ANALYZE record
 		// (instrument.go's is safe from any goroutine): nodes run by n
-		// workers count n loops, as PostgreSQL's do.
+		// participants count n loops, as PostgreSQL's do.
 		wc := &evalCtx{ctx: p.ctx, env: &workerEnv{Env: c.env, p: p}, opts: c.opts, params: c.params,
 			mem: &memAccount{}, frozen: c.frozen}
-		p.launched++
+		leader := w == g.Workers
+		if !leader {
+			p.launched++
+		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -151,11 +160,28 @@ func (p *parallelRun) start(work func(w int, wc *evalCtx) error) error {
 				}
 			}()
 			if err := work(w, wc); err != nil && err != io.EOF {
-				p.fail(workerError(err))
+				if !leader {
+					err = workerError(err)
+				}
+				p.fail(err)
 			}
 		}()
 	}
 	return nil
+}
+
+// participants is the number of goroutines that run g's plan: its
+// workers, and with parallel_leader_participation one more for the
+// leader. (PostgreSQL's leader runs the plan itself whenever no worker
+// has a row for it; here the leader's goroutine waits on the workers'
+// channel and a goroutine of its own does the leader's share, which on
+// Go's scheduler is the same use of the cores.) Its errors are the
+// leader's: no "parallel worker" context.
+func participants(g *planner.Gather) int {
+	if g.Leader {
+		return g.Workers + 1
+	}
+	return g.Workers
 }
 
 // stop cancels the workers, waits for them, releases the ranges nobody
@@ -212,39 +238,22 @@ func (w *workerEnv) Access(ctx context.Context, t planner.Table, write bool) (Ta
 	if write {
 		return nil, false, pgerror.New(pgerror.InternalError, "cannot write in a parallel worker")
 	}
-	if t == w.p.g.Scan.Table {
-		return &rangeAccess{p: w.p}, true, nil
-	}
-	a, ok := w.p.access[t]
+	a, ok := w.p.workerTable(t)
 	if !ok {
 		return nil, false, pgerror.New(pgerror.InternalError, "table \"%s\" was not opened for the parallel workers", t.Name())
 	}
-	return &lockedAccess{TableAccess: a, mu: &w.p.mu}, true, nil
-}
-
-// lockedAccess opens scans and lookups of a table one worker at a time.
-type lockedAccess struct {
-	TableAccess
-	mu *sync.Mutex
-}
-
-func (a *lockedAccess) Scan(ctx context.Context) (KeyedRows, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.TableAccess.Scan(ctx)
-}
-
-func (a *lockedAccess) Lookup(ctx context.Context, index int, r *KeyRange) (KeyedRows, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.TableAccess.Lookup(ctx, index, r)
+	if t == w.p.g.Scan.Table {
+		return &rangeAccess{workerAccess: a, p: w.p}, true, nil
+	}
+	return a, true, nil
 }
 
 // rangeAccess is the divided table as a worker sees it: its Scan reads
-// ranges from the queue.
+// ranges from the queue; its key lookups (an index nested loop into the
+// same table, TPC-H Q21's) are the leader's access's.
 type rangeAccess struct {
-	TableAccess // nil: only Scan is used
-	p           *parallelRun
+	*workerAccess
+	p *parallelRun
 }
 
 func (a *rangeAccess) Scan(ctx context.Context) (KeyedRows, error) {
@@ -386,7 +395,7 @@ func (c *evalCtx) buildGather(g *planner.Gather) (iterator, error) {
 func (it *gatherIter) startWorkers() error {
 	it.started = true
 	it.p = &parallelRun{c: it.c, g: it.g}
-	it.out = make(chan [][]types.Datum, 2*it.g.Workers)
+	it.out = make(chan [][]types.Datum, 2*participants(it.g))
 	err := it.p.start(func(_ int, wc *evalCtx) error {
 		in, err := wc.build(it.g.Input)
 		if err != nil {

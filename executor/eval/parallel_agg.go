@@ -43,7 +43,7 @@ func (it *finalizeIter) run() error {
 	it.p = &parallelRun{c: it.c, g: it.g}
 	partial := *it.g.Partial
 	partial.Input = nil // never spill in a worker (spill_agg.go needs the input's types)
-	results := make([][]*group, it.g.Workers)
+	results := make([][]*group, participants(it.g))
 	t0 := time.Now()
 	err := it.p.start(func(w int, wc *evalCtx) error {
 		in, err := wc.build(it.g.Partial.Input)
