@@ -88,6 +88,10 @@ FUZZ_TARGETS := \
 	./executor:FuzzBlockSettings \
 	./storage:FuzzSplitEvenly \
 	./storage:FuzzReseek:30x \
+	./executor/eval:FuzzLikeSegments \
+	./executor/rowcodec:FuzzColumnDecoder:5000x \
+	./executor:FuzzSortedEntries:5000x \
+	./planner:FuzzLikeMatches:5000x \
 	./executor/rowcodec:FuzzDecodeNumeric \
 	./executor/rowcodec:FuzzDecodeSlab \
 	./planner:FuzzDeparse:3000x \

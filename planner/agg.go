@@ -74,6 +74,10 @@ type Agg struct {
 	// and an int4 column after the aggregates whose bit k is set when
 	// GroupBy[k] is not in the row's set (GROUPING reads it).
 	Sets [][]int
+	// Sorted says the input delivers equal grouping keys adjacently, so
+	// the groups are aggregated one at a time as they stream past
+	// (GroupAggregate; groupagg.go sets it).
+	Sorted bool
 }
 
 // Output implements Node.

@@ -88,6 +88,7 @@ func buildQuery(stmt ast.StmtNode, paramTypes []*types.T, custom []types.Datum, 
 		root = parallelize(root, b.cat)
 		parallelizeCTEs(root, b.shared, b.cat)
 	}
+	sortedAggs(root, b.shared, b.cat) // groupagg.go
 	finishWrites(b.writes)
 	return &Query{Columns: cols, ParamTypes: b.params, Root: root, Writes: b.writes, CTEs: b.shared}, nil
 }

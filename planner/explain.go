@@ -308,11 +308,19 @@ func (ex *explainer) walk(n Node) (*exNode, []string) {
 				keys[i] = ex.deparse(g, names)
 			}
 			e.props = append(e.props, [2]string{"Group Key", strings.Join(keys, ", ")})
-			ex.memProps(e, n, memAgg)
+			if x.Sorted {
+				e.typ, strategy = "GroupAggregate", "Sorted" // groupagg.go
+			} else {
+				ex.memProps(e, n, memAgg)
+			}
 		}
 		e.json = append(e.json, [2]any{"Strategy", strategy}, [2]any{"Partial Mode", "Simple"})
 		e.startup = in.total + in.rows*cpuOperCost*float64(len(x.Aggs)+len(x.GroupBy))
 		e.total = e.startup + e.rows*cpuTupleCost
+		if x.Sorted {
+			// The first group comes out after its rows, not all rows.
+			e.startup = in.startup
+		}
 		if len(x.GroupBy) == 0 {
 			e.startup = e.total
 		}

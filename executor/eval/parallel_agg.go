@@ -52,7 +52,11 @@ func (it *finalizeIter) run() error {
 		}
 		ai := &aggIter{c: wc, in: in, n: &partial}
 		t1 := time.Now()
-		err = ai.consume()
+		if partial.Sorted {
+			err = ai.consumeSorted() // groupagg.go
+		} else {
+			err = ai.consume()
+		}
 		in.close()
 		if err != nil {
 			return err

@@ -279,6 +279,9 @@ func (c *evalCtx) buildIter(n planner.Node) (iterator, error) {
 		if x.Sets != nil {
 			return &groupingSetsIter{c: c, in: in, n: x}, nil
 		}
+		if x.Sorted && groupAggOn {
+			return c.buildGroupAgg(in, x), nil // groupagg.go
+		}
 		return &aggIter{c: c, in: in, n: x}, nil
 	case *planner.Gather:
 		return c.buildGather(x) // parallel.go
