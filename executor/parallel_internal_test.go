@@ -148,42 +148,13 @@ func TestParallelErrors(t *testing.T) {
 	}
 	// The slow condition makes every row cost a regular expression match.
 	slow := "select count(*) from pt a where repeat(s, 200) ~ '(v1)+x$'"
-	for _, tc := range []struct {
-		name, sql string
-		ctx       func() (context.Context, context.CancelFunc)
-		code      string
-		msg       string
-	}{
+	for _, tc := range append([]stopCase{
 		{"division by zero", "select sum(10 / (id - 31234)) from pt", nil, pgerror.DivisionByZero, "division by zero"},
 		{"division by zero, grouped", "select g, sum(1 / (id - 777)) from pt group by g", nil, pgerror.DivisionByZero, "division by zero"},
 		{"division by zero, gather", "select id from pt where 1 / (id - 59999) = 1", nil, pgerror.DivisionByZero, "division by zero"},
-		{"cancel", slow, func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		}, pgerror.QueryCanceled, "canceling statement due to user request"},
-		{"statement timeout", slow, func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, pgerror.QueryCanceled, "canceling statement due to statement timeout"},
-	} {
+	}, interrupts(slow)...) {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.Background(), context.CancelFunc(func() {})
-			if tc.ctx != nil {
-				ctx, cancel = tc.ctx()
-			}
-			defer cancel()
-			start := time.Now()
-			_, err := runCtx(ctx, s, tc.sql)
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) || pe.Code != tc.code || pe.Message != tc.msg {
-				t.Fatalf("got %v, want %s %q", err, tc.code, tc.msg)
-			}
-			if tc.ctx != nil && time.Since(start) > 5*time.Second {
-				t.Errorf("took %v to stop", time.Since(start))
-			}
-			if n := workerGoroutines(); n != 0 {
-				t.Errorf("%d worker goroutines left:\n%s", n, lastStack)
-			}
+			tc.check(t, s)
 			// The session works on.
 			if got, err := run(s, "select count(*) from pt where g = 0"); err != nil || flat(got) != "8571\n" {
 				t.Errorf("after the error: %v %v", got, err)
@@ -231,5 +202,52 @@ func BenchmarkParallelAgg(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// stopCase is a statement that must end with PostgreSQL's error (code,
+// msg) under the context ctx makes (nil: none), and leave no worker
+// goroutine behind.
+type stopCase struct {
+	name, sql string
+	ctx       func() (context.Context, context.CancelFunc)
+	code, msg string
+}
+
+// interrupts are the cancellation and statement timeout cases for a
+// statement slow enough to be interrupted.
+func interrupts(slow string) []stopCase {
+	return []stopCase{
+		{"cancel", slow, func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			return ctx, cancel
+		}, pgerror.QueryCanceled, "canceling statement due to user request"},
+		{"statement timeout", slow, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 50*time.Millisecond)
+		}, pgerror.QueryCanceled, "canceling statement due to statement timeout"},
+	}
+}
+
+// check runs tc on s and checks its error, that an interrupted statement
+// stopped soon, and that no worker goroutine is left.
+func (tc stopCase) check(t *testing.T, s *Session) {
+	t.Helper()
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if tc.ctx != nil {
+		ctx, cancel = tc.ctx()
+	}
+	defer cancel()
+	start := time.Now()
+	_, err := runCtx(ctx, s, tc.sql)
+	var pe *pgerror.Error
+	if !errors.As(err, &pe) || pe.Code != tc.code || pe.Message != tc.msg {
+		t.Fatalf("got %v, want %s %q", err, tc.code, tc.msg)
+	}
+	if tc.ctx != nil && time.Since(start) > 5*time.Second {
+		t.Errorf("took %v to stop", time.Since(start))
+	}
+	if n := workerGoroutines(); n != 0 {
+		t.Errorf("%d worker goroutines left:\n%s", n, lastStack)
 	}
 }

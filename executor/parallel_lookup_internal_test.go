@@ -1,12 +1,9 @@
 package executor
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 )
@@ -106,39 +103,11 @@ func TestParallelLookupErrors(t *testing.T) {
 	if plan, err := run(s, "explain (costs off) "+slow); err != nil || !gatherOverLoop(flat(plan)) {
 		t.Fatalf("not the parallel plan: %v\n%s", err, flat(plan))
 	}
-	for _, tc := range []struct {
-		name, sql string
-		ctx       func() (context.Context, context.CancelFunc)
-		code, msg string
-	}{
+	for _, tc := range append([]stopCase{
 		{"division by zero", "select sum(10 / (pl.k - 209)) from pt join pl on pl.k = pt.id where pt.s = 'v7'", nil, pgerror.DivisionByZero, "division by zero"},
-		{"cancel", slow, func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
-		}, pgerror.QueryCanceled, "canceling statement due to user request"},
-		{"statement timeout", slow, func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, pgerror.QueryCanceled, "canceling statement due to statement timeout"},
-	} {
+	}, interrupts(slow)...) {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.Background(), context.CancelFunc(func() {})
-			if tc.ctx != nil {
-				ctx, cancel = tc.ctx()
-			}
-			defer cancel()
-			start := time.Now()
-			_, err := runCtx(ctx, s, tc.sql)
-			var pe *pgerror.Error
-			if !errors.As(err, &pe) || pe.Code != tc.code || pe.Message != tc.msg {
-				t.Fatalf("got %v, want %s %q", err, tc.code, tc.msg)
-			}
-			if tc.ctx != nil && time.Since(start) > 5*time.Second {
-				t.Errorf("took %v to stop", time.Since(start))
-			}
-			if n := workerGoroutines(); n != 0 {
-				t.Errorf("%d worker goroutines left:\n%s", n, lastStack)
-			}
+			tc.check(t, s)
 		})
 	}
 }

@@ -45,35 +45,15 @@ func hashRight(n Node, cat Catalog) Node {
 // swapToRight returns LEFT JOIN j as the RIGHT JOIN of its swapped
 // inputs under a Project restoring j's column order.
 func swapToRight(j *Join) Node {
-	nl, nr := len(j.Left.Output()), len(j.Right.Output())
-	// pos maps j's columns (left, then right) to the swapped join's.
-	pos := make([]int, nl+nr)
-	for i := range nl {
-		pos[i] = nr + i
-	}
-	for i := range nr {
-		pos[nl+i] = i
-	}
-	sw := &Join{Left: j.Right, Right: j.Left, Kind: RightJoin, Rows: j.Rows,
-		LeftKeys: j.RightKeys, RightKeys: j.LeftKeys,
-		Types: append(append(make([]*types.T, 0, nl+nr), j.Types[nl:]...), j.Types[:nl]...)}
-	if j.Cond != nil {
-		sw.Cond = remapCols(j.Cond, pos)
-	}
-	exprs := make([]Expr, nl+nr)
-	for i, t := range j.Types {
-		exprs[i] = &ColumnRef{Idx: pos[i], T: t}
-	}
-	return &Project{Input: sw, Exprs: exprs}
+	sw, back := mirror(j, RightJoin)
+	sw.LeftKeys, sw.RightKeys = j.RightKeys, j.LeftKeys
+	back.Input = sw
+	return back
 }
 
-// planRight plans SQL's RIGHT JOIN j as the LEFT JOIN of its swapped
-// inputs (planOuter), under a Project restoring j's column order, so it
-// gets hash keys: planOuter only keyed LEFT and FULL joins, and a RIGHT
-// JOIN ran as a nested loop over every pair. hashRight then swaps it
-// back into a Hash Right Join when the preserved side is the smaller.
-// Without hash keys j comes back as it was.
-func (b *binder) planRight(j *Join) Node {
+// mirror returns j with its inputs swapped as a join of kind, and the
+// Project (its Input still to set) that restores j's column order.
+func mirror(j *Join, kind JoinKind) (*Join, *Project) {
 	nl, nr := len(j.Left.Output()), len(j.Right.Output())
 	// pos maps j's columns (left, then right) to the mirrored join's.
 	pos := make([]int, nl+nr)
@@ -83,18 +63,30 @@ func (b *binder) planRight(j *Join) Node {
 	for i := range nr {
 		pos[nl+i] = i
 	}
-	m := &Join{Left: j.Right, Right: j.Left, Kind: LeftJoin, Rows: j.Rows,
+	m := &Join{Left: j.Right, Right: j.Left, Kind: kind, Rows: j.Rows,
 		Types: append(append(make([]*types.T, 0, nl+nr), j.Types[nl:]...), j.Types[:nl]...)}
 	if j.Cond != nil {
 		m.Cond = remapCols(j.Cond, pos)
-	}
-	planned := b.planOuter(m)
-	if pj, ok := planned.(*Join); !ok || pj == m || len(pj.LeftKeys) == 0 {
-		return j
 	}
 	exprs := make([]Expr, nl+nr)
 	for i, t := range j.Types {
 		exprs[i] = &ColumnRef{Idx: pos[i], T: t}
 	}
-	return &Project{Input: planned, Exprs: exprs}
+	return m, &Project{Exprs: exprs}
+}
+
+// planRight plans SQL's RIGHT JOIN j as the LEFT JOIN of its swapped
+// inputs (planOuter), under a Project restoring j's column order, so it
+// gets hash keys: planOuter only keyed LEFT and FULL joins, and a RIGHT
+// JOIN ran as a nested loop over every pair. hashRight then swaps it
+// back into a Hash Right Join when the preserved side is the smaller.
+// Without hash keys j comes back as it was.
+func (b *binder) planRight(j *Join) Node {
+	m, back := mirror(j, LeftJoin)
+	planned := b.planOuter(m)
+	if pj, ok := planned.(*Join); !ok || pj == m || len(pj.LeftKeys) == 0 {
+		return j
+	}
+	back.Input = planned
+	return back
 }

@@ -27,27 +27,40 @@ func (b *binder) initPlanLookups(q ast.ResultSetNode, n Node, cols []Column, mar
 		return n, cols
 	}
 	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, outer: b, initPlan: true}
-	var (
-		n2    Node
-		cols2 []Column
-		err   error
-	)
+	n2, cols2, ok := b.rebind(q, sub, mark)
+	if !ok || sub.correlated || len(cols2) != len(cols) {
+		return n, cols
+	}
+	b.adopt(sub, n2)
+	return n2, cols2
+}
+
+// rebind binds q a second time with sub (a binder whose joins may use
+// index nested loops); ok is false when that fails or registers
+// materialized CTEs (mark: their number before the first binding).
+func (b *binder) rebind(q ast.ResultSetNode, sub *binder, mark int) (n Node, cols []Column, ok bool) {
+	var err error
 	switch x := q.(type) {
 	case *ast.SelectStmt:
-		n2, cols2, err = sub.buildSelect(x)
+		n, cols, err = sub.buildSelect(x)
 	case *ast.SetOprStmt:
-		n2, cols2, err = sub.buildSetOpr(x)
+		n, cols, err = sub.buildSetOpr(x)
 	default:
-		return n, cols
+		return nil, nil, false
 	}
-	if err != nil || sub.correlated || len(cols2) != len(cols) || b.sharedTop() != mark {
-		return n, cols
+	if err != nil || b.sharedTop() != mark {
+		return nil, nil, false
 	}
+	return n, cols, true
+}
+
+// adopt takes the second binding n of sub as the plan to run: its
+// parameters, and the key and pruning rules the statement's plan gets.
+func (b *binder) adopt(sub *binder, n Node) {
 	b.params = sub.params
 	b.unresolved = append(b.unresolved, sub.unresolved...)
-	useKeys(n2)
-	pruneColumns(n2)
-	return n2, cols2
+	useKeys(n)
+	pruneColumns(n)
 }
 
 // sharedTop is the number of materialized CTEs registered with the

@@ -21,15 +21,8 @@ func likePrefixSel(cat Catalog, t Table, c Expr) (float64, bool) {
 	if !ok || !isStats || call.Fn.ID != FnLike || len(call.Args) != 3 {
 		return 0, false
 	}
-	col, ok := keyColumn(call.Args[0])
-	pat, ok2 := call.Args[1].(*Const)
-	esc, ok3 := call.Args[2].(*Const)
-	if !ok || !ok2 || !ok3 || col >= len(t.Columns()) {
-		return 0, false
-	}
-	p, ok := pat.Val.(string)
-	e, ok2 := esc.Val.(string)
-	if !ok || !ok2 || e != `\` || len(p) < 2 || !strings.HasSuffix(p, "%") {
+	col, p, e, ok := likeArgs(call, t)
+	if !ok || e != `\` || len(p) < 2 || !strings.HasSuffix(p, "%") {
 		return 0, false
 	}
 	prefix := p[:len(p)-1]
@@ -89,15 +82,8 @@ func likeSel(cat Catalog, t Table, c Expr) (float64, bool) {
 	if !ok || (call.Fn.ID != FnLike && call.Fn.ID != FnNotLike) || len(call.Args) != 3 {
 		return 0, false
 	}
-	col, ok := keyColumn(call.Args[0])
-	pat, ok2 := call.Args[1].(*Const)
-	esc, ok3 := call.Args[2].(*Const)
-	if !ok || !ok2 || !ok3 || col >= len(t.Columns()) {
-		return 0, false
-	}
-	p, ok := pat.Val.(string)
-	e, ok2 := esc.Val.(string)
-	if !ok || !ok2 || (e != `\` && e != "") {
+	col, p, e, ok := likeArgs(call, t)
+	if !ok || (e != `\` && e != "") {
 		return 0, false
 	}
 	typ := t.Columns()[col].Type
@@ -127,7 +113,7 @@ func likeSel(cat Catalog, t Table, c Expr) (float64, bool) {
 		}
 		heur := likePatternSel(p, e != "")
 		if prefix != "" {
-			like := &Call{Fn: &Func{ID: FnLike}, Args: []Expr{call.Args[0], &Const{Val: likeEscape(prefix) + "%", T: pat.T}, &Const{Val: `\`, T: types.Text}}, T: types.Bool}
+			like := &Call{Fn: &Func{ID: FnLike}, Args: []Expr{call.Args[0], &Const{Val: likeEscape(prefix) + "%", T: call.Args[1].Type()}, &Const{Val: `\`, T: types.Text}}, T: types.Bool}
 			ps, ok := likePrefixSel(cat, t, like)
 			if !ok {
 				return 0, false
@@ -290,4 +276,18 @@ func likeMatches(s, p string, esc bool) bool {
 		pi++
 	}
 	return pi == len(pr)
+}
+
+// likeArgs reads a LIKE call over a column of t with a constant pattern
+// and escape: the column, the pattern and the escape string.
+func likeArgs(call *Call, t Table) (col int, pat, esc string, ok bool) {
+	col, ok = keyColumn(call.Args[0])
+	pc, ok2 := call.Args[1].(*Const)
+	ec, ok3 := call.Args[2].(*Const)
+	if !ok || !ok2 || !ok3 || col >= len(t.Columns()) {
+		return 0, "", "", false
+	}
+	pat, ok = pc.Val.(string)
+	esc, ok2 = ec.Val.(string)
+	return col, pat, esc, ok && ok2
 }

@@ -47,20 +47,8 @@ func (b *binder) perRowLookups(q ast.ResultSetNode, n Node, cols []Column, mark 
 		return nil
 	}
 	sub := &binder{cat: b.cat, sql: b.sql, fo: b.fo, params: b.params, outer: b, perRow: true}
-	var (
-		n2    Node
-		cols2 []Column
-		err   error
-	)
-	switch x := q.(type) {
-	case *ast.SelectStmt:
-		n2, cols2, err = sub.buildSelect(x)
-	case *ast.SetOprStmt:
-		n2, cols2, err = sub.buildSetOpr(x)
-	default:
-		return nil
-	}
-	if err != nil || !sub.correlated || len(cols2) != len(cols) || b.sharedTop() != mark || !hasLateral(n2) {
+	n2, cols2, ok := b.rebind(q, sub, mark)
+	if !ok || !sub.correlated || len(cols2) != len(cols) || !hasLateral(n2) {
 		return nil
 	}
 	for i := range cols {
@@ -68,10 +56,7 @@ func (b *binder) perRowLookups(q ast.ResultSetNode, n Node, cols []Column, mark 
 			return nil
 		}
 	}
-	b.params = sub.params
-	b.unresolved = append(b.unresolved, sub.unresolved...)
-	useKeys(n2)
-	pruneColumns(n2)
+	b.adopt(sub, n2)
 	return useIndexOnly(n2, b.cat)
 }
 

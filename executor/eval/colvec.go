@@ -141,22 +141,7 @@ func (v *vector) loadDecColumn(c *rowcodec.ColVector, act []bool) bool {
 			s = max(s, ds)
 		}
 	}
-	v.scale = s
-	if !mixed {
-		return true
-	}
-	v.mixed = true
-	for i := 0; i < n; i++ {
-		if v.null[i] || v.rscale[i] == s {
-			continue
-		}
-		y, ok := scale10(v.i64[i], s-v.rscale[i])
-		if !ok {
-			return false
-		}
-		v.i64[i] = y
-	}
-	return true
+	return v.atScale(n, s, mixed)
 }
 
 // datumColumns are the input columns the kernels read as datums: the

@@ -273,6 +273,14 @@ func (v *vector) loadDec(src []types.Datum, act []bool) bool {
 			s = max(s, ds)
 		}
 	}
+	return v.atScale(n, s, mixed)
+}
+
+// atScale sets the vector's scale to s, the largest display scale of its
+// n values; when they differ (mixed), the values of smaller scales are
+// rescaled to s, keeping their own display scale in rscale. false: a
+// value does not fit int64 at s (the batch then goes row by row).
+func (v *vector) atScale(n int, s int32, mixed bool) bool {
 	v.scale = s
 	if !mixed {
 		return true
