@@ -9,6 +9,7 @@ import (
 	"github.com/neuroquantumdb/nqdb/codec"
 	"github.com/neuroquantumdb/nqdb/executor/eval"
 	"github.com/neuroquantumdb/nqdb/executor/rowcodec"
+	"github.com/neuroquantumdb/nqdb/sql/pgerror"
 	"github.com/neuroquantumdb/nqdb/sql/types"
 	"github.com/neuroquantumdb/nqdb/storage"
 )
@@ -48,8 +49,10 @@ func (a *tableAccess) Lookup(ctx context.Context, index int, r *eval.KeyRange) (
 	)
 	if index > 0 {
 		if ix = a.resolveIndex(a.planned, index); ix == nil {
-			// Dropped since the plan was made: the table has the rows.
-			return a.Scan(ctx)
+			// Dropped since the plan was made. A scan of the table
+			// would not do: the plan left out the filter conjuncts the
+			// index condition enforced (planner/keyfilter.go).
+			return nil, errIndexGone(a.t.name)
 		}
 		keyTypes, tree = ix.types, ix.tree
 	} else if a.t.pk == nil {
@@ -230,4 +233,13 @@ func (r *spanRows) Close() {
 		r.cur = nil
 	}
 	r.spans = nil
+}
+
+// errIndexGone is the error of a statement whose plan reads an index
+// that a concurrent DROP INDEX removed after the plan was made
+// (PostgreSQL's locks make it wait instead; running it again plans it
+// without the index).
+func errIndexGone(table string) error {
+	return pgerror.New(pgerror.InternalError, "an index of relation %q was dropped after the statement was planned", table).
+		WithHint("Run the statement again.")
 }
